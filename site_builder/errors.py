@@ -1,0 +1,89 @@
+"""Form every problem the builder reports, as `path:line:col: field: message (hint)`.
+
+Other modules create SiteError values; only this module decides how they read.
+It knows nothing about YAML, Jinja or the file system.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A 1-based position in a source file (line and col 0 mean 'the whole file')."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col or 1}"
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class SiteError:
+    """One problem with the content or templates, tied to where it comes from."""
+
+    location: Location
+    field: str | None
+    message: str
+    hint: str | None = None
+    warning: bool = False
+
+    def __str__(self) -> str:
+        parts = [str(self.location)]
+        if self.field:
+            parts.append(self.field)
+        text = ": ".join(parts) + ": " + ("warning: " if self.warning else "") + self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def sort_key(self) -> tuple:
+        return (self.location.path, self.location.line, self.location.col, self.field or "", self.message)
+
+
+class BuildFailed(Exception):
+    """Raised when a build cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: list[SiteError]):
+        self.problems = sorted(problems, key=SiteError.sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(slots=True)
+class Problems:
+    """Collect problems from every stage so that one run reports them all."""
+
+    items: list[SiteError] = field(default_factory=list)
+
+    def add(self, location: Location, field_name: str | None, message: str,
+            hint: str | None = None, warning: bool = False) -> None:
+        self.items.append(SiteError(location, field_name, message, hint, warning))
+
+    def extend(self, errors: Iterable[SiteError]) -> None:
+        self.items.extend(errors)
+
+    @property
+    def errors(self) -> list[SiteError]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[SiteError]:
+        return [p for p in self.items if p.warning]
+
+    def raise_if_errors(self, strict: bool = False) -> None:
+        """Raise BuildFailed if there are errors (or, under strict, warnings)."""
+        failing = self.items if strict else self.errors
+        if failing:
+            raise BuildFailed(failing)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """Return a 'did you mean' hint for the closest candidate, if any is close."""
+    matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None

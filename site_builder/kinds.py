@@ -1,0 +1,229 @@
+"""Field kinds: how one YAML value is checked, converted and described in JSON Schema.
+
+A kind sees one value at a time; it knows nothing about other entities (references
+are resolved in links.py) nor about where the value came from (the caller adds it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+ID_MAX = 80
+MARKDOWN_MAX = 20_000
+
+
+class FieldError(Exception):
+    """A value that does not fit its kind; `index` names the list item or map key."""
+
+    def __init__(self, message: str, hint: str | None = None, index: int | str | None = None):
+        super().__init__(message)
+        self.message, self.hint, self.index = message, hint, index
+
+
+def _describe(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string"}.get(type(value), type(value).__name__)
+
+
+def check_id(value: Any) -> str:
+    """Return value if it is a valid entity id, else raise FieldError."""
+    if not isinstance(value, str):
+        raise FieldError(f"expected an id, got {_describe(value)}")
+    if len(value) > ID_MAX:
+        raise FieldError(f"id longer than {ID_MAX} characters")
+    if not ID_RE.match(value):
+        raise FieldError(f"'{value}' is not a valid id",
+                         "use lowercase letters, digits and single hyphens, e.g. 'wang-yi'")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A single line of plain text (never HTML)."""
+
+    multiline: bool = False
+    max_length: int = 500
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(f"expected text, got {_describe(value)}")
+        value = unicodedata.normalize("NFC", value.strip())
+        if not value:
+            raise FieldError("is empty")
+        if len(value) > self.max_length:
+            raise FieldError(f"longer than {self.max_length} characters")
+        if not self.multiline and "\n" in value:
+            raise FieldError("must be a single line")
+        return value
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown(Text):
+    """Markdown text; may contain [[id]] and [[id|text]] links."""
+
+    multiline: bool = True
+    max_length: int = MARKDOWN_MAX
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A calendar date written YYYY-MM-DD."""
+
+    def convert(self, value: Any) -> dt.date:
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise FieldError(f"expected a date as YYYY-MM-DD, got {value!r}")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise FieldError(f"{exc} (got '{value}')") from None
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+
+
+@dataclass(frozen=True, slots=True)
+class Time:
+    """A local time of day written HH:MM (24-hour)."""
+
+    def convert(self, value: Any) -> dt.time:
+        if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}", value):
+            raise FieldError(f"expected a time as HH:MM, got {value!r}")
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError as exc:
+            raise FieldError(f"{exc} (got '{value}')") from None
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"^\d{2}:\d{2}$"}
+
+
+@dataclass(frozen=True, slots=True)
+class TimeZone:
+    """An IANA time zone name such as Asia/Shanghai (never an abbreviation like CST)."""
+
+    def convert(self, value: Any) -> ZoneInfo:
+        if not isinstance(value, str) or "/" not in value or value not in _zones():
+            raise FieldError(f"unknown time zone {value!r}",
+                             "use an IANA name such as 'Asia/Shanghai' or 'America/New_York'")
+        return ZoneInfo(value)
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"^[A-Za-z_]+/[A-Za-z_/+-]+$"}
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One of a fixed set of words."""
+
+    options: tuple[str, ...]
+
+    def convert(self, value: Any) -> str:
+        if value not in self.options:
+            from .errors import suggest
+            hint = suggest(str(value), self.options) or "one of: " + ", ".join(self.options)
+            raise FieldError(f"expected one of {', '.join(self.options)}, got {value!r}", hint)
+        return value
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "enum": list(self.options)}
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """An absolute http(s) URL."""
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(f"expected a URL, got {_describe(value)}")
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value.strip()):
+            raise FieldError(f"expected an http or https URL, got {value!r}")
+        return value.strip()
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"^https?://\S+$", "format": "uri"}
+
+
+@dataclass(frozen=True, slots=True)
+class Refs:
+    """A list of ids of entities of one content type (checked for existence in links.py)."""
+
+    target: str
+    min_items: int = 0
+
+    def convert(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise FieldError(f"expected a list of {self.target} ids, got {_describe(value)}",
+                             f'write one per line, e.g. "- {value}"' if isinstance(value, str) else None)
+        if len(value) < self.min_items:
+            raise FieldError(f"needs at least {self.min_items} {self.target} id(s)")
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            try:
+                check_id(item)
+            except FieldError as exc:
+                raise FieldError(exc.message, exc.hint, i) from None
+            if item in seen:
+                raise FieldError(f"'{item}' is listed twice", None, i)
+            seen.add(item)
+        return tuple(value)
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
+                "minItems": self.min_items, "uniqueItems": True}
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownList:
+    """A list of Markdown strings."""
+
+    def convert(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise FieldError(f"expected a list, got {_describe(value)}")
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(Markdown().convert(item))
+            except FieldError as exc:
+                raise FieldError(exc.message, exc.hint, i) from None
+        return tuple(out)
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": Markdown().json_schema()}
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownMap:
+    """A mapping from a short label (e.g. a party) to a Markdown statement."""
+
+    def convert(self, value: Any) -> tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict):
+            raise FieldError(f"expected a mapping of label: text, got {_describe(value)}")
+        out = []
+        for key, item in value.items():
+            try:
+                out.append((Text(max_length=80).convert(key), Markdown().convert(item)))
+            except FieldError as exc:
+                raise FieldError(exc.message, exc.hint, key) from None
+        return tuple(out)
+
+    def json_schema(self) -> dict:
+        return {"type": "object", "additionalProperties": Markdown().json_schema()}

@@ -1,0 +1,299 @@
+"""Read content/ into RawDocs: every value a string, list or mapping, each with its position.
+
+The loader is the only stage that reads content files. It knows the folder layout
+(from schema) but nothing about field meanings; validate.py converts the values.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problems, SiteError
+from .schema import ContentType
+
+# CBaseLoader: libyaml's parser with no implicit typing, so `NO` stays 'NO' and
+# `10:30` stays '10:30'; the pure-Python loader is ten times slower (issue 7).
+_BaseLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 6
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """Where a key and its value stand; `style` is the scalar style ('|', '>', '"', ...)."""
+
+    key: Location
+    value: Location
+    style: str | None = None
+
+
+@dataclass(slots=True)
+class RawDoc:
+    """One content file as loaded: its type, id, plain data and the positions of its parts."""
+
+    path: str
+    type: ContentType
+    id: str
+    data: dict[str, Any]
+    positions: dict[tuple, Pos] = field(default_factory=dict)
+    broken: bool = False          # unreadable; its problems are reported, its id still counts
+
+    def at(self, *path: Any, key: bool = False) -> Location:
+        """Return the location of a field or list item, falling back to its parent, then the file."""
+        while path:
+            pos = self.positions.get(tuple(path))
+            if pos:
+                return pos.key if key else pos.value
+            path = path[:-1]
+        return Location(self.path, 1, 1)
+
+
+def display_path(path: Path) -> str:
+    """Return path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def is_ignored(name: str) -> bool:
+    """Tell editors' backup, lock and temp files apart from content."""
+    return (name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name == "4913"
+            or name.startswith("___jb_") or name.endswith("___jb_tmp___") or name.endswith("___jb_old___"))
+
+
+def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: ContentType,
+                 problems: Problems) -> tuple[RawDoc | None, list[RawDoc]]:
+    """Load site.yaml and every entity file below content_dir, in a stable order."""
+    folders = {t.folder: t for t in types}
+    site_doc = None
+    site_file = content_dir / "site.yaml"
+    if site_file.is_file() and not site_file.is_symlink():
+        site_doc = load_file(site_file, site_type, "site", problems)
+    else:
+        problems.add(Location(display_path(site_file)), None, "site.yaml is missing",
+                     "create it with title, description, base_url and language")
+    docs: list[RawDoc] = []
+    for entry in sorted(os.scandir(content_dir), key=lambda e: e.name):
+        if is_ignored(entry.name) or entry.name == "site.yaml":
+            continue
+        where = Location(display_path(Path(entry.path)))
+        if entry.is_symlink():
+            problems.add(where, None, "symlinks are not allowed in content")
+        elif entry.is_dir() and entry.name in folders:
+            docs.extend(_load_folder(Path(entry.path), folders[entry.name], problems))
+        else:
+            problems.add(where, None, f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
+                         "content folders are: " + ", ".join(sorted(folders)))
+    return site_doc, docs
+
+
+def _load_folder(folder: Path, ctype: ContentType, problems: Problems) -> list[RawDoc]:
+    docs = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if is_ignored(entry.name):
+            continue
+        path = Path(entry.path)
+        where = Location(display_path(path))
+        if entry.is_symlink():
+            problems.add(where, None, "symlinks are not allowed in content")
+        elif not entry.is_file(follow_symlinks=False) or path.suffix != ".yaml":
+            hint = "rename it to .yaml" if path.suffix == ".yml" else f"{ctype.folder}/ holds only <id>.yaml files"
+            problems.add(where, None, "unexpected file in content", hint)
+        else:
+            docs.append(load_file(path, ctype, path.stem, problems))
+    return docs
+
+
+def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
+    """Load one YAML file; report every problem into `problems` (an unusable file comes back broken)."""
+    shown = display_path(path)
+    broken = RawDoc(shown, ctype, doc_id, {}, broken=True)
+    try:
+        if os.lstat(path).st_size > MAX_FILE_BYTES:
+            problems.add(Location(shown, 1, 1), None, f"file larger than {MAX_FILE_BYTES} bytes")
+            return broken
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(Location(shown), None, f"cannot read file: {exc.strerror}")
+        return broken
+    text = decode(raw, shown, problems)
+    if text is None:
+        return broken
+    return parse(text, shown, ctype, doc_id, problems)
+
+
+def decode(raw: bytes, shown: str, problems: Problems) -> str | None:
+    """Decode UTF-8 (with or without BOM), naming the line of any bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(Location(shown, 1, 1), None, "file is UTF-16", "save it as UTF-8")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.add(Location(shown, line, col), None,
+                     f"not valid UTF-8 ({exc.reason} at byte {exc.start})", "save the file as UTF-8")
+        return None
+    return unicodedata.normalize("NFC", text)
+
+
+def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
+    """Parse YAML text into a RawDoc, refusing tags, anchors, aliases and duplicate keys."""
+    broken = RawDoc(shown, ctype, doc_id, {}, broken=True)
+    errors: list[SiteError] = []
+    if "&" in text or "*" in text:
+        errors.extend(_anchor_errors(text, shown))
+    try:
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        problems.add(*_syntax_error(exc, shown, text))
+        return broken
+    except yaml.YAMLError as exc:
+        problems.add(Location(shown, 1, 1), None, f"YAML error: {exc}")
+        return broken
+    except RecursionError:
+        problems.add(Location(shown, 1, 1), None, "nesting too deep")
+        return broken
+    if errors:
+        problems.extend(errors)
+        return broken
+    if node is None:
+        names = ", ".join(f.name for f in ctype.fields if f.required)
+        problems.add(Location(shown, 1, 1), None, "file is empty", f"expected a mapping with {names}")
+        return broken
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(_loc(shown, node.start_mark), None, "top level must be a mapping of field: value")
+        return broken
+    doc = RawDoc(shown, ctype, doc_id, {})
+    walker = _Walker(shown, doc.positions)
+    doc.data = walker.value(node, (), 0)
+    if walker.errors:
+        problems.extend(walker.errors)
+        return broken
+    return doc
+
+
+def _loc(shown: str, mark: Any) -> Location:
+    return Location(shown, mark.line + 1, mark.column + 1)
+
+
+def _anchor_errors(text: str, shown: str) -> list[SiteError]:
+    errors = []
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                errors.append(SiteError(_loc(shown, event.start_mark), None,
+                                        f"aliases (*{event.anchor}) are not allowed", "repeat the value instead"))
+            elif getattr(event, "anchor", None):
+                errors.append(SiteError(_loc(shown, event.start_mark), None,
+                                        f"anchors (&{event.anchor}) are not allowed", "repeat the value instead"))
+    except yaml.YAMLError:
+        pass  # compose() reports the syntax error with its position
+    return errors
+
+
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "unquoted ': ' inside a value", 'wrap the value in "double quotes"'),
+    ("cannot start any token", None, "tab character; YAML needs spaces for indentation"),
+    ("found undefined alias", None, "aliases are not allowed; repeat the value instead"),
+    ("could not find expected ':'", None, "each line needs 'field: value'; quote values that contain ': '"),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, text: str) -> tuple:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or "YAML syntax error"
+    hint = None
+    for needle, better, tip in _SYNTAX_HINTS:
+        if needle in message:
+            message, hint = better or message, tip
+            break
+    location = _loc(shown, mark) if mark else Location(shown, 1, 1)
+    field_name = _field_on_line(text, location.line)
+    return location, field_name, f"YAML syntax error: {message}", hint
+
+
+def _field_on_line(text: str, line: int) -> str | None:
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)) - 1, -1, -1):
+        candidate = lines[number]
+        if candidate and not candidate[0].isspace() and ":" in candidate and not candidate.startswith(("#", "-")):
+            return candidate.split(":", 1)[0].strip() or None
+    return None
+
+
+class _Walker:
+    """Turn a composed node tree into plain data, recording positions and refusing
+    explicit tags, reused nodes, non-string keys, duplicate keys and deep nesting."""
+
+    def __init__(self, shown: str, positions: dict[tuple, Pos]):
+        self.shown, self.positions, self.errors = shown, positions, []
+        self.seen: set[int] = set()
+
+    def fail(self, node: Any, message: str, hint: str | None = None, field_name: str | None = None) -> None:
+        self.errors.append(SiteError(_loc(self.shown, node.start_mark), field_name, message, hint))
+
+    def value(self, node: Any, path: tuple, depth: int) -> Any:
+        if id(node) in self.seen:
+            self.fail(node, "aliases are not allowed", "repeat the value instead", path_name(path))
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"explicit tags are not allowed (found {node.tag})",
+                      "includes and custom types are not supported", path_name(path))
+            return None
+        if depth > MAX_DEPTH:
+            self.fail(node, "nesting too deep", None, path_name(path))
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                here = _loc(self.shown, child.start_mark)
+                self.positions[path + (index,)] = Pos(here, here, getattr(child, "style", None))
+                items.append(self.value(child, path + (index,), depth + 1))
+            return items
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: Any, path: tuple, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self.fail(key_node, "keys must be plain words", None, path_name(path))
+                continue
+            key = key_node.value
+            key_loc = _loc(self.shown, key_node.start_mark)
+            if key == "<<":
+                self.fail(key_node, "merge keys (<<) are not allowed", "repeat the fields instead", path_name(path))
+                continue
+            if key in first_line:
+                self.errors.append(SiteError(key_loc, path_name(path + (key,)),
+                                             f"duplicate key (first defined on line {first_line[key]})"))
+                continue
+            first_line[key] = key_loc.line
+            self.positions[path + (key,)] = Pos(key_loc, _loc(self.shown, value_node.start_mark),
+                                                getattr(value_node, "style", None))
+            result[key] = self.value(value_node, path + (key,), depth + 1)
+        return result
+
+
+def path_name(path: tuple) -> str | None:
+    """Render a data path as a field name: ('participants', 1) -> 'participants[1]'."""
+    if not path:
+        return None
+    text = str(path[0])
+    for part in path[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+

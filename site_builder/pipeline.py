@@ -1,0 +1,71 @@
+"""Run the build as a short story of named stages: load, validate, link, plan, render, write.
+
+Stages before `write` are pure; nothing is written unless every stage succeeded,
+so a failed build leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildFailed, Problems, SiteError
+from .links import Site, link
+from .loader import load_content
+from .output import check_output_dir, clean_leftovers, write_site
+from .pages import plan_pages
+from .render import make_environment, render_pages
+from .schema import CONTENT_TYPES, SITE, ContentType
+from .validate import Entity, validate, validate_doc
+from .views import build_views
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """The folders one build reads and writes."""
+
+    content: Path = Path("content")
+    templates: Path = Path("templates")
+    out: Path = Path("_site")
+
+
+@dataclass(slots=True)
+class Report:
+    """What a build did: pages written, seconds taken, warnings found."""
+
+    pages: int = 0
+    seconds: float = 0.0
+    warnings: list[SiteError] = field(default_factory=list)
+
+
+def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
+              strict: bool = False) -> tuple[Site, Entity | None, list[SiteError]]:
+    """Load, validate and link all content; raise BuildFailed with every problem found."""
+    problems = Problems()
+    site_doc, docs = load_content(content_dir, types, SITE, problems)
+    entities = validate(docs, problems)
+    settings = validate_doc(site_doc, problems) if site_doc else None
+    # References can point anywhere, so linking waits until every entity is validated.
+    site = link(entities, settings, types, problems)
+    problems.raise_if_errors(strict)
+    return site, settings, problems.warnings
+
+
+def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
+          types: tuple[ContentType, ...] = CONTENT_TYPES) -> Report:
+    """Build the site from paths.content and paths.templates into paths.out."""
+    started = time.perf_counter()
+    check_output_dir(paths.out, [paths.content, paths.templates])
+    clean_leftovers(paths.out)
+    site, settings, warnings = load_site(paths.content, types, strict)
+    base = base_url or site.settings["base_url"]
+    problems = Problems()
+    pages = plan_pages(site, problems)
+    problems.raise_if_errors()
+    views = build_views(site, settings, base)
+    rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
+    written = write_site(rendered, paths.templates / "static", paths.out)
+    return Report(written, time.perf_counter() - started, warnings)
+
+
+__all__ = ["BuildFailed", "Paths", "Report", "build", "load_site"]

@@ -1,0 +1,124 @@
+"""Render planned pages with Jinja: autoescape on, undefined variables fail loudly.
+
+A template error becomes a SiteError naming the template line and the content file
+being rendered. Knows nothing about writing files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .errors import BuildFailed, Location, SiteError
+from .links import Site
+from .loader import display_path
+from .pages import Page
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Return the Jinja environment: strict, autoescaping, with the few display filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = _long_date
+    env.filters["shortdate"] = _short_date
+    env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
+    return env
+
+
+def _long_date(value: dt.date) -> str:
+    return f"{value.strftime('%A')} {value.day} {value.strftime('%B %Y')}"
+
+
+def _short_date(value: dt.date) -> str:
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def site_context(site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
+    """Return what every page sees as `site`: settings, navigation and the home lists."""
+    by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
+    settings = views.get("site", {})
+    return {
+        "title": site.settings.get("title", ""),
+        "description": site.settings.get("description", ""),
+        "language": site.settings.get("language", "en"),
+        "base_url": base_url,
+        "home": urls.href("/", base_url),
+        "settings": settings,
+        "nav": [{"label": t.plural, "href": urls.href(urls.index_path(t.folder), base_url), "type": t.name}
+                for t in site.types],
+        "by_type": by_type,
+        "featured_people": settings.get("featured_people") or by_type.get("person", []),
+        "featured_issues": settings.get("featured_issues") or by_type.get("issue", []),
+    }
+
+
+def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
+    """Return the `page` a template sees: its URLs, titles and, for entity pages, the entity."""
+    entity = views[page.entity_id] if page.entity_id else None
+    ctype = next((t for t in site.types if t.name == page.type_name), None)
+    crumbs = [{"title": "Home", "href": urls.href("/", base_url)}]
+    if ctype is not None and page.kind == "entity":
+        crumbs.append({"title": ctype.plural, "href": urls.href(urls.index_path(ctype.folder), base_url)})
+    description = (entity["description"] if entity else
+                   f"{ctype.plural}: {ctype.description}" if ctype else site.settings.get("description", ""))
+    return {
+        "kind": page.kind, "title": page.title, "description": description,
+        "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
+        "breadcrumbs": crumbs, "entity": entity,
+        "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
+                 "description": ctype.description} if ctype else None,
+        "entries": [views[e.id] for e in site.by_type[ctype.name]] if ctype and page.kind == "index" else [],
+    }
+
+
+def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
+                 base_url: str) -> list[tuple[str, bytes]]:
+    """Render every page; collect every template error and raise them together."""
+    shared = {"site": site_context(site, views, base_url),
+              "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
+    rendered, errors = [], []
+    for page in pages:
+        try:
+            template = env.get_template(page.template)
+            html = template.render(shared, page=page_context(page, site, views, base_url))
+        except Exception as exc:  # any failure inside a template is the template's error
+            errors.append(template_error(exc, page))
+            continue
+        rendered.append((page.output, html.encode("utf-8")))
+    if errors:
+        raise BuildFailed(_first_per_template(errors))
+    return rendered
+
+
+def template_error(exc: Exception, page: Page) -> SiteError:
+    """Name the template file and line of a Jinja error, and the content file being rendered."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith(".html"):
+                filename, line = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    where = Location(display_path(Path(filename)) if filename else "templates", line or 0, 0)
+    message = getattr(exc, "message", None) or str(exc)
+    return SiteError(where, None, f"template error: {message}", f"while rendering {page.source}")
+
+
+def _first_per_template(errors: list[SiteError]) -> list[SiteError]:
+    # One broken template fails every page that uses it; show each distinct error once,
+    # naming the first content file it broke.
+    unique: dict[tuple, SiteError] = {}
+    for error in errors:
+        unique.setdefault((error.location, error.message), error)
+    return list(unique.values())

@@ -1,0 +1,191 @@
+"""The content types, declared once as data: the single source for validation,
+links, pages, JSON Schema and scaffolding.
+
+Adding a type means one ContentType here, adding it to CONTENT_TYPES, and one
+template named after it. This module holds declarations only, no behaviour.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .kinds import (Choice, Date, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+                    Time, TimeZone, Url)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a content type."""
+
+    name: str
+    kind: object
+    help: str
+    required: bool = False
+    backlink: str | None = None   # name of the list this reference fills on its target
+    symmetric: bool = False       # a reference to the same type that holds both ways
+    default: object = None
+    needs: str | None = None      # another field that must be set when this one is
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A list computed by following a backlink, then a field of what it found.
+
+    Derived("issues_raised", via="meetings", then="issues") on people lists the
+    issues of every meeting a person attended.
+    """
+
+    name: str
+    via: str
+    then: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContentType:
+    """A kind of entity: where its files live, its fields, and how its pages look."""
+
+    name: str
+    folder: str
+    label: str                    # singular, for readers ("Meeting")
+    plural: str                   # index page heading ("Meetings")
+    title_field: str
+    fields: tuple[Field, ...]
+    order_by: tuple[str, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    sequence: bool = False        # pages link to the previous and next entity in order
+    description: str = ""
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.html"
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+SOURCES_FIELD = Field("sources", Refs("source"), "Ids of the sources behind this entry.",
+                      backlink="cited_by")
+REQUIRED_SOURCES = Field("sources", Refs("source", min_items=1),
+                         "Ids of the sources behind this entry (at least one).",
+                         required=True, backlink="cited_by")
+
+PERSON = ContentType(
+    name="person", folder="people", label="Person", plural="People", title_field="name",
+    order_by=("name",),
+    description="A person who took part in or shaped the events.",
+    fields=(
+        Field("name", Text(), "Name as readers know it, family name first for Chinese names.", required=True),
+        Field("role", Text(), "Role held at the time of the events.", required=True),
+        Field("country", Text(), "Country the person represents.", required=True),
+        Field("summary", Markdown(), "One or two sentences on who this is (Markdown).", required=True),
+        Field("native_name", Text(), "Name in native script, e.g. 王毅."),
+        Field("native_lang", Text(max_length=20), "BCP 47 language tag of native_name.", default="zh-Hans"),
+        Field("organization", Text(), "Organisation the person belongs to."),
+        Field("body", Markdown(), "Longer biography (Markdown)."),
+        SOURCES_FIELD,
+    ),
+    derived=(Derived("issues_raised", via="meetings", then="issues"),),
+)
+
+MEETING = ContentType(
+    name="meeting", folder="meetings", label="Meeting", plural="Meetings", title_field="title",
+    order_by=("date", "time"), sequence=True,
+    description="A meeting between officials or with other groups.",
+    fields=(
+        Field("title", Text(), "Headline of the meeting.", required=True),
+        Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
+        Field("location", Text(), "Place, e.g. 'Diaoyutai State Guesthouse, Beijing'.", required=True),
+        Field("status", Choice(("held", "scheduled", "expected", "cancelled")),
+              "held, scheduled, expected or cancelled.", required=True),
+        Field("participants", Refs("person", min_items=1), "Ids of the people who took part.",
+              required=True, backlink="meetings"),
+        Field("summary", Markdown(), "What happened, in a few sentences (Markdown).", required=True),
+        REQUIRED_SOURCES,
+        Field("time", Time(), "Local start time, HH:MM (24-hour).", needs="timezone"),
+        Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. Asia/Shanghai."),
+        Field("issues", Refs("issue"), "Ids of the issues that came up.", backlink="meetings"),
+        Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
+        Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
+        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown)."),
+        Field("body", Markdown(), "Longer account (Markdown)."),
+    ),
+)
+
+EVENT = ContentType(
+    name="event", folder="events", label="Event", plural="Events", title_field="title",
+    order_by=("date", "time"),
+    description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
+    fields=(
+        Field("title", Text(), "Headline of the event.", required=True),
+        Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
+        Field("summary", Markdown(), "What happened (Markdown).", required=True),
+        REQUIRED_SOURCES,
+        Field("time", Time(), "Local time, HH:MM (24-hour).", needs="timezone"),
+        Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. America/New_York."),
+        Field("location", Text(), "Place."),
+        Field("people", Refs("person"), "Ids of the people involved.", backlink="events"),
+        Field("issues", Refs("issue"), "Ids of the issues involved.", backlink="events"),
+        Field("body", Markdown(), "Longer account (Markdown)."),
+    ),
+)
+
+ISSUE = ContentType(
+    name="issue", folder="issues", label="Issue", plural="Issues", title_field="title",
+    order_by=("title",),
+    derived=(Derived("people_involved", via="meetings", then="participants"),),
+    description="A subject on which the two governments talk, agree or disagree.",
+    fields=(
+        Field("title", Text(), "Name of the issue.", required=True),
+        Field("summary", Markdown(), "Neutral summary (Markdown).", required=True),
+        REQUIRED_SOURCES,
+        Field("positions", MarkdownMap(), "Each party's stated position, attributed and cited (Markdown)."),
+        Field("related", Refs("issue"), "Ids of related issues (linked both ways).",
+              backlink="related", symmetric=True),
+        Field("body", Markdown(), "Background (Markdown)."),
+    ),
+)
+
+TERM = ContentType(
+    name="term", folder="terms", label="Glossary term", plural="Glossary", title_field="term",
+    order_by=("term",),
+    description="A term readers may not know.",
+    fields=(
+        Field("term", Text(), "The term as it appears in text.", required=True),
+        Field("definition", Markdown(), "A short neutral definition (Markdown).", required=True),
+        SOURCES_FIELD,
+    ),
+)
+
+SOURCE = ContentType(
+    name="source", folder="sources", label="Source", plural="Sources", title_field="title",
+    order_by=("publisher", "title"),
+    description="A document, article or transcript that claims rest on.",
+    fields=(
+        Field("title", Text(), "Title of the document or article.", required=True),
+        Field("publisher", Text(), "Who published it.", required=True),
+        Field("kind", Choice(("article", "official", "press", "reference")),
+              "article (the source article), official, press or reference.", default="press"),
+        Field("url", Url(), "Link (http or https); leave out if there is no credible one."),
+        Field("author", Text(), "Author or byline."),
+        Field("date", Date(), "Publication date, YYYY-MM-DD."),
+        Field("note", Markdown(), "What this source is used for (Markdown)."),
+    ),
+)
+
+CONTENT_TYPES: tuple[ContentType, ...] = (MEETING, EVENT, PERSON, ISSUE, TERM, SOURCE)
+
+SITE = ContentType(
+    name="site", folder="", label="Site", plural="Site", title_field="title",
+    description="content/site.yaml: the settings and front page of the explainer.",
+    fields=(
+        Field("title", Text(), "Title of the explainer.", required=True),
+        Field("description", Text(), "One-sentence description.", required=True),
+        Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
+        Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
+        Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
+        Field("featured_people", Refs("person"), "Ids of the key people for the home page."),
+        Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page."),
+    ),
+)
+
+TYPES_BY_NAME = {t.name: t for t in CONTENT_TYPES}
+TYPES_BY_FOLDER = {t.folder: t for t in CONTENT_TYPES}

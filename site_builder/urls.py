@@ -1,0 +1,46 @@
+"""The only place where URLs and output paths are made.
+
+A url_path is site-relative ('/people/wang-yi/'); href() adds the path of base_url
+exactly once, so the site works at '/' and under '/repo/'. Knows nothing about
+Jinja or the disk.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def url_path(folder: str, entity_id: str) -> str:
+    """Return the pretty URL path of an entity: ('people', 'wang-yi') -> '/people/wang-yi/'."""
+    return f"/{folder}/{entity_id}/"
+
+
+def index_path(folder: str) -> str:
+    """Return the URL path of a content type's index page: 'people' -> '/people/'."""
+    return f"/{folder}/"
+
+
+def output_file(path: str) -> str:
+    """Return the output file for a URL path: '/people/wang-yi/' -> 'people/wang-yi/index.html'."""
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        return relative + "index.html"
+    return relative
+
+
+def base_path(base_url: str) -> str:
+    """Return the path part of base_url, always with one leading and one trailing slash."""
+    path = urlsplit(base_url).path.strip("/")
+    return f"/{path}/" if path else "/"
+
+
+def href(path: str, base_url: str) -> str:
+    """Return the link to a URL path as served under base_url: '/people/' -> '/repo/people/'."""
+    if "://" in path or path.startswith(("mailto:", "#")):
+        return path
+    return base_path(base_url) + path.lstrip("/")
+
+
+def absolute(path: str, base_url: str) -> str:
+    """Return the full URL of a URL path: '/people/' -> 'https://user.github.io/repo/people/'."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}{href(path, base_url)}"

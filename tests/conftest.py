@@ -1,0 +1,82 @@
+"""Shared fixtures: write a tiny site from a dict of files, and the minimal valid site."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+
+MINIMAL = {
+    "site.yaml": """
+        title: Test explainer
+        description: A tiny site for tests.
+        base_url: https://example.org/repo/
+        language: en
+    """,
+    "people/antony-blinken.yaml": """
+        name: Antony Blinken
+        role: US Secretary of State
+        country: United States
+        summary: Secretary of State [[src-a]].
+    """,
+    "people/wang-yi.yaml": """
+        name: Wang Yi
+        role: Foreign Minister
+        country: China
+        native_name: 王毅
+        summary: Foreign Minister.
+        sources: [src-a]
+    """,
+    "meetings/talks.yaml": """
+        title: Talks in Beijing
+        date: 2024-04-26
+        location: Beijing
+        status: held
+        participants:
+          - antony-blinken
+          - wang-yi
+        issues:
+          - fentanyl
+        summary: Talks with [[wang-yi]] and [[wang-yi|the minister]].
+        sources:
+          - src-a
+    """,
+    "issues/fentanyl.yaml": """
+        title: Fentanyl
+        summary: Precursor chemicals.
+        sources:
+          - src-a
+    """,
+    "sources/src-a.yaml": """
+        title: An article
+        publisher: A publisher
+    """,
+}
+
+
+def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write dedented files below root; a None value deletes the file."""
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Return a function that writes MINIMAL updated with `changes` into a content folder."""
+    def make(changes: dict[str, str | bytes | None] | None = None, base: dict | None = None) -> Path:
+        files = dict(MINIMAL if base is None else base)
+        files.update(changes or {})
+        return write_tree(tmp_path / "content", files)
+    return make

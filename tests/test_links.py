@@ -1,0 +1,86 @@
+"""Cross-references: every id resolves to the right type; backlinks are computed."""
+import pytest
+
+from site_builder import BuildFailed, load_site
+
+
+def problems(content) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        load_site(content)
+    return [str(p) for p in failed.value.problems]
+
+
+def test_unknown_participant_suggests_closest_id(make_site):
+    content = make_site({"meetings/talks.yaml": """
+        title: Talks
+        date: 2024-04-26
+        location: Beijing
+        status: held
+        participants:
+          - antony-blinken
+          - wang-yl
+        summary: x
+        sources: [src-a]
+    """})
+    assert problems(content) == [
+        f"{content}/meetings/talks.yaml:7:5: participants[1]: unknown person 'wang-yl' (did you mean 'wang-yi'?)"]
+
+
+def test_reference_to_wrong_type(make_site):
+    content = make_site({"issues/fentanyl.yaml": "title: F\nsummary: x\nsources: [wang-yi]\n"})
+    assert problems(content) == [
+        f"{content}/issues/fentanyl.yaml:3:11: sources[0]: 'wang-yi' is a person, not a source"]
+
+
+def test_unknown_wikilink_names_its_line(make_site):
+    content = make_site({"issues/fentanyl.yaml": """
+        title: F
+        summary: |
+          First line.
+          See [[wang-yii]].
+        sources: [src-a]
+    """})
+    assert problems(content) == [
+        f"{content}/issues/fentanyl.yaml:4:1: summary: unknown id 'wang-yii' (did you mean 'wang-yi'?)"]
+
+
+def test_same_id_in_two_types_is_an_error(make_site):
+    content = make_site({"issues/wang-yi.yaml": "title: F\nsummary: x\nsources: [src-a]\n"})
+    assert any("id 'wang-yi' is already used by" in p for p in problems(content))
+
+
+def test_backlinks_derived_lists_and_neighbours(make_site):
+    content = make_site({
+        "meetings/earlier.yaml": """
+            title: Earlier talks
+            date: 2024-04-25
+            location: Shanghai
+            status: held
+            participants: [wang-yi]
+            issues: [trade]
+            summary: x
+            sources: [src-a]
+        """,
+        "issues/trade.yaml": "title: Trade\nsummary: x\nsources: [src-a]\nrelated: [fentanyl]\n",
+    })
+    site, _, _ = load_site(content)
+    wang, fentanyl, trade = site.by_id["wang-yi"], site.by_id["fentanyl"], site.by_id["trade"]
+    assert [m.id for m in wang.links["meetings"]] == ["earlier", "talks"]          # in date order
+    assert [i.id for i in wang.links["issues_raised"]] == ["fentanyl", "trade"]
+    assert [p.id for p in fentanyl.links["people_involved"]] == ["antony-blinken", "wang-yi"]
+    assert [i.id for i in fentanyl.links["related"]] == ["trade"]                  # both directions
+    assert [i.id for i in trade.links["related"]] == ["fentanyl"]
+    assert [m.id for m in site.by_id["talks"].links["previous"]] == ["earlier"]
+    assert [m.id for m in site.by_id["earlier"].links["next"]] == ["talks"]
+    cited_by = [e.id for e in site.by_id["src-a"].links["cited_by"]]
+    assert cited_by == ["earlier", "talks", "antony-blinken", "wang-yi", "fentanyl", "trade"]
+
+
+def test_orphan_person_is_a_warning_and_an_error_under_strict(make_site):
+    content = make_site({"people/nobody.yaml": "name: N\nrole: r\ncountry: c\nsummary: s\n"})
+    _, _, warnings = load_site(content)
+    assert [str(w) for w in warnings] == [
+        f"{content}/people/nobody.yaml:1:1: warning: person 'nobody' is not linked from anywhere "
+        "(link it, or remove the file)"]
+    with pytest.raises(BuildFailed):
+        load_site(content, strict=True)
