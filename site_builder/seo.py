@@ -66,7 +66,7 @@ def breadcrumbs(page: dict[str, Any], base_url: str) -> dict[str, Any]:
     trail = [(c["title"], urls.absolute_href(c["href"], base_url)) for c in page["breadcrumbs"]]
     trail.append((page["title"], page["canonical"]))
     return {"@type": "BreadcrumbList", "itemListElement": [
-        {"@type": "ListItem", "position": n, "name": name, "item": url}
+        {"@type": "ListItem", "position": n, "name": name, "item": {"@type": "WebPage", "@id": url}}
         for n, (name, url) in enumerate(trail, start=1)]}
 
 
