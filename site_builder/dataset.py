@@ -1,6 +1,9 @@
 """Export the whole dataset as data.json: every entity, every field, with each
 reference and backlink resolved to the id, type, title and URL of its target.
 
+An entity's own id, type, title and page URL stand beside its `fields` (named as
+in schema.py, so a field called `url` never hides the page's URL) and `links`.
+
 Field values follow the declarations in schema.py (Markdown as written plus its
 plain text). Works on linked entities and their views; every URL comes from
 urls.py. Knows nothing about Jinja or the disk.
@@ -42,18 +45,19 @@ def reference(entity: Entity, base_url: str) -> dict[str, str]:
 
 
 def record(entity: Entity, view: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """Return one entity: every declared field (null when unset), then its links and backlinks."""
+    """Return one entity: where its page is, every declared field (null when unset), its other links."""
     out: dict[str, Any] = reference(entity, base_url)
     if view.get("when"):
         out["when"] = view["when"]["iso"]
+    fields: dict[str, Any] = {}
     for fdef in entity.type.fields:
         if isinstance(fdef.kind, Refs):
-            out[fdef.name] = [reference(e, base_url) for e in entity.links.get(fdef.name, [])]
+            fields[fdef.name] = [reference(e, base_url) for e in entity.links.get(fdef.name, [])]
         else:
-            out[fdef.name] = field_value(entity.values.get(fdef.name), fdef.kind, view.get(fdef.name))
-    field_names = {f.name for f in entity.type.fields}
+            fields[fdef.name] = field_value(entity.values.get(fdef.name), fdef.kind, view.get(fdef.name))
+    out["fields"] = fields
     out["links"] = {name: [reference(e, base_url) for e in items]
-                    for name, items in entity.links.items() if name not in field_names}
+                    for name, items in entity.links.items() if name not in fields}
     return out
 
 
