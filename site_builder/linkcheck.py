@@ -152,6 +152,12 @@ def check_links(out_dir: Path, base_url: str) -> list[BrokenLink]:
 
 
 def _check_site(crawl: _Crawl, out_dir: Path) -> Iterator[BrokenLink]:
+    built_for = _canonical(out_dir / "index.html")
+    if built_for and not built_for.startswith(crawl.base_url.rstrip("/") + "/"):
+        # Every link would be reported; say the one thing that is wrong instead.
+        yield BrokenLink("index.html", built_for, f"the site was built for another base URL than {crawl.base_url}; "
+                         "pass the same --base-url to build and check")
+        return
     for file in sorted(out_dir.rglob("*.html")):
         name = file.relative_to(out_dir).as_posix()
         page_url = crawl.origin + crawl.prefix + name.removesuffix("index.html")
@@ -173,6 +179,25 @@ def _check_site(crawl: _Crawl, out_dir: Path) -> Iterator[BrokenLink]:
         if (out_dir / name).is_file():
             page_url = crawl.origin + crawl.prefix + name
             yield from crawl.check(name, page_url, reader((out_dir / name).read_bytes()))
+
+
+def _canonical(home: Path) -> str | None:
+    if not home.is_file():
+        return None
+    collector = _Canonical()
+    collector.feed(home.read_text(encoding="utf-8", errors="replace"))
+    return collector.href
+
+
+class _Canonical(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "link" and attributes.get("rel") == "canonical" and self.href is None:
+            self.href = attributes.get("href")
 
 
 def _sitemap_links(data: bytes) -> list[str]:

@@ -167,3 +167,10 @@ def test_domain_must_be_a_bare_host_name(make_site, tmp_path):
     assert [str(p) for p in failed.value.problems] == [
         f"{content}/site.yaml:5:9: domain: expected a host name such as 'explainer.example.org', got "
         "'https://explainer.example.org/' (write the domain only: no https://, no port, no path)"]
+
+
+def test_check_site_with_another_base_url_says_so_once(tmp_path):
+    out = build_real(tmp_path, "https://user.github.io/repo/")
+    assert [str(b) for b in check_links(out, "https://example.org/")] == [
+        "index.html: broken link https://user.github.io/repo/ (the site was built for another base URL than "
+        "https://example.org/; pass the same --base-url to build and check)"]
