@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 from . import urls
 from .static_server import serve_site
@@ -89,6 +89,8 @@ class _Crawl:
                                                answer.read())
             except urllib.error.HTTPError as error:
                 self.seen[url] = _Response(error.code, url, error.headers.get_content_type(), error.read())
+            except (OSError, ValueError) as error:  # a malformed link, never a traceback
+                self.seen[url] = _Response(0, url, "", str(error).encode())
         return self.seen[url]
 
     def local(self, link: str, page_url: str) -> str | None:
@@ -96,14 +98,16 @@ class _Crawl:
         if link.startswith(SKIPPED_SCHEMES):
             return None
         published = urlsplit(self.base_url)
-        target = urljoin(page_url, link)
-        parts = urlsplit(target)
+        parts = urlsplit(urljoin(page_url, link.strip()))
         if (parts.scheme, parts.netloc) == (published.scheme, published.netloc):
-            if not (parts.path + "/").startswith(self.prefix):
+            if not (unquote(parts.path) + "/").startswith(self.prefix):
                 return None  # another site on the same host, e.g. another project's pages
-            return self.origin + parts.path + (f"?{parts.query}" if parts.query else "") + (
-                f"#{parts.fragment}" if parts.fragment else "")
-        return target if target.startswith(self.origin) else None
+        elif f"{parts.scheme}://{parts.netloc}" != self.origin:
+            return None
+        # Browsers percent-encode spaces and non-ASCII characters before asking the server.
+        path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+        return self.origin + path + (f"?{parts.query}" if parts.query else "") + (
+            f"#{parts.fragment}" if parts.fragment else "")
 
     def problem(self, url: str) -> str | None:
         """Return why a local URL does not resolve, or None when it does."""
@@ -111,6 +115,8 @@ class _Crawl:
         answer = self.fetch(address)
         if answer.status == 404:
             return "no such page or file"
+        if answer.status == 0:
+            return f"cannot fetch it: {answer.body.decode()}"
         if answer.status != 200:
             return f"HTTP {answer.status}"
         if fragment and answer.content_type == "text/html":
@@ -124,7 +130,11 @@ class _Crawl:
         """Yield each link of a page that does not resolve; `ids` are the page's own anchors."""
         reported: set[str] = set()
         for link in links:
-            target = self.local(link, page_url)
+            try:
+                target = self.local(link, page_url)
+            except ValueError as error:  # urlsplit refuses e.g. 'http://[::1'
+                yield BrokenLink(page, link, f"malformed URL: {error}")
+                continue
             if target is None or link in reported:
                 continue
             address, fragment = urldefrag(target)

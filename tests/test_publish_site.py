@@ -106,6 +106,8 @@ def test_check_site_names_the_page_and_each_broken_link(tmp_path):
         '<a href="/repo/meetings/#nowhere">missing fragment</a>'
         '<a href="https://user.github.io/repo/issues/nothing/">absolute, missing</a>'
         '<a href="https://user.github.io/other-repo/">another project: not ours to check</a>'
+        '<a href="/repo/static/two words.css">a space</a><a href="/repo/static/图.png">non-ASCII</a>'
+        '<a href="http://[::1">malformed</a>'
         '</main>')), encoding="utf-8")
     (out / "static" / "style.css").unlink()
     result = run_cli("check", "--site", *common)
@@ -118,6 +120,9 @@ def test_check_site_names_the_page_and_each_broken_link(tmp_path):
                      f"{name}: broken link /repo/meetings/#nowhere (no such #fragment)",
                      f"{name}: broken link https://user.github.io/repo/issues/nothing/ (no such page or file)",
                      "index.html: broken link /repo/static/style.css (no such page or file)",
+                     f"{name}: broken link /repo/static/two words.css (no such page or file)",
+                     f"{name}: broken link /repo/static/图.png (no such page or file)",
+                     f"{name}: broken link http://[::1 (malformed URL: Invalid IPv6 URL)",
                      "404.html (served at /repo/no/such/page/here/): broken link /repo/static/style.css "
                      "(no such page or file)"):
         assert expected in lines
