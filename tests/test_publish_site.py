@@ -7,12 +7,14 @@ import xml.etree.ElementTree as etree
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from site_builder import BuildFailed, Paths, build
 from site_builder.linkcheck import check_links
 from site_builder.static_server import serve_site
 
-from .conftest import ROOT, TEMPLATES
+from .conftest import MINIMAL, ROOT, TEMPLATES, write_tree
 from .publish_helpers import CONTENT, build_real, crawl, fetch, mount, soup, stock_server
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -179,3 +181,17 @@ def test_check_site_with_another_base_url_says_so_once(tmp_path):
     assert [str(b) for b in check_links(out, "https://example.org/")] == [
         "index.html: broken link https://user.github.io/repo/ (the site was built for another base URL than "
         "https://example.org/; pass the same --base-url to build and check)"]
+
+
+SEGMENT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~", min_size=1,
+                  max_size=12).filter(lambda s: s.strip(".") != "")
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segments=st.lists(SEGMENT, max_size=3), host=st.sampled_from(["user.github.io", "explainer.example.org"]))
+def test_any_base_path_gives_a_site_whose_links_all_resolve(tmp_path_factory, segments, host):
+    tmp = tmp_path_factory.mktemp("anybase")
+    base_url = f"https://{host}/" + "".join(f"{s}/" for s in segments)
+    content = write_tree(tmp / "content", MINIMAL)
+    build(Paths(content, TEMPLATES, tmp / "_site"), base_url=base_url)
+    assert check_links(tmp / "_site", base_url) == []
