@@ -105,7 +105,25 @@ def event_node(event: dict[str, Any], base_url: str) -> dict[str, Any]:
     return node
 
 
-ENTITY_NODES = {"meeting": event_node, "event": event_node, "person": person_node}
+def source_node(source: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org CreativeWork for a source: its title, publisher, date and original address."""
+    node: dict[str, Any] = {"@type": "CreativeWork", "name": source["title"],
+                            "publisher": {"@type": "Organization", "name": source["publisher"]}}
+    if source.get("date"):
+        node["datePublished"] = source["date"].isoformat()
+    if source.get("url"):
+        node["url"] = source["url"]
+    return node
+
+
+def term_node(term: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org DefinedTerm for a glossary entry."""
+    return {"@type": "DefinedTerm", "name": term["term"], "description": term["description"],
+            "url": _url(term, base_url)}
+
+
+ENTITY_NODES = {"meeting": event_node, "event": event_node, "person": person_node, "source": source_node,
+                "term": term_node}
 
 
 def sitemap_xml(pages: Iterable[Page], base_url: str) -> bytes:

@@ -265,3 +265,26 @@ def test_timed_and_cancelled_events_in_json_ld(make_site, tmp_path):
     assert "location" not in vote and "attendee" not in vote
     for node in (arrival, dinner, vote):
         assert schema_problems(node) == []
+
+
+def test_sources_and_terms_have_their_schema_org_types(make_site, tmp_path):
+    content = make_site({"sources/src-a.yaml": """
+        title: An article
+        publisher: A publisher
+        date: 2024-04-26
+        url: https://news.example.com/a
+    """, "terms/dual-use.yaml": """
+        term: Dual-use goods
+        definition: Goods with civilian and military uses [[src-a]].
+        sources: [src-a]
+    """})
+    out = tmp_path / "_site"
+    build(Paths(content, TEMPLATES, out), base_url=BASE)
+    source = graph_of(soup((out / "sources" / "src-a" / "index.html").read_bytes()))[-1]
+    assert source == {"@type": "CreativeWork", "name": "An article", "datePublished": "2024-04-26",
+                      "publisher": {"@type": "Organization", "name": "A publisher"},
+                      "url": "https://news.example.com/a"}
+    term = graph_of(soup((out / "terms" / "dual-use" / "index.html").read_bytes()))[-1]
+    assert term == {"@type": "DefinedTerm", "name": "Dual-use goods", "url": f"{BASE}terms/dual-use/",
+                    "description": "Goods with civilian and military uses."}
+    assert schema_problems(source) == schema_problems(term) == []
