@@ -227,3 +227,22 @@ class MarkdownMap:
 
     def json_schema(self) -> dict:
         return {"type": "object", "additionalProperties": Markdown().json_schema()}
+
+
+HOST_PATTERN = r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
+_HOST_RE = re.compile(HOST_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class Hostname:
+    """A bare host name such as explainer.example.org (no scheme, no port, no path)."""
+
+    def convert(self, value: Any) -> str:
+        text = value.strip().lower() if isinstance(value, str) else value
+        if not isinstance(text, str) or not _HOST_RE.match(text):
+            raise FieldError(f"expected a host name such as 'explainer.example.org', got {value!r}",
+                             "write the domain only: no https://, no port, no path")
+        return text
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": HOST_PATTERN}

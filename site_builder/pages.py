@@ -5,7 +5,7 @@ URL comes from urls.py. Knows nothing about Jinja or the disk.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import urls
 from .errors import Location, Problems
@@ -40,7 +40,21 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
                               entity.path, entity.id, ctype.name))
     pages.append(Page("/404.html", "404.html", "404.html", "404", "Page not found", "templates/404.html"))
     _check_collisions(pages, problems)
-    return pages
+    return distinct_titles(pages, site)
+
+
+def distinct_titles(pages: list[Page], site: Site) -> list[Page]:
+    """Give every page a unique title: a later page whose title is taken gets its type's label
+    added ('Chen Jining' the person, 'Chen Jining (Source)' the Wikipedia article)."""
+    labels = {t.name: t.label for t in site.types}
+    taken: set[str] = set()
+    distinct = []
+    for page in pages:
+        if page.title.casefold() in taken and page.type_name in labels:
+            page = replace(page, title=f"{page.title} ({labels[page.type_name]})")
+        taken.add(page.title.casefold())
+        distinct.append(page)
+    return distinct
 
 
 def _check_collisions(pages: list[Page], problems: Problems) -> None:

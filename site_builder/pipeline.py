@@ -14,6 +14,7 @@ from .links import Site, link
 from .loader import load_content
 from .output import check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
+from .publish import publish_files
 from .render import make_environment, render_pages
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .validate import Entity, validate, validate_doc
@@ -64,8 +65,10 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     problems.raise_if_errors()
     views = build_views(site, settings, base)
     rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
-    written = write_site(rendered, paths.templates / "static", paths.out)
-    return Report(written, time.perf_counter() - started, warnings)
+    # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
+    rendered += publish_files(pages, site, settings, views, base)
+    write_site(rendered, paths.templates / "static", paths.out)
+    return Report(len(pages), time.perf_counter() - started, warnings)
 
 
 __all__ = ["BuildFailed", "Paths", "Report", "build", "load_site"]

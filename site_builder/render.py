@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from . import urls
+from . import seo, urls
 from .errors import BuildFailed, Location, SiteError
 from .links import Site
 from .loader import display_path
@@ -32,6 +32,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["shortdate"] = _short_date
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
+    env.globals["seo_meta"] = seo.page_meta
     return env
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .kinds import (Choice, Date, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+from .kinds import (Choice, Date, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
                     Time, TimeZone, Url)
 
 
@@ -184,6 +184,7 @@ SITE = ContentType(
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
         Field("featured_people", Refs("person"), "Ids of the key people for the home page."),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page."),
+        Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
     ),
 )
 

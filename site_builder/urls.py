@@ -44,3 +44,11 @@ def absolute(path: str, base_url: str) -> str:
     """Return the full URL of a URL path: '/people/' -> 'https://user.github.io/repo/people/'."""
     parts = urlsplit(base_url)
     return f"{parts.scheme}://{parts.netloc}{href(path, base_url)}"
+
+
+def absolute_href(link: str, base_url: str) -> str:
+    """Return the full URL of a link made by href(): '/repo/people/' -> 'https://user.github.io/repo/people/'."""
+    if "://" in link:
+        return link
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}{link}"

@@ -1,0 +1,130 @@
+"""Write the meetings and events as an Atom feed (feed.xml) and an iCalendar file
+(calendar.ics) that readers can subscribe to.
+
+Uses feedgenerator (Django's Atom writer, standalone) and icalendar rather than
+string building. Works on entity views; every URL comes from urls.py. Knows
+nothing about Jinja or the disk. Output depends only on the content, never on
+the clock, so two builds give the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import feedgenerator
+import icalendar
+
+from . import urls
+from .links import Site
+from .views import plain_text
+
+FEED_TYPES = ("meeting", "event")
+SUMMARY_LIMIT = 600
+ICAL_STATUS = {"held": "CONFIRMED", "scheduled": "CONFIRMED", "expected": "TENTATIVE", "cancelled": "CANCELLED"}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class Happening:
+    """A meeting or event on the calendar: its view, its start and the moment it sorts by."""
+
+    view: dict[str, Any]
+    start: dt.date | dt.datetime      # a date for an all-day entry, else an aware datetime
+    moment: dt.datetime               # an aware datetime (all-day entries start at local midnight)
+
+
+def happenings(site: Site, views: dict[str, dict[str, Any]]) -> list[Happening]:
+    """Return every meeting and event, earliest first."""
+    found = []
+    for name in FEED_TYPES:
+        for entity in site.by_type.get(name, []):
+            found.append(_happening(views[entity.id]))
+    return sorted(found, key=lambda h: (h.moment, h.view["id"]))
+
+
+def _happening(view: dict[str, Any]) -> Happening:
+    when = view["when"]
+    zone = ZoneInfo(when["timezone"]) if when["timezone"] else dt.timezone.utc
+    if when["time"] is None:
+        return Happening(view, when["date"], dt.datetime.combine(when["date"], dt.time(0), tzinfo=zone))
+    start = dt.datetime.combine(when["date"], when["time"], tzinfo=zone)
+    return Happening(view, start, start)
+
+
+def data_updated(site: Site) -> dt.datetime:
+    """Return midnight UTC of the latest date anywhere in the content (the data's 'as of')."""
+    dates = [e.values["date"] for e in site.by_id.values() if isinstance(e.values.get("date"), dt.date)]
+    return dt.datetime.combine(max(dates), dt.time(0), tzinfo=dt.timezone.utc) if dates else EPOCH
+
+
+class _AtomFeed(feedgenerator.Atom1Feed):
+    """Atom 1.0 whose <updated> comes from the data, not from the clock."""
+
+    def __init__(self, updated: dt.datetime, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.updated = updated
+
+    def latest_post_date(self) -> dt.datetime:
+        return self.updated
+
+
+def atom_feed(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
+    """Return feed.xml: every meeting and event, newest first, as Atom 1.0."""
+    items = happenings(site, views)
+    home = urls.absolute("/", base_url)
+    updated = max([h.moment for h in items] + [data_updated(site)])
+    feed = _AtomFeed(updated, title=site.settings.get("title", ""), link=home,
+                     description=site.settings.get("description", ""),
+                     feed_url=urls.absolute("/feed.xml", base_url), feed_guid=home,
+                     language=site.settings.get("language", "en"), author_name=site.settings.get("title", ""))
+    for item in reversed(items):
+        view = item.view
+        link = urls.absolute_href(view["href"], base_url)
+        # Atom's <summary type="html"> holds escaped HTML; the plain text is escaped once more here.
+        feed.add_item(title=view["title"], link=link, unique_id=link, pubdate=item.moment, updateddate=item.moment,
+                      description=html.escape(plain_text(view["summary"], SUMMARY_LIMIT)),
+                      categories=[issue["title"] for issue in view.get("issues") or []])
+    return feed.writeString("utf-8").encode("utf-8") + b"\n"
+
+
+def calendar_ics(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
+    """Return calendar.ics: every meeting and event as an RFC 5545 VEVENT; all-day ones as DATE values."""
+    title = site.settings.get("title", "")
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//site_builder//explainer calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", title)
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-caldesc", site.settings.get("description", ""))
+    host = urlsplit(base_url).hostname or "localhost"
+    stamp = data_updated(site)
+    for item in happenings(site, views):
+        cal.add_component(_vevent(item, host, stamp, base_url))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _vevent(item: Happening, host: str, stamp: dt.datetime, base_url: str) -> icalendar.Event:
+    view = item.view
+    link = urls.absolute_href(view["href"], base_url)
+    event = icalendar.Event()
+    event.add("uid", f"{view['type']}-{view['id']}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.start)
+    if not isinstance(item.start, dt.datetime):
+        event.add("dtend", item.start + dt.timedelta(days=1))
+    event.add("summary", view["title"])
+    event.add("description", f"{plain_text(view['summary'], SUMMARY_LIMIT)}\n\n{link}")
+    if view.get("location"):
+        event.add("location", view["location"])
+    event.add("url", link)
+    event.add("status", ICAL_STATUS.get(view.get("status") or "held", "CONFIRMED"))
+    if view.get("issues"):
+        event.add("categories", [issue["title"] for issue in view["issues"]])
+    return event

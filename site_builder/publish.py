@@ -1,0 +1,53 @@
+"""Add the files a published site needs besides its pages: feed.xml, calendar.ics,
+sitemap.xml, robots.txt, data.json, .nojekyll and, for a custom domain, CNAME.
+
+One pipeline stage, pure like rendering: it returns (output file, bytes) pairs
+for output.py to write. Knows nothing about Jinja or the disk.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from .dataset import dataset_json
+from .errors import BuildFailed, Location, SiteError
+from .feeds import atom_feed, calendar_ics
+from .links import Site
+from .pages import Page
+from .seo import robots_txt, sitemap_xml
+from .validate import Entity
+
+
+def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
+                  base_url: str) -> list[tuple[str, bytes]]:
+    """Return the machine-readable files and the GitHub Pages control files."""
+    files = [
+        ("feed.xml", atom_feed(site, views, base_url)),
+        ("calendar.ics", calendar_ics(site, views, base_url)),
+        ("sitemap.xml", sitemap_xml(pages, base_url)),
+        ("robots.txt", robots_txt(base_url)),
+        ("data.json", dataset_json(site, views, base_url)),
+        # GitHub Pages runs Jekyll on uploaded branches unless told not to (it would drop _files).
+        (".nojekyll", b""),
+    ]
+    domain = site.settings.get("domain")
+    if domain:
+        check_domain(domain, base_url, settings)
+        files.append(("CNAME", f"{domain}\n".encode("ascii")))
+    return files
+
+
+def check_domain(domain: str, base_url: str, settings: Entity | None) -> None:
+    """Refuse a custom domain that differs from the host the links are built for.
+
+    GitHub Pages redirects every request to the custom domain, so pages built for
+    https://user.github.io/repo/ would link to /repo/... there and break.
+    """
+    parts = urlsplit(base_url)
+    if parts.hostname == domain and parts.path.strip("/") == "":
+        return
+    where = settings.doc.at("domain") if settings else Location("content/site.yaml")
+    raise BuildFailed([SiteError(
+        where, "domain", f"custom domain '{domain}' does not match the base URL {base_url}",
+        f"build with --base-url https://{domain}/ (a custom domain serves the site at its root), "
+        "or remove domain")])
