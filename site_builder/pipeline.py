@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contentlint import check_markdown
 from .errors import BuildFailed, Problems, SiteError
 from .links import Site, link
 from .loader import load_content
@@ -45,6 +46,7 @@ def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
     site_doc, docs = load_content(content_dir, types, SITE, problems)
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
+    check_markdown(entities + ([settings] if settings else []), problems)
     # References can point anywhere, so linking waits until every entity is validated.
     site = link(entities, settings, types, problems)
     problems.raise_if_errors(strict)
