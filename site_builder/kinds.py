@@ -17,6 +17,9 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 ID_MAX = 80
 MARKDOWN_MAX = 20_000
+# Names Windows cannot create, so a clone on Windows would lose the page.
+RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                          *(f"lpt{n}" for n in range(1, 10))})
 
 
 class FieldError(Exception):
@@ -40,6 +43,8 @@ def check_id(value: Any) -> str:
     if not ID_RE.match(value):
         raise FieldError(f"'{value}' is not a valid id",
                          "use lowercase letters, digits and single hyphens, e.g. 'wang-yi'")
+    if value in RESERVED_IDS:
+        raise FieldError(f"'{value}' is a reserved file name on Windows", "choose another id")
     return value
 
 
