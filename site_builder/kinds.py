@@ -167,6 +167,10 @@ class Url:
         return {"type": "string", "pattern": r"^https?://\S+$", "format": "uri"}
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:ID_MAX] or "an-id"
+
+
 @dataclass(frozen=True, slots=True)
 class Refs:
     """A list of ids of entities of one content type (checked for existence in links.py)."""
@@ -177,7 +181,7 @@ class Refs:
     def convert(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list):
             raise FieldError(f"expected a list of {self.target} ids, got {_describe(value)}",
-                             f'write one per line, e.g. "- {value}"' if isinstance(value, str) else None)
+                             f'write one per line, e.g. "- {_slug(value)}"' if isinstance(value, str) else None)
         if len(value) < self.min_items:
             raise FieldError(f"needs at least {self.min_items} {self.target} id(s)")
         seen: set[str] = set()

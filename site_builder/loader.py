@@ -187,17 +187,24 @@ def _loc(shown: str, mark: Any) -> Location:
 
 
 def _anchor_errors(text: str, shown: str) -> list[SiteError]:
-    errors = []
+    # Report the first anchor and the first alias; a billion-laughs file has dozens.
+    found: dict[str, list] = {"anchors": [], "aliases": []}
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent):
-                errors.append(SiteError(_loc(shown, event.start_mark), None,
-                                        f"aliases (*{event.anchor}) are not allowed", "repeat the value instead"))
+                found["aliases"].append(event)
             elif getattr(event, "anchor", None):
-                errors.append(SiteError(_loc(shown, event.start_mark), None,
-                                        f"anchors (&{event.anchor}) are not allowed", "repeat the value instead"))
+                found["anchors"].append(event)
     except yaml.YAMLError:
         pass  # compose() reports the syntax error with its position
+    errors = []
+    for kind, sign in (("anchors", "&"), ("aliases", "*")):
+        events = found[kind]
+        if events:
+            more = f"; {len(events) - 1} more {kind} in this file" if len(events) > 1 else ""
+            errors.append(SiteError(_loc(shown, events[0].start_mark), None,
+                                    f"{kind} ({sign}{events[0].anchor}) are not allowed",
+                                    "repeat the value instead" + more))
     return errors
 
 
@@ -205,6 +212,7 @@ _SYNTAX_HINTS = (
     ("mapping values are not allowed", "unquoted ': ' inside a value", 'wrap the value in "double quotes"'),
     ("cannot start any token", None, "tab character; YAML needs spaces for indentation"),
     ("found undefined alias", None, "aliases are not allowed; repeat the value instead"),
+    ("exceeded maximum nesting depth", "nesting too deep", f"at most {MAX_DEPTH} levels"),
     ("could not find expected ':'", None, "each line needs 'field: value'; quote values that contain ': '"),
 )
 

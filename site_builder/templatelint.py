@@ -24,6 +24,8 @@ PLACEHOLDER = "\x01"
 def check_templates(templates_dir: Path, problems: Problems) -> None:
     """Report symlinks, `|safe` and unquoted attribute values anywhere in templates_dir."""
     for folder, dirs, files in os.walk(templates_dir, followlinks=False):
+        if Path(folder) == templates_dir and "static" in dirs:
+            dirs.remove("static")  # assets, checked by assets.py
         for name in sorted(dirs + files):
             path = Path(folder) / name
             if path.is_symlink():
