@@ -157,6 +157,9 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
     except yaml.MarkedYAMLError as exc:
         problems.add(*_syntax_error(exc, shown, text))
         return broken
+    except yaml.reader.ReaderError as exc:
+        problems.add(*_character_error(exc, shown, text))
+        return broken
     except yaml.YAMLError as exc:
         problems.add(Location(shown, 1, 1), None, f"YAML error: {exc}")
         return broken
@@ -228,6 +231,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, text: str) -> tuple:
     location = _loc(shown, mark) if mark else Location(shown, 1, 1)
     field_name = _field_on_line(text, location.line)
     return location, field_name, f"YAML syntax error: {message}", hint
+
+
+def _character_error(exc: yaml.reader.ReaderError, shown: str, text: str) -> tuple:
+    # libyaml counts the position in UTF-8 bytes; turn it into a line and column.
+    raw = text.encode("utf-8")[: exc.position]
+    line = raw.count(b"\n") + 1
+    col = len(raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+    return (Location(shown, line, col), _field_on_line(text, line),
+            f"control character U+{code:04X} is not allowed", "delete it; it is invisible in most editors")
 
 
 def _field_on_line(text: str, line: int) -> str | None:
