@@ -74,6 +74,10 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
     """Load site.yaml and every entity file below content_dir, in a stable order."""
     folders = {t.folder: t for t in types}
     site_doc = None
+    if not content_dir.is_dir():
+        problems.add(Location(display_path(content_dir)), None, "content folder not found",
+                     "pass the folder that holds site.yaml with --content")
+        return None, []
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
         site_doc = load_file(site_file, site_type, "site", problems)

@@ -27,8 +27,13 @@ def _say(message: str) -> None:
 def build_lock(out_dir: Path, wait: float = WAIT_SECONDS, notify: Callable[[str], None] = _say) -> Iterator[None]:
     """Hold the build lock for out_dir; wait up to `wait` seconds for another build to finish."""
     parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(parent, os.O_RDONLY)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError as exc:
+        raise BuildFailed([SiteError(Location(str(out_dir)), None,
+                                     f"cannot create the output folder: {exc.strerror or exc}",
+                                     "choose another --out")]) from None
     try:
         _acquire(fd, out_dir, wait, notify)
         yield

@@ -68,11 +68,14 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
 def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
                   started: float) -> Report:
     clean_leftovers(paths.out)
-    site, settings, warnings = load_site(paths.content, types, strict)
-    base = base_url or site.settings["base_url"]
     problems = Problems()
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
+    try:
+        site, settings, warnings = load_site(paths.content, types, strict)
+    except BuildFailed as failed:  # report template and content problems in one run
+        raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
+    base = base_url or site.settings["base_url"]
     pages = plan_pages(site, problems)
     problems.raise_if_errors(strict)
     warnings = warnings + problems.warnings

@@ -23,6 +23,10 @@ PLACEHOLDER = "\x01"
 
 def check_templates(templates_dir: Path, problems: Problems) -> None:
     """Report symlinks, `|safe` and unquoted attribute values anywhere in templates_dir."""
+    if not templates_dir.is_dir():
+        problems.add(Location(display_path(templates_dir)), None, "templates folder not found",
+                     "pass the folder that holds base.html with --templates")
+        return
     for folder, dirs, files in os.walk(templates_dir, followlinks=False):
         if Path(folder) == templates_dir and "static" in dirs:
             dirs.remove("static")  # assets, checked by assets.py

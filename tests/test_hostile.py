@@ -261,3 +261,44 @@ def test_strict_build_fails_on_an_orphan_and_on_a_large_asset_warning(make_site,
         f"(large files slow every deploy)"]
     with pytest.raises(BuildFailed):
         build(Paths(make_site(), templates, tmp_path / "_site"), strict=True)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--content", "missing"], "missing: content folder not found (pass the folder that holds site.yaml with --content)"),
+    (["--templates", "missing"], "missing: templates folder not found "
+                                 "(pass the folder that holds base.html with --templates)"),
+    (["--out", "/proc/no/such/out"], "/proc/no/such/out: cannot create the output folder: No such file or directory "
+                                     "(choose another --out)"),
+])
+def test_missing_folders_are_problems_not_tracebacks(make_site, tmp_path, monkeypatch, capfd, args, message):
+    from site_builder.cli import main
+    make_site()
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", *args]) == 1
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and err.splitlines()[0] == message
+
+
+def test_template_and_content_problems_come_in_one_run(make_site, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "extra.html").write_text("<p>{{ x|safe }}</p>\n")
+    content = make_site({"sources/" + "a" * 81 + ".yaml": "title: t\npublisher: p\n"})
+    with pytest.raises(BuildFailed) as failed:
+        build(Paths(content, templates, tmp_path / "_site"))
+    assert [p.message for p in failed.value.problems] == [
+        "file name: id longer than 80 characters", "'|safe' is not allowed in templates"]
+
+
+def test_html_comment_is_a_warning_and_never_published(make_site, tmp_path):
+    content = make_site({"issues/fentanyl.yaml": "title: F\nsources: [src-a]\nsummary: |\n  Text.\n"
+                                                 "  <!-- internal: call the embassy -->\n"})
+    report = build(Paths(content, TEMPLATES, tmp_path / "_site"))
+    assert [str(w) for w in report.warnings] == [
+        f"{content}/issues/fentanyl.yaml:5:1: summary: warning: HTML comment is removed from the page "
+        f"(use a YAML '# comment' line instead)"]
+    page = (tmp_path / "_site/issues/fentanyl/index.html").read_text()
+    assert "embassy" not in BeautifulSoup(page, "html.parser").decode()
+    with pytest.raises(BuildFailed):
+        build(Paths(content, TEMPLATES, tmp_path / "_site"), strict=True)
