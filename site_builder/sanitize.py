@@ -36,36 +36,6 @@ STYLE_PROPERTIES = frozenset({"text-align"})
 DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript",
                                "textarea", "title", "svg", "math"})
 
-
-
-def _keep_safe_urls(tag: str, attribute: str, value: str) -> str | None:
-    # nh3 reads 'java    script:' (Markdown turned a tab into spaces) as a relative URL,
-    # which is harmless in browsers; we drop it anyway, reading schemes as url_allowed does.
-    if attribute in ("href", "src") and not url_allowed(value):
-        return None
-    return value
-
-
-def _cleaner() -> nh3.Cleaner:
-    return nh3.Cleaner(
-        tags=set(TAGS), clean_content_tags=set(DROP_WITH_CONTENT),
-        attributes={k: set(v) for k, v in ATTRIBUTES.items()}, attribute_filter=_keep_safe_urls,
-        url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
-        filter_style_properties=set(STYLE_PROPERTIES),
-    )
-
-
-def sanitize(html: str) -> str:
-    """Return html with everything outside the allow-list removed."""
-    global _CLEANER
-    if _CLEANER is None:
-        _CLEANER = _cleaner()
-    return _CLEANER.clean(html)
-
-
-_CLEANER: nh3.Cleaner | None = None
-
-
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
 
@@ -76,3 +46,24 @@ def url_allowed(url: str) -> bool:
     # so 'jav\tascript:' is javascript:. Read the scheme the same way.
     match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", url))
     return match is None or match.group(1).lower() in URL_SCHEMES
+
+
+def _keep_safe_urls(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 reads 'java    script:' (Markdown turned a tab into spaces) as a relative URL,
+    # which is harmless in browsers; we drop it anyway, reading schemes as url_allowed does.
+    if attribute in ("href", "src") and not url_allowed(value):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS), clean_content_tags=set(DROP_WITH_CONTENT),
+    attributes={k: set(v) for k, v in ATTRIBUTES.items()}, attribute_filter=_keep_safe_urls,
+    url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
+    filter_style_properties=set(STYLE_PROPERTIES),
+)
+
+
+def sanitize(html: str) -> str:
+    """Return html with everything outside the allow-list removed."""
+    return _CLEANER.clean(html)
