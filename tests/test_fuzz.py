@@ -105,13 +105,13 @@ def issue_with(summary: str, body: str, outcomes: list[str]) -> dict[str, bytes]
     return files
 
 
-@fuzz(100)
+@fuzz(70)
 @given(summary=markdown_text, body=markdown_text, outcomes=st.lists(markdown_text, max_size=3))
 def test_fuzz_markdown_fields(summary, body, outcomes):
     event(run_pipeline(issue_with(summary, body, outcomes)))
 
 
-@fuzz(100)
+@fuzz(70)
 @given(summary=markdown_text, body=markdown_text, outcomes=st.lists(markdown_text, max_size=3))
 def test_fuzz_markdown_through_the_sanitiser_alone(summary, body, outcomes):
     # With the validator off, everything hostile reaches the renderer: the net must hold.
@@ -142,7 +142,7 @@ def mutate(data: bytes, mutations) -> bytes:
     return data
 
 
-@fuzz(150)
+@fuzz(90)
 @given(target=st.sampled_from(sorted(BASE)), mutations=st.lists(mutation, min_size=1, max_size=8))
 def test_fuzz_mutated_yaml(target, mutations):
     files = {name: text.encode() for name, text in BASE.items()}
@@ -158,7 +158,7 @@ NAMES = ["people/A.yaml", "people/.x.yaml", "people/x.yml", "people/x", "people/
          "people/x.yaml", "terms/x.yaml", "events/x.yaml", "people/x.YAML"]
 
 
-@fuzz(60)
+@fuzz(40)
 @given(extra=st.dictionaries(st.sampled_from(NAMES), st.sampled_from(
     [b"", b"name: X\nrole: r\ncountry: c\nsummary: s\n", b"title: t\npublisher: p\n", b"- a\n", b"x: [\n",
      b"term: T\ndefinition: d\n"]), max_size=4))
