@@ -543,3 +543,26 @@ def test_bad_input(item: Case, tmp_path: Path, monkeypatch, capfd) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "content", "templates"]
     if item.check:
         item.check(tmp_path)
+
+
+# Every numbered entry of section (b) of the catalogue, and where it is tested when a
+# txtar fixture cannot hold it (a path no file name can spell, or the validator switched off).
+CATALOGUE = {1, 2, 3, 5, 6, 7, 9, 11, 12, 13, 15, 18, 19, 20, 23, 24, 25, 29, 30,
+             31, 32, 33, 34, 38, 39, 40, 41, 44, 46, 47,
+             49, 50, 51, 54, 57, 59, 60, 62, 63, 64, 66}
+ELSEWHERE = {
+    40: "test_hostile.py::test_write_time_path_check_refuses_escapes ('/etc/passwd')",
+    41: "test_hostile.py::test_write_time_path_check_refuses_escapes ('', '.', '..')",
+    44: "test_hostile.py::test_write_time_path_check_refuses_escapes (NUL); ids are file names",
+    66: "test_hostile.py::test_hostile_snippets_never_reach_a_reader",
+}
+
+
+def test_every_catalogue_entry_has_a_fixture():
+    covered = set()
+    for item in CASES:
+        numbers = item.entry.split()[0].split(".")[1]
+        first, _, last = numbers.partition("-")
+        covered.update(range(int(first), int(last or first) + 1))
+    assert covered | set(ELSEWHERE) == CATALOGUE
+    assert len(CATALOGUE) == 41
