@@ -35,6 +35,9 @@ def check_templates(templates_dir: Path, problems: Problems) -> None:
             if path.is_symlink():
                 problems.add(Location(display_path(path)), None, "symlinks are not allowed in templates",
                              "copy the file into the folder instead")
+            elif not (path.is_file() or path.is_dir()):
+                problems.add(Location(display_path(path)), None, "not a regular file",
+                             "a pipe or device would hang the build")
             elif name.endswith(".html") and path.is_file():
                 lint_template(path.read_text(encoding="utf-8", errors="replace"), display_path(path), problems)
         dirs[:] = sorted(d for d in dirs if not (Path(folder) / d).is_symlink())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import json
 import textwrap
+import os
 import shutil
 import threading
 import time
@@ -302,3 +303,14 @@ def test_html_comment_is_a_warning_and_never_published(make_site, tmp_path):
     assert "embassy" not in BeautifulSoup(page, "html.parser").decode()
     with pytest.raises(BuildFailed):
         build(Paths(content, TEMPLATES, tmp_path / "_site"), strict=True)
+
+
+def test_a_pipe_among_the_templates_is_refused_not_read(make_site, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "person.html").unlink()
+    os.mkfifo(templates / "person.html")
+    with pytest.raises(BuildFailed) as failed:
+        build(Paths(make_site(), templates, tmp_path / "_site"))
+    assert [str(p) for p in failed.value.problems] == [
+        f"{templates}/person.html: not a regular file (a pipe or device would hang the build)"]
