@@ -35,8 +35,9 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(problems: list[SiteError], stream=sys.stderr) -> None:
+def print_problems(problems: list[SiteError], stream=None) -> None:
     """Print each problem on its own line, errors and warnings alike."""
+    stream = stream or sys.stderr  # looked up per call, so a redirected stderr is honoured
     for problem in problems:
         print(problem, file=stream)
 

@@ -17,6 +17,9 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 ID_MAX = 80
 MARKDOWN_MAX = 20_000
+# Names Windows cannot create, so a clone on Windows would lose the page.
+RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                          *(f"lpt{n}" for n in range(1, 10))})
 
 
 class FieldError(Exception):
@@ -40,6 +43,8 @@ def check_id(value: Any) -> str:
     if not ID_RE.match(value):
         raise FieldError(f"'{value}' is not a valid id",
                          "use lowercase letters, digits and single hyphens, e.g. 'wang-yi'")
+    if value in RESERVED_IDS:
+        raise FieldError(f"'{value}' is a reserved file name on Windows", "choose another id")
     return value
 
 
@@ -162,6 +167,10 @@ class Url:
         return {"type": "string", "pattern": r"^https?://\S+$", "format": "uri"}
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:ID_MAX] or "an-id"
+
+
 @dataclass(frozen=True, slots=True)
 class Refs:
     """A list of ids of entities of one content type (checked for existence in links.py)."""
@@ -172,7 +181,7 @@ class Refs:
     def convert(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list):
             raise FieldError(f"expected a list of {self.target} ids, got {_describe(value)}",
-                             f'write one per line, e.g. "- {value}"' if isinstance(value, str) else None)
+                             f'write one per line, e.g. "- {_slug(value)}"' if isinstance(value, str) else None)
         if len(value) < self.min_items:
             raise FieldError(f"needs at least {self.min_items} {self.target} id(s)")
         seen: set[str] = set()

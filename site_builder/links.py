@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Location, Problems, suggest
-from .kinds import Markdown, MarkdownList, MarkdownMap, Refs
+from .kinds import ID_RE, Markdown, MarkdownList, MarkdownMap, Refs
 from .schema import ContentType
 from .validate import Entity
 
@@ -97,6 +97,8 @@ def _forward_names(ctype: ContentType) -> set[str]:
 def _index(entities: list[Entity], site: Site, problems: Problems) -> None:
     folded: dict[str, Entity] = {}
     for entity in entities:
+        if entity.type.folder and not ID_RE.match(entity.id):
+            continue  # its file name is reported by validate; references to it cannot be valid ids
         twin = folded.get(entity.id.casefold())
         if twin is not None:
             problems.add(entity.doc.at(), None, f"id '{entity.id}' is already used by {twin.path}",

@@ -74,6 +74,10 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
     """Load site.yaml and every entity file below content_dir, in a stable order."""
     folders = {t.folder: t for t in types}
     site_doc = None
+    if not content_dir.is_dir():
+        problems.add(Location(display_path(content_dir)), None, "content folder not found",
+                     "pass the folder that holds site.yaml with --content")
+        return None, []
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
         site_doc = load_file(site_file, site_type, "site", problems)
@@ -157,6 +161,9 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
     except yaml.MarkedYAMLError as exc:
         problems.add(*_syntax_error(exc, shown, text))
         return broken
+    except yaml.reader.ReaderError as exc:
+        problems.add(*_character_error(exc, shown, text))
+        return broken
     except yaml.YAMLError as exc:
         problems.add(Location(shown, 1, 1), None, f"YAML error: {exc}")
         return broken
@@ -187,17 +194,24 @@ def _loc(shown: str, mark: Any) -> Location:
 
 
 def _anchor_errors(text: str, shown: str) -> list[SiteError]:
-    errors = []
+    # Report the first anchor and the first alias; a billion-laughs file has dozens.
+    found: dict[str, list] = {"anchors": [], "aliases": []}
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent):
-                errors.append(SiteError(_loc(shown, event.start_mark), None,
-                                        f"aliases (*{event.anchor}) are not allowed", "repeat the value instead"))
+                found["aliases"].append(event)
             elif getattr(event, "anchor", None):
-                errors.append(SiteError(_loc(shown, event.start_mark), None,
-                                        f"anchors (&{event.anchor}) are not allowed", "repeat the value instead"))
+                found["anchors"].append(event)
     except yaml.YAMLError:
         pass  # compose() reports the syntax error with its position
+    errors = []
+    for kind, sign in (("anchors", "&"), ("aliases", "*")):
+        events = found[kind]
+        if events:
+            more = f"; {len(events) - 1} more {kind} in this file" if len(events) > 1 else ""
+            errors.append(SiteError(_loc(shown, events[0].start_mark), None,
+                                    f"{kind} ({sign}{events[0].anchor}) are not allowed",
+                                    "repeat the value instead" + more))
     return errors
 
 
@@ -205,6 +219,7 @@ _SYNTAX_HINTS = (
     ("mapping values are not allowed", "unquoted ': ' inside a value", 'wrap the value in "double quotes"'),
     ("cannot start any token", None, "tab character; YAML needs spaces for indentation"),
     ("found undefined alias", None, "aliases are not allowed; repeat the value instead"),
+    ("exceeded maximum nesting depth", "nesting too deep", f"at most {MAX_DEPTH} levels"),
     ("could not find expected ':'", None, "each line needs 'field: value'; quote values that contain ': '"),
 )
 
@@ -220,6 +235,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, text: str) -> tuple:
     location = _loc(shown, mark) if mark else Location(shown, 1, 1)
     field_name = _field_on_line(text, location.line)
     return location, field_name, f"YAML syntax error: {message}", hint
+
+
+def _character_error(exc: yaml.reader.ReaderError, shown: str, text: str) -> tuple:
+    # libyaml counts the position in UTF-8 bytes; turn it into a line and column.
+    raw = text.encode("utf-8")[: exc.position]
+    line = raw.count(b"\n") + 1
+    col = len(raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+    return (Location(shown, line, col), _field_on_line(text, line),
+            f"control character U+{code:04X} is not allowed", "delete it; it is invisible in most editors")
 
 
 def _field_on_line(text: str, line: int) -> str | None:

@@ -3,6 +3,10 @@
 Python-Markdown is configured once here. A link to a source becomes a numbered
 citation marker; any other link shows the target's title. URLs come from urls.py
 via the Resolver the caller passes; this module knows nothing about pages or files.
+
+Every result passes through sanitize.py. Text whose bracket structure would make
+Python-Markdown's link parsing quadratic (Python-Markdown#798) is not parsed at all:
+it is shown as escaped plain text, and contentlint.py reports it as an error.
 """
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ from typing import Callable
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .links import WIKILINK_RE
+from .sanitize import sanitize
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +67,48 @@ def _converter() -> markdown.Markdown:
     return md
 
 
-def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
-    """Render Markdown to HTML; `inline` drops the wrapping <p> of a one-paragraph text."""
+# Unclosed or deeply nested brackets cost Python-Markdown O(n²): 800 unclosed '['
+# take 0.5 s, 8000 take 12 s (Python-Markdown#798). Real prose never has 8 open at once.
+MAX_OPEN = 8
+
+
+def slow_shape(text: str) -> str | None:
+    """Return why text would make the Markdown parser slow (too many '[' or '(' open), or None."""
+    for open_, close in (("[", "]"), ("(", ")")):
+        depth = deepest = 0
+        escaped = False
+        for char in text:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == open_:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char == close and depth:
+                depth -= 1
+            elif char == "\n" and open_ == "(":
+                depth = 0  # a link's (url) never spans lines
+        if deepest > MAX_OPEN:
+            return f"more than {MAX_OPEN} '{open_}' open at once (unclosed or nested brackets)"
+    return None
+
+
+def markdown_to_html(text: str, resolve: Resolver) -> tuple[str, list[str]]:
+    """Return the unsanitised HTML of text and the raw HTML fragments Markdown let through."""
     md = _converter()
     md.resolve = resolve
     html = md.reset().convert(text)
+    raw = [fragment for fragment in md.htmlStash.rawHtmlBlocks if str(fragment).lstrip().startswith("<")]
+    return html, [str(fragment) for fragment in raw]
+
+
+def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
+    """Render Markdown to sanitised HTML; `inline` drops the wrapping <p> of a one-paragraph text."""
+    if slow_shape(text):
+        html = f"<p>{escape(text)}</p>"
+    else:
+        html = sanitize(markdown_to_html(text, resolve)[0])
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)

@@ -66,7 +66,7 @@ def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_d
         staging.mkdir()
         root = staging.resolve()
         for relative, data in rendered:
-            target = staging / relative
+            target = staging / _safe_relative(relative)
             if not target.resolve().is_relative_to(root):
                 raise _fail(Path(relative), "output path escapes the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +82,15 @@ def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_d
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return len(rendered)
+
+
+def _safe_relative(relative: str) -> str:
+    # Defence in depth behind the id rules (bad-inputs B3 39-44): no absolute, empty,
+    # '.' or '..' parts and no NUL byte, whatever the planner produced.
+    parts = relative.split("/")
+    if "\0" in relative or relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise _fail(Path(relative.replace("\0", "\\0")), "output path escapes the output folder")
+    return relative
 
 
 def _copy_static(source: Path, target: Path) -> None:

@@ -9,14 +9,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assets import check_assets
+from .contentlint import check_markdown
 from .errors import BuildFailed, Problems, SiteError
 from .links import Site, link
+from .lock import build_lock
 from .loader import load_content
 from .output import check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
 from .publish import publish_files
 from .render import make_environment, render_pages
 from .schema import CONTENT_TYPES, SITE, ContentType
+from .templatelint import check_templates
 from .validate import Entity, validate, validate_doc
 from .views import build_views
 
@@ -46,6 +50,7 @@ def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
     site_doc, docs = load_content(content_dir, types, SITE, problems)
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
+    check_markdown(entities + ([settings] if settings else []), problems)
     # References can point anywhere, so linking waits until every entity is validated.
     site = link(entities, settings, types, problems)
     problems.raise_if_errors(strict)
@@ -57,12 +62,24 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     """Build the site from paths.content and paths.templates into paths.out."""
     started = time.perf_counter()
     check_output_dir(paths.out, [paths.content, paths.templates])
+    with build_lock(paths.out):  # one build at a time per output folder
+        return _build_locked(paths, base_url, strict, types, started)
+
+
+def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
+                  started: float) -> Report:
     clean_leftovers(paths.out)
-    site, settings, warnings = load_site(paths.content, types, strict)
-    base = base_url or site.settings["base_url"]
     problems = Problems()
+    check_templates(paths.templates, problems)
+    check_assets(paths.templates / "static", problems)
+    try:
+        site, settings, warnings = load_site(paths.content, types, strict)
+    except BuildFailed as failed:  # report template and content problems in one run
+        raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
+    base = base_url or site.settings["base_url"]
     pages = plan_pages(site, problems)
-    problems.raise_if_errors()
+    problems.raise_if_errors(strict)
+    warnings = warnings + problems.warnings
     views = build_views(site, settings, base)
     rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
