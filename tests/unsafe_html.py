@@ -2,6 +2,7 @@
 URLs, <base> and <meta http-equiv>. Pages are parsed, never grepped."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def findings(html: str) -> set[str]:
     soup = BeautifulSoup(html, "html.parser")
     found = set()
     for tag in soup.find_all(True):
+        if tag.name == "script" and _is_json_data_block(tag):
+            continue
         if tag.name in ("script", "base", "iframe", "object", "embed", "frame", "frameset"):
             found.add(f"<{tag.name}> {sorted(tag.attrs.items())} {tag.string!r}")
         if tag.name == "meta" and tag.has_attr("http-equiv"):
@@ -28,6 +31,17 @@ def findings(html: str) -> set[str]:
                     ("javascript:", "vbscript:", "data:")):
                 found.add(f"<{tag.name} {name}={text!r}>")
     return found
+
+
+def _is_json_data_block(tag) -> bool:
+    """A JSON-LD block never runs: it is safe when it holds valid JSON and only that."""
+    if tag.get("type") != "application/ld+json" or set(tag.attrs) != {"type"}:
+        return False
+    try:
+        json.loads(tag.string or "")
+    except ValueError:
+        return False
+    return True
 
 
 def site_findings(out: Path) -> set[str]:
