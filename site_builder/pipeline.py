@@ -16,6 +16,7 @@ from .output import check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
 from .render import make_environment, render_pages
 from .schema import CONTENT_TYPES, SITE, ContentType
+from .search import index_site
 from .validate import Entity, validate, validate_doc
 from .views import build_views
 
@@ -52,8 +53,10 @@ def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
 
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
-          types: tuple[ContentType, ...] = CONTENT_TYPES) -> Report:
-    """Build the site from paths.content and paths.templates into paths.out."""
+          types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True) -> Report:
+    """Build the site from paths.content and paths.templates into paths.out.
+
+    With `search`, Pagefind indexes the staging folder before it replaces the output."""
     started = time.perf_counter()
     check_output_dir(paths.out, [paths.content, paths.templates])
     clean_leftovers(paths.out)
@@ -64,7 +67,8 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     problems.raise_if_errors()
     views = build_views(site, settings, base)
     rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
-    written = write_site(rendered, paths.templates / "static", paths.out)
+    written = write_site(rendered, paths.templates / "static", paths.out,
+                         before_swap=index_site if search else None)
     return Report(written, time.perf_counter() - started, warnings)
 
 
