@@ -17,6 +17,19 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+class RealContent:
+    """The real content's Site for tests, with a short repr: a Site's or Entity's default repr
+    walks the whole link graph, which hangs pytest when it prints a failing test's arguments."""
+
+    def __init__(self, site) -> None:
+        self.site = site
+        self.by_type = site.by_type
+        self.settings = site.settings
+
+    def __repr__(self) -> str:
+        return f"<RealContent: {len(self.site.by_id)} entities>"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
