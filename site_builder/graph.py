@@ -18,8 +18,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 COLUMNS = ("person", "meeting", "issue")
-COLUMN_X = (0, 290, 620)        # left edge of each column
-COLUMN_W = (230, 270, 230)      # width of each column
+COLUMN_W = (230, 270, 230)      # widest each column may be (labels wrap to fit)
+GAP = 60                        # room for the edges between columns
+CHAR_W = 7.2                    # average width of a 13px system-font character, for sizing columns
 ROW = 46                        # vertical room per node
 PAD = 12
 TOP = 34                        # room for the column headings
@@ -55,6 +56,7 @@ class Layout:
     positions: dict[str, tuple[float, float]]
     width: float
     height: float
+    columns: tuple[tuple[float, float], ...]   # (left edge, width) of people, meetings, issues
 
 
 def _node(view: dict[str, Any]) -> Node:
@@ -88,25 +90,61 @@ def neighbourhood(meetings_of: list[dict[str, Any]]) -> Graph:
     return Graph(graph.nodes, graph.edges, len(chosen), len(meetings_of))
 
 
+def _columns(graph: Graph) -> tuple[tuple[float, float], ...]:
+    """Return each column's left edge and width: as wide as its longest wrapped label needs."""
+    columns, left = [], 0.0
+    for index, kind in enumerate(COLUMNS):
+        longest = max((len(line) for n in graph.nodes if n.kind == kind for line in _lines(n.label, index)),
+                      default=8)
+        width = min(COLUMN_W[index], round(longest * CHAR_W) + 26)
+        columns.append((left, width))
+        left += width + GAP
+    return tuple(columns)
+
+
 def layout(graph: Graph) -> Layout:
     """Place meetings in order and people and issues at the barycentre of their meetings."""
+    columns = _columns(graph)
     positions: dict[str, tuple[float, float]] = {}
     meetings = [n for n in graph.nodes if n.kind == "meeting"]
     for row, node in enumerate(meetings):
-        positions[node.id] = (COLUMN_X[1], TOP + row * ROW)
+        positions[node.id] = (columns[1][0], TOP + row * ROW)
     for column in (0, 2):
         kind = COLUMNS[column]
         targets = {}
         for node in (n for n in graph.nodes if n.kind == kind):
             ys = [positions[m][1] for m, o in graph.edges if o == node.id]
             targets[node.id] = sum(ys) / len(ys) if ys else TOP
+        order = sorted(targets, key=lambda i: (targets[i], i))
+        rows = {n.id: positions[n.id][1] for n in meetings}
+        neighbours = {i: sorted(rows[m] for m, o in graph.edges if o == i) for i in order}
         floor = TOP - ROW
-        for node_id in sorted(targets, key=lambda i: (targets[i], i)):
+        for node_id in _fewer_crossings(order, neighbours):
             y = max(targets[node_id], floor + ROW)
-            positions[node_id] = (COLUMN_X[column], y)
+            positions[node_id] = (columns[column][0], y)
             floor = y
     height = max((y for _, y in positions.values()), default=0) + ROW + PAD
-    return Layout(positions, COLUMN_X[2] + COLUMN_W[2], height)
+    return Layout(positions, columns[2][0] + columns[2][1], height, columns)
+
+
+def _crossings(upper: list[float], lower: list[float]) -> int:
+    """Count crossings between the edges of two neighbouring nodes when `upper` sits above."""
+    return sum(a > b for a in upper for b in lower)
+
+
+def _fewer_crossings(order: list[str], neighbours: dict[str, list[float]], passes: int = 8) -> list[str]:
+    """Swap neighbouring nodes while that removes crossings (the adjacent-exchange heuristic)."""
+    order = list(order)
+    for _ in range(passes):
+        swapped = False
+        for i in range(len(order) - 1):
+            upper, lower = neighbours[order[i]], neighbours[order[i + 1]]
+            if _crossings(lower, upper) < _crossings(upper, lower):
+                order[i], order[i + 1] = order[i + 1], order[i]
+                swapped = True
+        if not swapped:
+            break
+    return order
 
 
 def _lines(text: str, column: int) -> list[str]:
@@ -121,9 +159,9 @@ def _edge(graph_layout: Layout, meeting: str, other: str, kind: str, focus: str 
     ox, oy = graph_layout.positions[other]
     my, oy = my + ROW / 2 - 4, oy + ROW / 2 - 4
     if kind == "person":
-        x1, x2 = ox + COLUMN_W[0], mx
+        x1, x2 = ox + graph_layout.columns[0][1], mx
     else:
-        x1, x2 = mx + COLUMN_W[1], ox
+        x1, x2 = mx + graph_layout.columns[1][1], ox
     mid = (x1 + x2) / 2
     cls = "g-edge g-hl" if focus in (meeting, other) else "g-edge"
     y1, y2 = (oy, my) if kind == "person" else (my, oy)
@@ -134,7 +172,7 @@ def _edge(graph_layout: Layout, meeting: str, other: str, kind: str, focus: str 
 def _node_svg(node: Node, graph_layout: Layout, focus: str | None) -> str:
     x, y = graph_layout.positions[node.id]
     column = COLUMNS.index(node.kind)
-    width = COLUMN_W[column]
+    width = graph_layout.columns[column][1]
     lines = _lines(node.label, column)
     anchor, tx = {"person": ("end", x + width - 12), "meeting": ("start", x + 10),
                   "issue": ("start", x + 12)}[node.kind]
@@ -160,7 +198,7 @@ def render_svg(graph: Graph, label: str, focus: str | None = None, title_id: str
            f'height="{where.height:.0f}" viewBox="0 0 {where.width:.0f} {where.height:.0f}" '
            f'aria-labelledby="{title_id}"><title id="{title_id}">{escape(label)}</title>']
     out.extend(f'<text class="g-head" x="{x}" y="16" aria-hidden="true">{name}</text>'
-               for x, name in zip(COLUMN_X, ("People", "Meetings", "Issues")))
+               for (x, _), name in zip(where.columns, ("People", "Meetings", "Issues")))
     out.append('<g class="g-edges" aria-hidden="true">')
     out.extend(_edge(where, m, o, kinds[o], focus) for m, o in graph.edges)
     out.append("</g>")
