@@ -35,18 +35,26 @@ def real_meetings() -> list[dict]:
     return [views[m.id] for m in site.by_type["meeting"]]
 
 
-def synthetic_meetings(count: int, seed: int = 7) -> list[dict]:
-    """Meetings of a made-up site: ~count/2 people, ~count/5 issues, 2-4 people and 1-3 issues each."""
+def synthetic_meetings(count: int, seed: int = 7, clustered: bool = False) -> list[dict]:
+    """Meetings of a made-up site: ~count/2 people, ~count/5 issues, 2-4 people and 1-3 issues each.
+
+    Random: anyone meets anyone about anything (the worst case). Clustered: like real trips,
+    a meeting's people and issues are drawn from those active around the same time."""
     rng = random.Random(seed)
     people = [{"id": f"p{i}", "type": "person", "title": f"Person number {i}", "href": "#", "role": "Official"}
               for i in range(max(4, count // 2))]
     issues = [{"id": f"i{i}", "type": "issue", "title": f"Issue number {i} on a topic", "href": "#"}
               for i in range(max(3, count // 5))]
     start = dt.date(2024, 1, 1)
+    def pool(items: list[dict], i: int) -> list[dict]:
+        if not clustered:
+            return items
+        centre = i * len(items) // count
+        return items[max(0, centre - 4): centre + 5]
     return [{"id": f"m{i}", "type": "meeting", "title": f"Meeting {i} between delegations", "href": "#",
              "when": {"date": start + dt.timedelta(days=i // 3)},
-             "participants": rng.sample(people, rng.randint(2, 4)),
-             "issues": rng.sample(issues, rng.randint(1, 3))}
+             "participants": rng.sample(pool(people, i), rng.randint(2, 4)),
+             "issues": rng.sample(pool(issues, i), rng.randint(1, 3))}
             for i in range(count)]
 
 
@@ -149,7 +157,8 @@ def main() -> None:
     args = parser.parse_args()
     compare("real content", real_meetings())
     for size in args.sizes:
-        compare(f"synthetic {size} meetings", synthetic_meetings(size))
+        compare(f"synthetic {size} meetings, random", synthetic_meetings(size))
+        compare(f"synthetic {size} meetings, clustered in time", synthetic_meetings(size, clustered=True))
 
 
 if __name__ == "__main__":
