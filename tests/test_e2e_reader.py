@@ -202,10 +202,13 @@ def test_everything_but_search_and_filters_works_without_javascript(browser, bas
         assert len(visible_items(page)) == dated
         assert page.locator("#filter-issue").is_disabled() and page.locator("#filter-person").is_disabled()
         assert "needs JavaScript" in page.locator("#filter-status").inner_text()
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENS / "timeline-375-nojs.png"), full_page=True)
         page.fill("#site-search-q", "Wang Yi")
         page.press("#site-search-q", "Enter")
         page.wait_for_url("**/search/?q=*")
         assert "needs JavaScript" in page.locator("#search-status").inner_text()
         assert page.locator("nav.browse a").count() >= 3
+        page.screenshot(path=str(SCREENS / "search-375-nojs.png"), full_page=True)
     finally:
         context.close()

@@ -3,6 +3,7 @@ citations, infoboxes, glossary links, the relationship graph, search wiring, bud
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,12 @@ def test_views_keep_timeline_and_graph_data_out_of_templates():
         assert isinstance(views[issue.id]["timeline"], list)
     for meeting in site.by_type["meeting"]:
         assert views[meeting.id]["graph"]["svg"].startswith("<svg")
+
+
+def test_chinese_script_in_our_own_text_is_marked_as_chinese(real_site):
+    # Content marks native names; this checks what the templates themselves add (search hints).
+    for name in ("search", "timeline", "graph"):
+        page = soup(real_site / name / "index.html")
+        for text in page.find_all(string=re.compile("[\u4e00-\u9fff]")):
+            holder = text.find_parent(lang=True)
+            assert holder is not None and holder["lang"].startswith("zh"), (name, str(text))
