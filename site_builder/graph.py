@@ -64,7 +64,8 @@ def _node(view: dict[str, Any]) -> Node:
     if kind == "person":
         sub = view.get("role") or ""
     elif kind == "meeting":
-        sub = view["when"]["date"].strftime("%-d %b %Y") if view.get("when") else ""
+        date = view["when"]["date"] if view.get("when") else None
+        sub = f"{date.day} {date:%B %Y}" if date else ""
     else:
         sub = ""
     return Node(view["id"], kind, view["title"], sub, view["href"])
@@ -178,6 +179,8 @@ def _node_svg(node: Node, graph_layout: Layout, focus: str | None) -> str:
                   "issue": ("start", x + 12)}[node.kind]
     classes = f"g-node g-{node.kind}" + (" g-focus" if node.id == focus else "")
     parts = [f'<a href="{escape(node.href)}" class="{classes}">']
+    if node.sub:  # shown on hover; role of a person, date of a meeting
+        parts.append(f"<title>{escape(node.label)}, {escape(node.sub)}</title>")
     if node.kind == "meeting":
         parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>')
     else:
