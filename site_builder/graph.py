@@ -93,7 +93,7 @@ def neighbourhood(meetings_of: list[dict[str, Any]]) -> Graph:
 
 def _columns(graph: Graph) -> tuple[tuple[float, float], ...]:
     """Return each column's left edge and width: as wide as its longest wrapped label needs."""
-    columns, left = [], 0.0
+    columns, left = [], float(PAD)
     for index, kind in enumerate(COLUMNS):
         longest = max((len(line) for n in graph.nodes if n.kind == kind for line in _lines(n.label, index)),
                       default=8)
