@@ -125,7 +125,7 @@ def layout(graph: Graph) -> Layout:
             positions[node_id] = (columns[column][0], y)
             floor = y
     height = max((y for _, y in positions.values()), default=0) + ROW + PAD
-    return Layout(positions, columns[2][0] + columns[2][1], height, columns)
+    return Layout(positions, columns[2][0] + columns[2][1] + PAD, height, columns)
 
 
 def _crossings(upper: list[float], lower: list[float]) -> int:
