@@ -32,6 +32,7 @@ class Target:
     type: str
     citation: int | None = None      # number of a source in the page's citation list
     citation_href: str | None = None  # where that number points (the owner's source list)
+    hint: str | None = None           # short text shown on hover, e.g. a glossary definition
 
 
 Resolver = Callable[[str], Target]
@@ -50,6 +51,8 @@ class _WikiLinkProcessor(InlineProcessor):
             anchor.text = f"[{target.citation}]"
             return sup, m.start(0), m.end(0)
         anchor = etree.Element("a", {"href": target.href, "class": f"ref ref-{target.type}"})
+        if target.hint:
+            anchor.set("title", target.hint)
         anchor.text = (text or target.title).strip()
         return anchor, m.start(0), m.end(0)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from .errors import BuildFailed, Location, SiteError
 
@@ -56,8 +57,12 @@ def _pid_alive(text: str) -> bool:
     return True
 
 
-def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_dir: Path) -> int:
-    """Write every file into a staging folder, copy static assets, then swap it into place."""
+def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_dir: Path,
+               before_swap: Callable[[Path], None] | None = None) -> int:
+    """Write every file into a staging folder, copy static assets, then swap it into place.
+
+    `before_swap(staging)` runs on the complete staging folder (e.g. to add a search index);
+    if it raises, the previous output stays as it was."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}{STAGING_PREFIX}{os.getpid()}"
@@ -74,6 +79,8 @@ def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_d
         if static_dir is not None and static_dir.is_dir():
             _copy_static(static_dir, staging / "static")
         (staging / MARKER).write_text("Made by site_builder; replaced on every build.\n")
+        if before_swap is not None:
+            before_swap(staging)
         _swap(staging, out_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)

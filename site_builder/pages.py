@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from . import urls
 from .errors import Location, Problems
 from .links import Site
+from .reader import EXTRA_PAGES
 from .views import entity_path
 
 
@@ -20,7 +21,7 @@ class Page:
     url: str
     output: str
     template: str
-    kind: str                 # home | index | entity | 404
+    kind: str                 # home | index | entity | 404 | timeline | graph | search
     title: str
     source: str               # the content file behind it, named in template errors
     entity_id: str | None = None
@@ -38,6 +39,8 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
             path = entity_path(entity)
             pages.append(Page(path, urls.output_file(path), ctype.template, "entity", entity.title,
                               entity.path, entity.id, ctype.name))
+    for kind, path, title in EXTRA_PAGES:
+        pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, title, f"templates/{kind}.html"))
     pages.append(Page("/404.html", "404.html", "404.html", "404", "Page not found", "templates/404.html"))
     _check_collisions(pages, problems)
     return distinct_titles(pages, site)

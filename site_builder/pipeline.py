@@ -20,6 +20,7 @@ from .pages import plan_pages
 from .publish import publish_files
 from .render import make_environment, render_pages
 from .schema import CONTENT_TYPES, SITE, ContentType
+from .search import index_site
 from .templatelint import check_templates
 from .validate import Entity, validate, validate_doc
 from .views import build_views
@@ -58,16 +59,18 @@ def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
 
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
-          types: tuple[ContentType, ...] = CONTENT_TYPES) -> Report:
-    """Build the site from paths.content and paths.templates into paths.out."""
+          types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True) -> Report:
+    """Build the site from paths.content and paths.templates into paths.out.
+
+    With `search`, Pagefind indexes the staging folder before it replaces the output."""
     started = time.perf_counter()
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out):  # one build at a time per output folder
-        return _build_locked(paths, base_url, strict, types, started)
+        return _build_locked(paths, base_url, strict, types, search, started)
 
 
 def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
-                  started: float) -> Report:
+                  search: bool, started: float) -> Report:
     clean_leftovers(paths.out)
     problems = Problems()
     check_templates(paths.templates, problems)
@@ -84,7 +87,7 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
     rendered += publish_files(pages, site, settings, views, base)
-    write_site(rendered, paths.templates / "static", paths.out)
+    write_site(rendered, paths.templates / "static", paths.out, before_swap=index_site if search else None)
     return Report(len(pages), time.perf_counter() - started, warnings)
 
 

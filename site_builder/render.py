@@ -16,6 +16,7 @@ from .errors import BuildFailed, Location, SiteError
 from .links import Site
 from .loader import display_path
 from .pages import Page
+from .reader import site_extras
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -60,6 +61,7 @@ def site_context(site: Site, views: dict[str, dict], base_url: str) -> dict[str,
         "by_type": by_type,
         "featured_people": settings.get("featured_people") or by_type.get("person", []),
         "featured_issues": settings.get("featured_issues") or by_type.get("issue", []),
+        "reader": site_extras(site, views, base_url),
     }
 
 

@@ -16,6 +16,7 @@ from . import urls
 from .kinds import Markdown, MarkdownList, MarkdownMap, Refs, TimeZone
 from .links import Site
 from .markup import Target, render_markdown
+from .reader import add_reader_views, term_hint
 from .validate import Entity
 
 _CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
@@ -47,6 +48,8 @@ def make_resolver(owner: Entity, site: Site, base_url: str):
         href = urls.href(entity_path(target), base_url)
         if ref in numbers:
             return Target(target.title, href, target.type.name, numbers[ref], f"{owner_href}#cite-{ref}")
+        if target.type.name == "term":
+            return Target(target.title, href, target.type.name, hint=term_hint(target, site))
         return Target(target.title, href, target.type.name)
 
     return resolve
@@ -80,6 +83,7 @@ def build_views(site: Site, settings: Entity | None, base_url: str) -> dict[str,
                 view[fdef.name] = [views[e.id] for e in entity.links.get(fdef.name, [])]
         view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "source": views[e.id]}
                              for n, e in enumerate(entity.links.get("citations", []), start=1)]
+    add_reader_views(views, site)
     return views
 
 

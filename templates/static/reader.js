@@ -1,0 +1,88 @@
+/* Progressive enhancement only: the timeline filters and the search box.
+   Every page works without this file; those two features say so when it is off. */
+(function () {
+  "use strict";
+
+  function timelineFilters(form) {
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var status = form.querySelector("[role=status]");
+    var items = Array.prototype.slice.call(document.querySelectorAll(".tl-item"));
+    var days = document.querySelectorAll(".tl-day");
+    var params = new URLSearchParams(location.search);
+    selects.forEach(function (s) {
+      var wanted = params.get(s.name);
+      if (wanted && Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) s.value = wanted;
+    });
+    function matches(item) {
+      return selects.every(function (s) {
+        return !s.value || (item.getAttribute("data-" + s.dataset.key) || "").split(" ").indexOf(s.value) >= 0;
+      });
+    }
+    function apply() {
+      var shown = 0, query = new URLSearchParams();
+      items.forEach(function (item) { item.hidden = !matches(item); if (!item.hidden) shown += 1; });
+      Array.prototype.forEach.call(days, function (day) { day.hidden = !day.querySelector(".tl-item:not([hidden])"); });
+      status.textContent = shown === items.length ? "Showing all " + shown + " items."
+        : "Showing " + shown + " of " + items.length + " items.";
+      selects.forEach(function (s) { if (s.value) query.set(s.name, s.value); });
+      history.replaceState(null, "", query.toString() ? "?" + query : location.pathname);
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    form.querySelector("fieldset").disabled = false;
+    apply();
+  }
+
+  function siteSearch(form) {
+    var input = form.querySelector("input[name=q]");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var loading = null, latest = 0, timer = 0;
+    var hint = "Type a name or a word. Results appear as you type.";
+    status.textContent = hint;
+    function engine() {
+      if (!loading) loading = import(form.dataset.pagefind);
+      return loading;
+    }
+    function result(data) {
+      var li = document.createElement("li"), link = document.createElement("a"), excerpt = document.createElement("p");
+      link.href = data.url;
+      link.textContent = data.meta.title || data.url;
+      if (data.meta.kind) {
+        var kind = document.createElement("span");
+        kind.className = "meta";
+        kind.textContent = data.meta.kind + " · ";
+        li.appendChild(kind);
+      }
+      excerpt.innerHTML = data.excerpt;  /* Pagefind's excerpt: page text with <mark> around matches */
+      li.append(link, excerpt);
+      return li;
+    }
+    async function run(raw) {
+      var query = raw.trim(), mine = ++latest;
+      history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
+      if (!query) { list.replaceChildren(); status.textContent = hint; return; }
+      try {
+        var pagefind = await engine();
+        var found = await pagefind.search(query);
+        var data = await Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
+        if (mine !== latest) return;
+        list.replaceChildren.apply(list, data.map(result));
+        status.textContent = found.results.length
+          ? found.results.length + (found.results.length === 1 ? " page matches " : " pages match ") + "\u201c" + query + "\u201d."
+          : "No page matches \u201c" + query + "\u201d. Try another spelling, or browse the index pages below.";
+      } catch (error) {
+        status.textContent = "Search could not load its index. Browse the index pages below.";
+      }
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(input.value); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { run(input.value); }, 200); });
+    var initial = new URLSearchParams(location.search).get("q");
+    if (initial) { input.value = initial; run(initial); }
+  }
+
+  var filters = document.querySelector("form[data-filters]");
+  if (filters) timelineFilters(filters);
+  var search = document.querySelector("form[data-pagefind]");
+  if (search) siteSearch(search);
+})();
