@@ -22,9 +22,9 @@ def timeline_items(views: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _order(view: dict[str, Any]) -> tuple:
     when = view["when"]
-    # Items without a time belong to the whole day, so they come first within it.
-    return (when["date"], when["time"] or dt.time.min, TIMELINE_TYPES.index(view["type"]),
-            view["title"], view["id"])
+    # Items without a time belong to the whole day, so they come first within it; ties
+    # break by id, as entities are ordered everywhere else (Entity.sort_key).
+    return (when["date"], when["time"] or dt.time.min, TIMELINE_TYPES.index(view["type"]), view["id"])
 
 
 def _item(view: dict[str, Any]) -> dict[str, Any]:
