@@ -32,7 +32,17 @@ def make_parser() -> argparse.ArgumentParser:
     _add_paths(check)
     check.add_argument("--site", action="store_true",
                        help="also check every internal link, asset and #fragment of the built site in --out")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every change")
+    _add_paths(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     return parser
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the site with live reload (serve.py is the only module that imports livereload)."""
+    from .serve import run_serve as serve
+    return serve(args)
 
 
 def print_problems(problems: list[SiteError], stream=sys.stderr) -> None:
@@ -83,7 +93,7 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "check": run_check}
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,205 @@
+"""Rebuild the site in a worker thread and keep the last good build and the current problems.
+
+After each good build the output folder is copied (as hard links, so it costs almost
+nothing) into a snapshot that never changes; the server serves only snapshots, so a
+request can never see a half-written site or the moment of the output swap. A failed
+build keeps the last snapshot and publishes its problems instead. Builds run one at
+a time; changes that arrive during a build queue at most one more.
+Knows nothing about HTTP, livereload or watching files.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import urls
+from .errors import BuildFailed, Location, Problems, SiteError
+from .loader import display_path, load_file
+from .pipeline import Paths, Report, build
+from .schema import SITE
+
+SNAPSHOT_TAG = ".serve-"
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What the server shows: the snapshot of the last good build and the current problems."""
+
+    epoch: int = 0                       # bumps after every finished build, good or bad
+    root: Path | None = None             # snapshot folder of the last good build
+    base_path: str = "/"                 # path part of base_url the site is served under
+    problems: tuple[SiteError, ...] = ()  # empty when the latest build succeeded
+
+
+def snapshot_home(out: Path) -> Path:
+    """Return the folder beside `out` that holds this process's snapshots."""
+    out = out.absolute()
+    return out.parent / f".{out.name}{SNAPSHOT_TAG}{os.getpid()}"
+
+
+def clean_old_snapshots(out: Path) -> None:
+    """Remove snapshot folders that earlier, killed preview servers left beside `out`."""
+    out = out.absolute()
+    tag = f".{out.name}{SNAPSHOT_TAG}"
+    if not out.parent.is_dir():
+        return
+    for entry in out.parent.iterdir():
+        if entry.name.startswith(tag) and not _alive(entry.name[len(tag):]):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def take_snapshot(out: Path, target: Path) -> None:
+    """Copy the built site at `out` to `target`, hard-linking files where the disk allows."""
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    shutil.copytree(out, target, copy_function=link_or_copy, symlinks=True)
+
+
+def site_base_url(content: Path) -> str | None:
+    """Return base_url from site.yaml, or None when it cannot be read."""
+    doc = load_file(content / "site.yaml", SITE, "site", Problems())
+    value = doc.data.get("base_url")
+    return value.strip() if isinstance(value, str) else None
+
+
+class Previewer:
+    """Build on request in one worker thread and publish each result as a new State."""
+
+    def __init__(self, paths: Paths, base_url: str | None = None, strict: bool = False,
+                 on_update: Callable[[State], None] = lambda state: None,
+                 say: Callable[[str], None] = print):
+        self.paths, self.base_url, self.strict = paths, base_url, strict
+        self.on_update, self.say = on_update, say
+        self.state = State()
+        self.home = snapshot_home(paths.out)
+        self._wake = threading.Condition()
+        self._pending: set[str] | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="site-builder-build", daemon=True)
+
+    # -- requests, from any thread ---------------------------------------------------
+
+    def request(self, changes: Iterable[str] = ()) -> None:
+        """Ask for a rebuild; requests during a build merge into one next build."""
+        with self._wake:
+            self._pending = (self._pending or set()) | set(changes)
+            self._wake.notify()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    # -- building --------------------------------------------------------------------
+
+    def build_now(self, changes: Iterable[str] = (), drop_stale: bool = False) -> State | None:
+        """Build once in the calling thread, then publish and return the new State.
+
+        With drop_stale, a failure is dropped (None) when newer changes already wait:
+        a file deleted or half-saved mid-build is not worth an error flash.
+        """
+        started = time.perf_counter()
+        try:
+            report = build(self.paths, base_url=self.base_url, strict=self.strict)
+        except BuildFailed as failed:
+            with self._wake:
+                stale = drop_stale and self._pending is not None
+            return None if stale else self._failed(failed.problems, changes)
+        except Exception as exc:  # a bug must not kill the preview; show it like a problem
+            self.say(traceback.format_exc().rstrip())
+            return self._failed([SiteError(Location("site_builder"), None,
+                                           f"internal error: {type(exc).__name__}: {exc}")], changes)
+        return self._succeeded(report, changes, time.perf_counter() - started)
+
+    def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
+        base_url = self.base_url or site_base_url(self.paths.content) or "/"
+        epoch = self.state.epoch + 1
+        root = self.home / str(epoch)
+        try:
+            take_snapshot(self.paths.out, root)
+        except OSError as exc:
+            return self._failed([SiteError(Location(str(root)), None,
+                                           f"cannot copy the site for preview: {exc}")], changes)
+        for problem in report.warnings:
+            self.say(str(problem))
+        self.say(f"built {report.pages} pages in {seconds:.2f}s{_because(changes)}")
+        return self._publish(State(epoch, root, urls.base_path(base_url), ()))
+
+    def _failed(self, problems: list[SiteError], changes: Iterable[str]) -> State:
+        for problem in problems:
+            self.say(str(problem))
+        count = len(problems)
+        kept = "still serving the last good build" if self.state.root else "no good build to serve yet"
+        self.say(f"build failed: {count} problem{'s' if count != 1 else ''}{_because(changes)}; {kept}")
+        state = self.state
+        return self._publish(State(state.epoch + 1, state.root, state.base_path, tuple(problems)))
+
+    def adopt_existing(self) -> bool:
+        """Serve the site already on disk in paths.out (from an earlier build), if there is one."""
+        out = self.paths.out
+        if self.state.root is not None or not (out / "index.html").is_file():
+            return False
+        base_url = self.base_url or site_base_url(self.paths.content) or "/"
+        root = self.home / "0"
+        take_snapshot(out, root)
+        self.state = State(self.state.epoch, root, urls.base_path(base_url), self.state.problems)
+        return True
+
+    def _publish(self, state: State) -> State:
+        previous = self.state
+        self.state = state  # one attribute assignment: readers see the old or the new, never a mix
+        self._forget_snapshots(keep={state.root, previous.root})
+        self.on_update(state)
+        return state
+
+    def _forget_snapshots(self, keep: set[Path | None]) -> None:
+        # The previous snapshot stays one more round, for requests still reading it.
+        if not self.home.is_dir():
+            return
+        for entry in self.home.iterdir():
+            if entry not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._pending is None and not self._stopping:
+                    self._wake.wait()
+                if self._stopping:
+                    return
+                changes, self._pending = self._pending, None
+            if self.build_now(changes, drop_stale=True) is None:
+                self.say("files changed during the build; building again")
+
+
+def _because(changes: Iterable[str]) -> str:
+    shown = sorted(display_path(Path(change)) for change in changes)
+    if not shown:
+        return ""
+    more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+    return f" (changed: {', '.join(shown[:3])}{more})"
