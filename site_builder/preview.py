@@ -145,19 +145,21 @@ class Previewer:
         except OSError as exc:
             return self._failed([SiteError(Location(str(root)), None,
                                            f"cannot copy the site for preview: {exc}")], changes)
+        state = self._publish(State(epoch, root, urls.base_path(base_url), ()))
         for problem in report.warnings:
             self.say(str(problem))
         self.say(f"built {report.pages} pages in {seconds:.2f}s{_because(changes)}")
-        return self._publish(State(epoch, root, urls.base_path(base_url), ()))
+        return state
 
     def _failed(self, problems: list[SiteError], changes: Iterable[str]) -> State:
+        old = self.state
+        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems)))
         for problem in problems:
             self.say(str(problem))
         count = len(problems)
-        kept = "still serving the last good build" if self.state.root else "no good build to serve yet"
+        kept = "still serving the last good build" if state.root else "no good build to serve yet"
         self.say(f"build failed: {count} problem{'s' if count != 1 else ''}{_because(changes)}; {kept}")
-        state = self.state
-        return self._publish(State(state.epoch + 1, state.root, state.base_path, tuple(problems)))
+        return state
 
     def adopt_existing(self) -> bool:
         """Serve the site already on disk in paths.out (from an earlier build), if there is one."""
