@@ -32,7 +32,6 @@ from .pipeline import Paths
 from .preview import Previewer, State, clean_old_snapshots
 from .watch import Watcher
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
 
 
@@ -51,6 +50,19 @@ def allowed_host(host_header: str, bound: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def bind_warning(host: str) -> str | None:
+    """Return a warning when host makes the preview reachable from other machines."""
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (f"warning: serving on {host} makes unpublished drafts visible to other machines on the "
+            "network; use the default 127.0.0.1 unless you mean it")
 
 
 class _LocalOnly(web.RequestHandler):
@@ -188,9 +200,9 @@ def say(line: str) -> None:
 
 def run_serve(args) -> int:
     """Build, then serve with live reload until Ctrl-C; return the exit code."""
-    if args.host not in LOOPBACK:
-        print(f"warning: serving on {args.host} makes unpublished drafts visible to other machines "
-              "on the network; use the default 127.0.0.1 unless you mean it", file=sys.stderr, flush=True)
+    warning = bind_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     try:
         sockets = netutil.bind_sockets(args.port, address=args.host)
     except OSError as exc:
