@@ -25,6 +25,7 @@ from .pipeline import Paths, Report, build
 from .schema import SITE
 
 SNAPSHOT_TAG = ".serve-"
+MAX_WARNINGS_SHOWN = 20  # a rebuild on every save must not flood the terminal
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +147,11 @@ class Previewer:
             return self._failed([SiteError(Location(str(root)), None,
                                            f"cannot copy the site for preview: {exc}")], changes)
         state = self._publish(State(epoch, root, urls.base_path(base_url), ()))
-        for problem in report.warnings:
+        for problem in report.warnings[:MAX_WARNINGS_SHOWN]:
             self.say(str(problem))
+        if len(report.warnings) > MAX_WARNINGS_SHOWN:
+            self.say(f"... and {len(report.warnings) - MAX_WARNINGS_SHOWN} more warnings "
+                     "(`python build.py check` lists them all)")
         self.say(f"built {report.pages} pages in {seconds:.2f}s{_because(changes)}")
         return state
 
@@ -175,8 +179,8 @@ class Previewer:
     def _publish(self, state: State) -> State:
         previous = self.state
         self.state = state  # one attribute assignment: readers see the old or the new, never a mix
-        self._forget_snapshots(keep={state.root, previous.root})
         self.on_update(state)
+        self._forget_snapshots(keep={state.root, previous.root})  # after the reload: rmtree is slow on some disks
         return state
 
     def _forget_snapshots(self, keep: set[Path | None]) -> None:

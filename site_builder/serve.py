@@ -97,7 +97,8 @@ class ReloadSocket(LiveReloadHandler):
         # A page that loaded before the latest build finished missed that reload: send it now.
         if self in LiveReloadHandler.waiters and not getattr(self, "_checked", False):
             self._checked = True
-            if self.get_cookie(self.settings["epoch_cookie"]) != self.settings["epoch_value"]():
+            seen = self.get_cookie(self.settings["epoch_cookie"])  # absent when cookies are off: no loop
+            if seen is not None and seen != self.settings["epoch_value"]():
                 self.write_message(RELOAD)
 
 

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -220,3 +221,48 @@ def test_a_port_in_use_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}: port already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _add_unlinked_sources(content, count: int) -> list:
+    paths = []
+    for i in range(count):
+        path = content / "sources" / f"gen-{i:04d}.yaml"
+        path.write_text(f"title: Generated source {i}\npublisher: Generator\nnote: About [[wang-yi]], {i}.\n")
+        paths.append(path)
+    return paths
+
+
+def test_saves_during_a_slow_build_never_show_a_half_built_site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    generated = _add_unlinked_sources(content, 600)  # makes each build take a while
+    with running_server(tmp_path, content=content) as server:
+        person = content / "people/wang-yi.yaml"
+        original = person.read_text()
+        person.write_text(original.replace("name: Wang Yi", "name: Wang Yi (first)"))
+        seen = set()
+        for step in range(40):  # keep editing, deleting and reading while builds run
+            if step == 10:
+                for path in generated[:100]:
+                    path.unlink()
+            if step == 20:
+                person.write_text(original.replace("name: Wang Yi", "name: Wang Yi (second)"))
+            status, _, html = server.get(PERSON)
+            assert status == 200
+            page = BeautifulSoup(html, "html.parser")
+            assert overlay_items(html) == []
+            seen.add(page.find("h1").get_text(" ", strip=True))
+        server.wait_until(lambda: "(second)" in server.get(PERSON)[2], "the last save to show")
+        server.wait_until(lambda: server.get(BASE + "sources/gen-0000/")[0] == 404, "deleted pages to go")
+        assert server.get(BASE + "sources/gen-0599/")[0] == 200
+        assert not any(line.startswith("build failed") for line in server.output())
+    assert all(title.startswith("Wang Yi") for title in seen)
+
+
+def test_rapid_saves_end_on_the_last_one(server):
+    person = server.content / "people/wang-yi.yaml"
+    original = person.read_text()
+    for i in range(12):  # a save every 50 ms: some land mid-debounce, some mid-build
+        person.write_text(original.replace("name: Wang Yi", f"name: Wang Yi (save {i})"))
+        time.sleep(0.05)
+    server.wait_until(lambda: "(save 11)" in server.get(PERSON)[2], "the last save to show")
