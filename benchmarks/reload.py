@@ -33,11 +33,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 
 def synthesize(content: Path, size: int) -> str:
-    """Write a cross-linked content folder of about 2.5 * size entities; return a person id to edit."""
-    content.mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
-    for folder in ("people", "meetings", "issues", "sources"):
-        (content / folder).mkdir()
+    """Copy the real content and add about 2.35 * size cross-linked entities; return a person id to edit."""
+    shutil.copytree(ROOT / "content", content)
     issues, sources = max(1, size // 10), max(1, size // 4)
     for i in range(sources):
         (content / "sources" / f"source-{i:05d}.yaml").write_text(
@@ -81,8 +78,9 @@ def start_server(content: Path, out: Path, port: int) -> tuple[subprocess.Popen,
                 ready.set()
         ready.set()
     threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(600) or process.poll() is not None:
-        raise SystemExit("server did not start:\n" + "\n".join(lines))
+    if not ready.wait(600) or process.poll() is not None or not any(l.startswith("built ") for l in lines):
+        process.terminate()
+        raise SystemExit("server did not start with a good build:\n" + "\n".join(lines[:40]))
     return process, lines
 
 

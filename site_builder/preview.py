@@ -1,11 +1,15 @@
 """Rebuild the site in a worker thread and keep the last good build and the current problems.
 
-After each good build the output folder is copied (as hard links, so it costs almost
-nothing) into a snapshot that never changes; the server serves only snapshots, so a
-request can never see a half-written site or the moment of the output swap. A failed
-build keeps the last snapshot and publishes its problems instead. Builds run one at
-a time; changes that arrive during a build queue at most one more.
-Knows nothing about HTTP, livereload or watching files.
+Each build writes a fresh, numbered snapshot folder beside the output (through
+pipeline.build, so it is staged and swapped in whole); a snapshot never changes once
+built, and the server serves only snapshots, so no request sees a half-written site.
+A failed build keeps the last snapshot and publishes its problems instead. Builds run
+one at a time; changes that arrive during a build queue at most one more.
+
+Copying the newest good snapshot into the output folder (hard links, then a swap) and
+deleting old snapshots happen in a second thread after browsers were told to reload:
+on a disk where deleting thousands of folders takes seconds, that work stays off the
+path from save to reload. Knows nothing about HTTP, livereload or watching files.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import shutil
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -21,6 +26,7 @@ from typing import Callable, Iterable
 from . import urls
 from .errors import BuildFailed, Location, Problems, SiteError
 from .loader import display_path, load_file
+from .output import OLD_PREFIX, STAGING_PREFIX, check_output_dir
 from .pipeline import Paths, Report, build
 from .schema import SITE
 
@@ -65,14 +71,27 @@ def _alive(pid: str) -> bool:
     return True
 
 
-def take_snapshot(out: Path, target: Path) -> None:
-    """Copy the built site at `out` to `target`, hard-linking files where the disk allows."""
+def link_tree(source: Path, target: Path) -> None:
+    """Copy the folder source to target, hard-linking files where the disk allows."""
     def link_or_copy(src: str, dst: str) -> None:
         try:
             os.link(src, dst)
         except OSError:
             shutil.copy2(src, dst)
-    shutil.copytree(out, target, copy_function=link_or_copy, symlinks=True)
+    shutil.copytree(source, target, copy_function=link_or_copy, symlinks=True)
+
+
+def replace_folder(source: Path, out: Path) -> None:
+    """Make out a copy of source: link into a staging folder beside it, then swap it in."""
+    out = out.absolute()
+    staging = out.parent / f".{out.name}{STAGING_PREFIX}{os.getpid()}"
+    old = out.parent / f".{out.name}{OLD_PREFIX}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    link_tree(source, staging)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def site_base_url(content: Path) -> str | None:
@@ -96,8 +115,13 @@ class Previewer:
         self._pending: set[str] | None = None
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="site-builder-build", daemon=True)
+        self._chores = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-builder-chores")
 
-    # -- requests, from any thread ---------------------------------------------------
+    # -- control, from any thread ----------------------------------------------------
+
+    def check_output(self) -> None:
+        """Raise BuildFailed if paths.out is not a folder the builder may replace."""
+        check_output_dir(self.paths.out, [self.paths.content, self.paths.templates])
 
     def request(self, changes: Iterable[str] = ()) -> None:
         """Ask for a rebuild; requests during a build merge into one next build."""
@@ -108,25 +132,33 @@ class Previewer:
     def start(self) -> None:
         self._thread.start()
 
+    def settle(self) -> None:
+        """Wait until the output folder holds the newest good build and old snapshots are gone."""
+        self._chores.submit(lambda: None).result()
+
     def stop(self) -> None:
+        """Stop building, bring the output folder up to date, and remove every snapshot."""
         with self._wake:
             self._stopping = True
             self._wake.notify()
         if self._thread.is_alive():
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=60)
+        self._chores.shutdown(wait=True)
         shutil.rmtree(self.home, ignore_errors=True)
 
     # -- building --------------------------------------------------------------------
 
     def build_now(self, changes: Iterable[str] = (), drop_stale: bool = False) -> State | None:
-        """Build once in the calling thread, then publish and return the new State.
+        """Build once into a new snapshot, in the calling thread; publish and return the new State.
 
         With drop_stale, a failure is dropped (None) when newer changes already wait:
         a file deleted or half-saved mid-build is not worth an error flash.
         """
         started = time.perf_counter()
+        root = self.home / str(self.state.epoch + 1)
         try:
-            report = build(self.paths, base_url=self.base_url, strict=self.strict)
+            report = build(Paths(self.paths.content, self.paths.templates, root),
+                           base_url=self.base_url, strict=self.strict)
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None
@@ -135,18 +167,11 @@ class Previewer:
             self.say(traceback.format_exc().rstrip())
             return self._failed([SiteError(Location("site_builder"), None,
                                            f"internal error: {type(exc).__name__}: {exc}")], changes)
-        return self._succeeded(report, changes, time.perf_counter() - started)
+        return self._succeeded(report, root, changes, time.perf_counter() - started)
 
-    def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
+    def _succeeded(self, report: Report, root: Path, changes: Iterable[str], seconds: float) -> State:
         base_url = self.base_url or site_base_url(self.paths.content) or "/"
-        epoch = self.state.epoch + 1
-        root = self.home / str(epoch)
-        try:
-            take_snapshot(self.paths.out, root)
-        except OSError as exc:
-            return self._failed([SiteError(Location(str(root)), None,
-                                           f"cannot copy the site for preview: {exc}")], changes)
-        state = self._publish(State(epoch, root, urls.base_path(base_url), ()))
+        state = self._publish(State(self.state.epoch + 1, root, urls.base_path(base_url), ()))
         for problem in report.warnings[:MAX_WARNINGS_SHOWN]:
             self.say(str(problem))
         if len(report.warnings) > MAX_WARNINGS_SHOWN:
@@ -172,7 +197,7 @@ class Previewer:
             return False
         base_url = self.base_url or site_base_url(self.paths.content) or "/"
         root = self.home / "0"
-        take_snapshot(out, root)
+        link_tree(out, root)
         self.state = State(self.state.epoch, root, urls.base_path(base_url), self.state.problems)
         return True
 
@@ -180,16 +205,25 @@ class Previewer:
         previous = self.state
         self.state = state  # one attribute assignment: readers see the old or the new, never a mix
         self.on_update(state)
-        self._forget_snapshots(keep={state.root, previous.root})  # after the reload: rmtree is slow on some disks
+        if state.root is not None and state.root != previous.root:
+            self._chores.submit(self._copy_to_out, state.root)
+            self._chores.submit(self._forget_snapshots, {state.root, previous.root})
         return state
+
+    def _copy_to_out(self, root: Path) -> None:
+        if root != self.state.root:
+            return  # a newer build has its own copy queued
+        try:
+            replace_folder(root, self.paths.out)
+        except OSError as exc:
+            self.say(f"{display_path(self.paths.out)}: cannot update the output folder: {exc}")
 
     def _forget_snapshots(self, keep: set[Path | None]) -> None:
         # The previous snapshot stays one more round, for requests still reading it.
-        if not self.home.is_dir():
-            return
-        for entry in self.home.iterdir():
-            if entry not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
+        if self.home.is_dir():
+            for entry in self.home.iterdir():
+                if entry not in keep and entry != self.state.root:
+                    shutil.rmtree(entry, ignore_errors=True)
 
     def _run(self) -> None:
         while True:

@@ -28,6 +28,7 @@ from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketClosedError
 
 from . import errorpage
+from .errors import BuildFailed
 from .pipeline import Paths
 from .preview import Previewer, State, clean_old_snapshots
 from .watch import Watcher
@@ -219,9 +220,16 @@ def run_serve(args) -> int:
                         on_update=lambda state: loop_box and loop_box[0].call_soon_threadsafe(broadcast_reload))
     watcher = Watcher([paths.content, paths.templates], preview.request)
     try:
+        preview.check_output()
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
         first = preview.build_now()
         if first.root is None and preview.adopt_existing():
             say(f"serving the earlier build found in {paths.out} until the problems are fixed")
+        preview.settle()
         app = make_app(preview, args.host, port)
         return asyncio.run(_serve(app, sockets, preview, watcher, loop_box, f"{args.host}:{port}"))
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ import os
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder import errorpage
+from site_builder import BuildFailed, errorpage
 from site_builder.errors import Location, SiteError
 from site_builder.pipeline import Paths
 from site_builder.preview import Previewer
@@ -208,7 +208,32 @@ def test_previewer_serves_only_snapshots_and_keeps_one_previous(tmp_path, make_s
     content = make_site()
     preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None)
     roots = [preview.build_now().root for _ in range(3)]
+    preview.settle()
     assert len(set(roots)) == 3
     assert sorted(p.name for p in preview.home.iterdir()) == ["2", "3"]
     assert os.stat(roots[-1] / "index.html").st_ino == os.stat(tmp_path / "out" / "index.html").st_ino
     preview.stop()
+
+
+def test_previewer_copies_the_newest_good_build_into_the_output_folder(tmp_path, make_site):
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None)
+    preview.build_now()
+    write_tree(content, {"people/wang-yi.yaml": MINIMAL["people/wang-yi.yaml"].replace("Wang Yi", "Wang Yi 2")})
+    preview.build_now()
+    write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
+    preview.build_now()
+    preview.stop()
+    assert "Wang Yi 2" in (out / "people/wang-yi/index.html").read_text()
+    assert not preview.home.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+def test_an_output_folder_not_made_by_the_builder_is_refused(tmp_path, make_site):
+    content = make_site()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "mine"), say=lambda line: None)
+    with pytest.raises(BuildFailed):
+        preview.check_output()
