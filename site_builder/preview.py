@@ -116,6 +116,7 @@ class Previewer:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="site-builder-build", daemon=True)
         self._chores = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-builder-chores")
+        self._out_holds: Path | None = None   # the snapshot paths.out was last copied from
 
     # -- control, from any thread ----------------------------------------------------
 
@@ -143,7 +144,9 @@ class Previewer:
             self._wake.notify()
         if self._thread.is_alive():
             self._thread.join(timeout=60)
-        self._chores.shutdown(wait=True)
+        self._chores.shutdown(wait=True, cancel_futures=True)
+        if self.state.root is not None and self.state.root.is_dir() and self._out_holds != self.state.root:
+            self._move_to_out(self.state.root)  # a rename, not a copy: the snapshot is no longer needed
         shutil.rmtree(self.home, ignore_errors=True)
 
     # -- building --------------------------------------------------------------------
@@ -215,8 +218,20 @@ class Previewer:
             return  # a newer build has its own copy queued
         try:
             replace_folder(root, self.paths.out)
+            self._out_holds = root
         except OSError as exc:
             self.say(f"{display_path(self.paths.out)}: cannot update the output folder: {exc}")
+
+    def _move_to_out(self, root: Path) -> None:
+        out = self.paths.out.absolute()
+        old = out.parent / f".{out.name}{OLD_PREFIX}{os.getpid()}"
+        try:
+            if out.exists():
+                os.replace(out, old)
+            os.replace(root, out)
+        except OSError as exc:
+            self.say(f"{display_path(self.paths.out)}: cannot update the output folder: {exc}")
+        shutil.rmtree(old, ignore_errors=True)
 
     def _forget_snapshots(self, keep: set[Path | None]) -> None:
         # The previous snapshot stays one more round, for requests still reading it.
