@@ -234,10 +234,12 @@ class Previewer:
         shutil.rmtree(old, ignore_errors=True)
 
     def _forget_snapshots(self, keep: set[Path | None]) -> None:
-        # The previous snapshot stays one more round, for requests still reading it.
+        # Only snapshots older than every kept one go: a newer number may be a build in
+        # progress. The previous snapshot stays one more round, for requests still reading it.
+        oldest = min(int(path.name) for path in keep | {self.state.root} if path is not None)
         if self.home.is_dir():
             for entry in self.home.iterdir():
-                if entry not in keep and entry != self.state.root:
+                if entry.name.isdigit() and int(entry.name) < oldest:
                     shutil.rmtree(entry, ignore_errors=True)
 
     def _run(self) -> None:
