@@ -15,7 +15,7 @@ from .errors import SiteError
 OVERLAY_ID = "site-builder-errors"
 
 _BOX = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"
-        "background:rgba(20,0,0,.94);color:#fff;font:16px/1.5 system-ui,sans-serif")
+        "background:#1d0707;color:#fff;font:16px/1.5 system-ui,sans-serif")
 _CODE = "font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;word-break:break-word"
 
 
@@ -35,8 +35,9 @@ def overlay(problems: Iterable[SiteError]) -> str:
     problems = list(problems)
     return (f'<div id="{OVERLAY_ID}" role="alert" style="{_BOX}">'
             f'<h2 style="margin-top:0;color:#ff8a80">{_heading(problems)}</h2>'
-            "<p>Below is the last good build. Fix these files and save: "
-            "this page reloads by itself.</p>"
+            "<p>Fix these files and save: this page reloads by itself. "
+            "Underneath is the last good build "
+            '<button type="button" onclick="this.closest(\'[role=alert]\').remove()">show it</button></p>'
             f"{problem_list(problems)}</div>")
 
 

@@ -235,6 +235,9 @@ def run_serve(args) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        # make passes on a second SIGTERM after ours (and timeout(1) signals the whole group):
+        # let the cleanup finish rather than die half-way; leftovers would wait for the next start.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         watcher.stop()
         preview.stop()
         for sock in sockets:
