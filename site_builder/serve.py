@@ -19,6 +19,7 @@ import ipaddress
 import json
 import secrets
 import signal
+import socket
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -200,38 +201,43 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
+def listen(host: str, port: int) -> list[socket.socket] | None:
+    """Bind the listening sockets, or print why not and return None."""
+    try:
+        return netutil.bind_sockets(port, address=host)
+    except OSError as exc:
+        reason = "port already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+        print(f"cannot listen on {host}:{port}: {reason}; "
+              "choose another with --port (or stop the other server)", file=sys.stderr)
+        return None
+
+
 def run_serve(args) -> int:
     """Build, then serve with live reload until Ctrl-C; return the exit code."""
     warning = bind_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    try:
-        sockets = netutil.bind_sockets(args.port, address=args.host)
-    except OSError as exc:
-        reason = "port already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-        print(f"cannot listen on {args.host}:{args.port}: {reason}; "
-              "choose another with --port (or stop the other server)", file=sys.stderr)
-        return 1
-    port = sockets[0].getsockname()[1]
     paths = Paths(args.content, args.templates, args.out)
-    clean_old_snapshots(paths.out)
     loop_box: list[asyncio.AbstractEventLoop] = []
     preview = Previewer(paths, args.base_url, args.strict, say=say,
                         on_update=lambda state: loop_box and loop_box[0].call_soon_threadsafe(broadcast_reload))
-    watcher = Watcher([paths.content, paths.templates], preview.request)
     try:
         preview.check_output()
     except BuildFailed as failed:
         for problem in failed.problems:
             print(problem, file=sys.stderr)
         return 1
+    sockets = listen(args.host, args.port)
+    if sockets is None:
+        return 1
+    clean_old_snapshots(paths.out)
+    watcher = Watcher([paths.content, paths.templates], preview.request)  # from here on no save is missed
     try:
-        first = preview.build_now()
-        if first.root is None and preview.adopt_existing():
+        if preview.build_now().root is None and preview.adopt_existing():
             say(f"serving the earlier build found in {paths.out} until the problems are fixed")
         preview.settle()
-        app = make_app(preview, args.host, port)
-        return asyncio.run(_serve(app, sockets, preview, watcher, loop_box, f"{args.host}:{port}"))
+        app = make_app(preview, args.host, sockets[0].getsockname()[1])
+        return asyncio.run(_serve(app, sockets, preview, watcher, loop_box))
     except KeyboardInterrupt:
         return 130
     finally:
@@ -244,8 +250,8 @@ def run_serve(args) -> int:
             sock.close()
 
 
-async def _serve(app: web.Application, sockets: list, preview: Previewer, watcher: Watcher,
-                 loop_box: list, address: str) -> int:
+async def _serve(app: web.Application, sockets: list[socket.socket], preview: Previewer, watcher: Watcher,
+                 loop_box: list) -> int:
     loop = asyncio.get_running_loop()
     loop_box.append(loop)
     stop = asyncio.Event()
@@ -255,8 +261,9 @@ async def _serve(app: web.Application, sockets: list, preview: Previewer, watche
     server.add_sockets(sockets)
     watcher.start()
     preview.start()
-    host = f"[{address.rsplit(':', 1)[0]}]:{address.rsplit(':', 1)[1]}" if address.count(":") > 1 else address
-    say(f"serving http://{host}{preview.state.base_path} (watching {watcher.roots[0]} and "
+    host, port = sockets[0].getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    say(f"serving http://{shown}:{port}{preview.state.base_path} (watching {watcher.roots[0]} and "
         f"{watcher.roots[1]}; Ctrl-C to stop)")
     await stop.wait()
     say("stopping")

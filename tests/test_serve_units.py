@@ -237,3 +237,16 @@ def test_an_output_folder_not_made_by_the_builder_is_refused(tmp_path, make_site
     preview = Previewer(Paths(content, TEMPLATES, tmp_path / "mine"), say=lambda line: None)
     with pytest.raises(BuildFailed):
         preview.check_output()
+
+
+def test_livereload_and_tornado_are_imported_by_serve_only():
+    import ast
+    from pathlib import Path
+    importers = set()
+    for path in sorted((Path(__file__).parent.parent / "site_builder").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] in ("livereload", "tornado") for name in names):
+                importers.add(path.name)
+    assert importers == {"serve.py"}
