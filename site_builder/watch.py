@@ -27,7 +27,7 @@ Stamp = tuple[int, int, int, bool]   # mtime_ns, size, inode, is a folder
 QUIET_SECONDS = 0.25                 # trailing-edge quiet period, as MkDocs' build_delay
 MAX_WAIT_SECONDS = 2.0               # build anyway after this long, even if saves keep coming
 POLL_SECONDS = 0.05
-MAX_WATCH_SHARE = 0.2                # at most this share of one core goes to polling
+MAX_WATCH_SHARE = 0.1                # at most this share of one core goes to polling
 
 
 def scan(roots: Iterable[Path]) -> dict[str, Stamp]:
