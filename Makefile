@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/python build.py
 
+serve: $(STAMP)
+	$(BIN)/python build.py schema
+	$(BIN)/python build.py serve
+
 check: $(STAMP)
 	$(BIN)/python build.py check --strict
 

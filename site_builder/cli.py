@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 from .errors import BuildFailed, SiteError
+from .jsonschema import write_schemas
 from .linkcheck import check_links
+from .loader import display_path
 from .pipeline import Paths, build, load_site
+from .scaffold import new_file
+from .schema import CONTENT_TYPES
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +36,44 @@ def make_parser() -> argparse.ArgumentParser:
     _add_paths(check)
     check.add_argument("--site", action="store_true",
                        help="also check every internal link, asset and #fragment of the built site in --out")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every change")
+    _add_paths(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    new = commands.add_parser("new", help="write a new content file with every field of its type, commented")
+    new.add_argument("type", choices=[t.name for t in CONTENT_TYPES], help="content type")
+    new.add_argument("id", help="id of the new entry, e.g. wang-yi (lowercase letters, digits, hyphens)")
+    new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    new.add_argument("--schemas", type=Path, default=Path("schemas"), help="schemas folder (default: schemas)")
+    schema = commands.add_parser("schema", help="write one JSON Schema per content type, for editors")
+    schema.add_argument("--content", type=Path, default=Path("content"),
+                        help="content folder whose ids references may use (default: content)")
+    schema.add_argument("--schemas", type=Path, default=Path("schemas"), help="output folder (default: schemas)")
     return parser
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Write a scaffolded content file, or print why not."""
+    try:
+        path = new_file(args.content, args.type, args.id, args.schemas)
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        return 1
+    print(f"wrote {display_path(path)}: fill in the required fields, then preview with `python build.py serve`")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas."""
+    written = write_schemas(args.content, args.schemas)
+    print(f"wrote {len(written)} schemas into {args.schemas} (reference ids from {args.content})")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the site with live reload (serve.py is the only module that imports livereload)."""
+    from .serve import run_serve as serve
+    return serve(args)
 
 
 def print_problems(problems: list[SiteError], stream=None) -> None:
@@ -84,7 +125,8 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "check": run_check}
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve,
+            "new": run_new, "schema": run_schema}
 
 
 def main(argv: list[str] | None = None) -> int:
