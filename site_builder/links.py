@@ -26,6 +26,9 @@ class Site:
     by_id: dict[str, Entity] = field(default_factory=dict)
     by_type: dict[str, list[Entity]] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return f"<Site of {len(self.by_id)} entities>"
+
 
 def markdown_texts(entity: Entity):
     """Yield (field path, text) for every Markdown string of an entity."""

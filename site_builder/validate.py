@@ -25,6 +25,10 @@ class Entity:
     doc: RawDoc
     links: dict[str, list["Entity"]] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # The default repr would walk `links`, i.e. the whole site graph.
+        return f"<Entity {self.type.name} {self.id}>"
+
     @property
     def title(self) -> str:
         return self.values[self.type.title_field] or self.id

@@ -3,11 +3,10 @@ on 127.0.0.1, and launch Debian's headless Chromium through Playwright."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .publish_helpers import stock_server as serve  # noqa: F401 (serve a folder on a free port)
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,26 +27,6 @@ class RealContent:
 
     def __repr__(self) -> str:
         return f"<RealContent: {len(self.site.by_id)} entities>"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-
-@contextlib.contextmanager
-def serve(root: Path):
-    """Serve a folder on 127.0.0.1 (a free port) in a thread; yield the origin URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def site_under_subpath(base_url: str, root: Path) -> Path:
