@@ -16,6 +16,7 @@ from .errors import BuildFailed, Location, SiteError
 from .links import Site
 from .loader import display_path
 from .pages import Page
+from .parallel import map_chunks
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -86,18 +87,30 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
     """Render every page; collect every template error and raise them together."""
     shared = {"site": site_context(site, views, base_url),
               "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
-    rendered, errors = [], []
+    for name in sorted({page.template for page in pages}):
+        try:  # compile each template once, before the workers fork
+            env.get_template(name)
+        except Exception:  # reported with the page that uses it
+            pass
+    results = map_chunks(_render_chunk, (env, shared, site, views, base_url), pages)
+    errors = [result for result in results if isinstance(result, SiteError)]
+    if errors:
+        raise BuildFailed(_first_per_template(errors))
+    return results
+
+
+def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes] | SiteError]:
+    env, context, site, views, base_url = shared
+    results: list[tuple[str, bytes] | SiteError] = []
     for page in pages:
         try:
             template = env.get_template(page.template)
-            html = template.render(shared, page=page_context(page, site, views, base_url))
+            html = template.render(context, page=page_context(page, site, views, base_url))
         except Exception as exc:  # any failure inside a template is the template's error
-            errors.append(template_error(exc, page))
+            results.append(template_error(exc, page))
             continue
-        rendered.append((page.output, html.encode("utf-8")))
-    if errors:
-        raise BuildFailed(_first_per_template(errors))
-    return rendered
+        results.append((page.output, html.encode("utf-8")))
+    return results
 
 
 def template_error(exc: Exception, page: Page) -> SiteError:
