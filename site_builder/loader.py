@@ -5,6 +5,7 @@ The loader is the only stage that reads content files. It knows the folder layou
 """
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -64,6 +65,22 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    try:
+        return str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
+    except ValueError:
+        return None
+
+
+def _display_file(path: Path) -> str:
+    """Return display_path(path), resolving each folder once rather than each file (issue 7)."""
+    if path.is_symlink():
+        return display_path(path)
+    folder = _shown_folder(str(path.parent), os.getcwd())
+    return str(path) if folder is None else os.path.join(folder, path.name) if folder != "." else path.name
+
+
 def is_ignored(name: str) -> bool:
     """Tell editors' backup, lock and temp files apart from content."""
     return (name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name == "4913"
@@ -116,7 +133,7 @@ def _load_folder(folder: Path, ctype: ContentType, problems: Problems, cache: Ca
 def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems,
               cache: Cache | None = None) -> RawDoc:
     """Load one YAML file; report every problem into `problems` (an unusable file comes back broken)."""
-    shown = display_path(path)
+    shown = _display_file(path)
     broken = RawDoc(shown, ctype, doc_id, {}, broken=True)
     try:
         if os.lstat(path).st_size > MAX_FILE_BYTES:

@@ -57,9 +57,11 @@ def _pid_alive(text: str) -> bool:
     return True
 
 
-def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_dir: Path) -> int:
+def write_site(rendered: list[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path) -> int:
     """Write the site: update a folder this builder made in place (only changed files), else
-    write every file into a staging folder, copy static assets, then swap it into place."""
+    write every file into a staging folder, copy static assets, then swap it into place.
+
+    A None instead of bytes keeps that file as the previous build left it (page_cache.py)."""
     out_dir = out_dir.absolute()
     if (out_dir / MARKER).is_file() and not out_dir.is_symlink():
         try:
@@ -77,7 +79,10 @@ def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_d
             if not target.resolve().is_relative_to(root):
                 raise _fail(Path(relative), "output path escapes the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if data is None:  # kept from the previous build (page_cache.py)
+                shutil.copy2(out_dir / relative, target)
+            else:
+                target.write_bytes(data)
         if static_dir is not None and static_dir.is_dir():
             _copy_static(static_dir, staging / "static")
         (staging / MARKER).write_text(MARKER_TEXT)
@@ -110,6 +115,10 @@ def update_in_place(rendered: list[tuple[str, bytes]], static_dir: Path | None, 
     try:
         for relative, data in wanted.items():
             target = os.path.join(out_dir, relative)
+            if data is None and relative in existing:
+                continue  # kept from the previous build (page_cache.py)
+            if data is None:
+                raise _NotInPlace(relative)
             if relative in existing and _same_bytes(target, data):
                 continue
             if os.path.isdir(target):
@@ -140,8 +149,8 @@ def update_in_place(rendered: list[tuple[str, bytes]], static_dir: Path | None, 
     return len(rendered)
 
 
-def _wanted_files(rendered: list[tuple[str, bytes]], static_dir: Path | None) -> dict[str, bytes]:
-    wanted: dict[str, bytes] = {}
+def _wanted_files(rendered: list[tuple[str, bytes | None]], static_dir: Path | None) -> dict[str, bytes | None]:
+    wanted: dict[str, bytes | None] = {}
     for relative, data in rendered:
         norm = os.path.normpath(relative)
         if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep) or norm != relative:

@@ -16,7 +16,8 @@ from .loader import load_content
 from .output import check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
 from .prerender import prerender_markdown
-from .render import make_environment, render_pages
+from .page_cache import PageCache
+from .render import make_environment, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .validate import Entity, validate, validate_doc
 from .views import build_views
@@ -72,8 +73,13 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     # Every Markdown field at once: cached ones looked up, the rest across all cores.
     markdown = prerender_markdown(list(site.by_id.values()) + ([settings] if settings else []), site, base, cache)
     views = build_views(site, settings, base, markdown)
-    rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
-    written = write_site(rendered, paths.templates / "static", paths.out)
+    # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
+    page_cache = PageCache(cache, paths.templates, site_context(site, views, base), views)
+    todo, kept = page_cache.split(pages, paths.out)
+    reads: dict[str, tuple[str, ...]] = {}
+    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads)
+    written = write_site(rendered + kept, paths.templates / "static", paths.out)
+    page_cache.record(todo, reads, paths.out)
     cache.save()
     return Report(written, time.perf_counter() - started, warnings)
 

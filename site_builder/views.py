@@ -16,6 +16,7 @@ from . import markup, urls
 from .kinds import Markdown, MarkdownList, MarkdownMap, Refs, TimeZone
 from .links import Site
 from .markup import Target, render_markdown
+from .tracking import make_view
 from .validate import Entity
 
 _CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
@@ -94,11 +95,11 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict) -> dic
         done = rendered.get((entity.path, text, inline))
         return done if done is not None else markup.render_markdown(text, resolve, inline)
 
-    view: dict[str, Any] = {
+    view: dict[str, Any] = make_view(entity.id if entity.type.folder else "site", {
         "id": entity.id, "type": entity.type.name, "label": entity.type.label,
         "title": entity.title, "path": entity.path, "links": {},
         "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),
-    }
+    })
     for fdef in entity.type.fields:
         value = entity.values.get(fdef.name)
         if value is None or isinstance(fdef.kind, Refs):

@@ -160,3 +160,30 @@ def test_content_error_leaves_previous_site_untouched(work):
     with pytest.raises(BuildFailed, match="nobody-at-all"):
         build(paths(work), cache=Cache(work / "cache"))
     assert snapshot(work / "_site") == before
+
+
+def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monkeypatch):
+    from site_builder import pipeline
+    rendered: list[list[str]] = []
+    real = pipeline.render_pages
+
+    def spy(pages, *args, **kwargs):
+        rendered.append([page.output for page in pages])
+        return real(pages, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_pages", spy)
+    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), cache=Cache(work / "cache"))
+    person = work / "content/people/person-00007.yaml"
+    person.write_text(person.read_text().replace("role: ", "role: Former "))
+    build(paths(work), cache=Cache(work / "cache"))
+    first, warm, edited = rendered
+    assert len(first) == len(cold) - 2 and warm == []      # every page (not static, marker), then none
+    assert "people/person-00007/index.html" in edited and "people/index.html" in edited
+    assert all(p.startswith(("people/", "meetings/", "issues/", "sources/")) or p == "index.html" for p in edited)
+    assert len(edited) < 100
+    snap = snapshot(work / "_site")
+    assert b"Former " in snap["people/person-00007/index.html"]
+    person.write_text(person.read_text().replace("role: Former ", "role: "))
+    build(paths(work), cache=Cache(work / "cache"))
+    assert snapshot(work / "_site") == cold
