@@ -13,10 +13,9 @@ from typing import Callable
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
-from markdown.util import AtomicString
 from markupsafe import Markup
 
+from .inline_speed import speed_up_inline
 from .links import WIKILINK_RE
 
 
@@ -60,46 +59,9 @@ def _converter() -> markdown.Markdown:
         md = markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
         # Priority above Python-Markdown's own link pattern (160) so [[...]] is ours.
         md.inlinePatterns.register(_WikiLinkProcessor(md), "wikilink", 175)
-        _speed_up_inline(md)
+        speed_up_inline(md)
         _local.md = md
     return md
-
-
-class _FastInlineProcessor(InlineTreeprocessor):
-    """Python-Markdown's inline pass, minus the work that cannot change its result.
-
-    The stock pass looks each pattern up in a Registry and calls __applyPattern for
-    every (text, pattern) pair; most patterns cannot match, and __applyPattern then
-    returns the text unchanged. Here the patterns are a plain list and a pattern whose
-    own regular expression finds nothing from startIndex on is skipped at once: the
-    same result, about 30% less Markdown time (issue 7; tests/test_markup_speed.py).
-    """
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if isinstance(data, AtomicString):
-            return data
-        patterns, regexes = self._fast_patterns
-        apply = self._InlineProcessor__applyPattern
-        start, count = 0, len(patterns)
-        while patternIndex < count:
-            regex = regexes[patternIndex]
-            if regex is not None and regex.search(data, start) is None:
-                patternIndex, start = patternIndex + 1, 0   # what __applyPattern returns on no match
-                continue
-            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
-            if not matched:
-                patternIndex += 1
-        return data
-
-
-def _speed_up_inline(md: markdown.Markdown) -> None:
-    for processor in md.treeprocessors:
-        if type(processor) is InlineTreeprocessor and hasattr(processor, "_InlineProcessor__applyPattern"):
-            processor.__class__ = _FastInlineProcessor
-            processor.inlinePatterns = list(processor.inlinePatterns)
-            processor._fast_patterns = (processor.inlinePatterns,
-                                        [p.getCompiledRegExp() if isinstance(p, InlineProcessor) else None
-                                         for p in processor.inlinePatterns])
 
 
 def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
