@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import uptodate
 from .cache import Cache
 from .errors import BuildFailed, Problems, SiteError
 from .links import Site, link
@@ -65,6 +66,11 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     cache = cache or Cache(None)
     check_output_dir(paths.out, [paths.content, paths.templates])
     clean_leftovers(paths.out)
+    # Nothing to do when every input and the output folder are as the last build left them.
+    key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types)) if cache.enabled else ""
+    if (done := uptodate.previous(cache, key, paths.out)) is not None:
+        cache.save()
+        return Report(done[0], time.perf_counter() - started, done[1])
     site, settings, warnings = load_site(paths.content, types, strict, cache)
     base = base_url or site.settings["base_url"]
     problems = Problems()
@@ -80,6 +86,7 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads)
     written = write_site(rendered + kept, paths.templates / "static", paths.out)
     page_cache.record(todo, reads, paths.out)
+    uptodate.remember(cache, key, paths.out, written, warnings)
     cache.save()
     return Report(written, time.perf_counter() - started, warnings)
 

@@ -95,14 +95,15 @@ def test_incremental_build_after_edits_equals_a_cold_build(work, tmp_path_factor
     assert b"Renamed " in after["meetings/meeting-00002/index.html"]   # its participants see the new title
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
-def test_corrupt_cache_is_ignored_and_rewritten(work, cold, damage):
+def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))
-    for table in cache.glob("*.bin"):
+    tables = sorted(cache.glob("*.bin"))
+    assert len(tables) == 4
+    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped")):
         data = table.read_bytes()
-        table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2],
-                           "empty": b""}[damage])
+        table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
+                           "flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
     build(paths(work), cache=Cache(cache))
     assert snapshot(work / "_site") == cold
     assert all(cache_module._decode(t.read_bytes()) for t in cache.glob("*.bin"))
@@ -118,13 +119,15 @@ def _poison(table: Path, version: bytes) -> None:
 def test_cache_from_another_version_is_ignored(work, cold):
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))
+    (cache / "pages.bin").unlink()                # so that pages are rendered again
     _poison(cache / "markdown.bin", b"0" * len(cache_module.VERSION))
-    build(paths(work), cache=Cache(cache))
-    assert snapshot(work / "_site") == cold
+    build(paths(work, "second"), cache=Cache(cache))   # a fresh output folder: a full build
+    assert snapshot(work / "second") == cold
     # The same poisoned table under this version is trusted: the check above could fail.
+    (cache / "pages.bin").unlink()
     _poison(cache / "markdown.bin", cache_module.VERSION)
-    build(paths(work), cache=Cache(cache))
-    assert b"POISON" in (work / "_site/people/person-00001/index.html").read_bytes()
+    build(paths(work, "third"), cache=Cache(cache))
+    assert b"POISON" in (work / "third/people/person-00001/index.html").read_bytes()
 
 
 def test_no_cache_reads_and_writes_nothing(work, cold):
@@ -177,13 +180,24 @@ def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monk
     person = work / "content/people/person-00007.yaml"
     person.write_text(person.read_text().replace("role: ", "role: Former "))
     build(paths(work), cache=Cache(work / "cache"))
-    first, warm, edited = rendered
-    assert len(first) == len(cold) - 2 and warm == []      # every page (not static, marker), then none
+    first, edited = rendered                               # the unchanged build rendered nothing
+    assert len(first) == len(cold) - 2                     # every page (not the static file, the marker)
     assert "people/person-00007/index.html" in edited and "people/index.html" in edited
     assert all(p.startswith(("people/", "meetings/", "issues/", "sources/")) or p == "index.html" for p in edited)
     assert len(edited) < 100
     snap = snapshot(work / "_site")
     assert b"Former " in snap["people/person-00007/index.html"]
     person.write_text(person.read_text().replace("role: Former ", "role: "))
+    build(paths(work), cache=Cache(work / "cache"))
+    assert snapshot(work / "_site") == cold
+
+
+def test_output_changed_by_hand_is_rebuilt(work, cold):
+    cache = Cache(work / "cache")
+    build(paths(work), cache=cache)
+    page = work / "_site/people/person-00002/index.html"
+    page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>Vandalised "))
+    (work / "_site/stray.html").write_text("not part of the site")
+    (work / "_site/meetings/meeting-00005/index.html").unlink()
     build(paths(work), cache=Cache(work / "cache"))
     assert snapshot(work / "_site") == cold
