@@ -193,8 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "site-builder-bench")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the results")
-    parser.add_argument("--label", default="", help="a name for this run in the JSON (e.g. before, after)")
+    parser.add_argument("--label", default="latest",
+                        help="store this run under this name in the JSON, beside earlier ones (e.g. before, after)")
+    parser.add_argument("--show", action="store_true", help="print the tables stored in the JSON; run nothing")
     args = parser.parse_args(argv)
+    if args.show:
+        for label, stored in json.loads(args.json.read_text()).items():
+            print(f"{label}:\n\n{table(stored)}")
+        return 0
     results = {"label": args.label, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                 "platform": platform.platform()},
                "presets": {}, "hugo": _hugo_version()}
@@ -203,9 +209,20 @@ def main(argv: list[str] | None = None) -> int:
         results["presets"][preset] = bench_preset(preset, args.runs, args.work, args.seed, not args.no_hugo)
     results["real"] = real_explainer(max(args.runs, 5))
     print(table(results))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=1) + "\n")
+    save(results, args.json, args.label or "latest")
     return 0
+
+
+def save(results: dict, path: Path, label: str) -> None:
+    """Store results under `label` in the JSON file, keeping other labels' runs (before/after)."""
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    previous = stored.get(label, {})
+    if previous.get("machine") == results["machine"]:   # add presets measured in another run
+        previous["presets"].update(results["presets"])
+        results = {**previous, **{k: v for k, v in results.items() if k != "presets"}}
+    stored[label] = results
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored, indent=1) + "\n")
 
 
 def _hugo_version() -> str | None:
