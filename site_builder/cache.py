@@ -27,12 +27,9 @@ _memory: dict[tuple[str, str], tuple[tuple, dict]] = {}
 
 def digest(*parts: str | bytes) -> str:
     """Return a short, collision-safe hex digest of the parts (each length-prefixed)."""
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+    encoded = [part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part for part in parts]
+    lengths = b"".join(len(data).to_bytes(8, "little") for data in encoded)
+    return hashlib.blake2b(lengths + b"".join(encoded), digest_size=20).hexdigest()
 
 
 def _code_version() -> bytes:

@@ -119,7 +119,7 @@ def _load_folder(folder: Path, ctype: ContentType, problems: Problems, cache: Ca
         if is_ignored(entry.name):
             continue
         path = Path(entry.path)
-        where = Location(display_path(path))
+        where = Location(_display_file(path))
         if entry.is_symlink():
             problems.add(where, None, "symlinks are not allowed in content")
         elif not entry.is_file(follow_symlinks=False) or path.suffix != ".yaml":

@@ -10,11 +10,8 @@ Knows nothing about Jinja; render.py reports what each page read.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
-
 from .cache import Cache, digest
 from .pages import Page
 from .tracking import View
@@ -22,36 +19,13 @@ from .tracking import View
 KEEP = None   # in a rendered list: this page's file in the output folder is already right
 
 
-def _canon(value: Any, out: list[str]) -> None:
-    """Append a canonical text form of value; a nested View stands for itself by its id."""
-    if isinstance(value, View):
-        out.append("@" + value.view_id)
-    elif isinstance(value, str):
-        out += [type(value).__name__, value]       # Markup and str render differently
-    elif isinstance(value, dict):
-        out.append("{")
-        for key in sorted(value, key=str):
-            out.append(str(key))
-            _canon(value[key], out)
-        out.append("}")
-    elif isinstance(value, (list, tuple)):
-        out.append("[")
-        for item in value:
-            _canon(item, out)
-        out.append("]")
-    elif isinstance(value, (dt.date, dt.time)):
-        out += [type(value).__name__, value.isoformat()]
-    else:
-        out += [type(value).__name__, repr(value)]
-
-
 def view_digest(view: View) -> str:
-    """Return the digest of everything a template can read from one view."""
-    out: list[str] = []
-    for key, value in sorted(dict.items(view)):
-        out.append(key)
-        _canon(value, out)
-    return digest(*out)
+    """Return the digest of everything a template can read from one view.
+
+    The repr of a view's dict is exact for what views hold (str and Markup, dates,
+    times, numbers, lists, dicts); a nested View appears as its id (tracking.py).
+    """
+    return digest(dict.__repr__(view))
 
 
 def templates_digest(templates_dir: Path) -> str:
@@ -73,9 +47,7 @@ class PageCache:
         self.enabled = cache.enabled
         if not self.enabled:
             return
-        context: list[str] = []
-        _canon(site_context, context)
-        self.base = digest(templates_digest(templates_dir), *context)
+        self.base = digest(templates_digest(templates_dir), repr(site_context))
         self.views = {key: view_digest(view) for key, view in views.items()}
 
     def _key(self, page: Page) -> str:

@@ -50,6 +50,10 @@ class View(dict):
         self._note()
         return dict.items(self)
 
+    def __repr__(self) -> str:
+        # Inside another view's repr a view stands for itself by id (page_cache.py digests reprs).
+        return f"<View {self.view_id}>"
+
 
 def make_view(view_id: str, fields: dict[str, Any]) -> View:
     """Return fields as a View known by view_id."""
