@@ -7,6 +7,7 @@ about what the function does.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Any, Callable, Sequence
@@ -46,9 +47,13 @@ def map_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequen
     # More chunks than workers so that one slow chunk does not leave a core idle.
     pieces = count * 4
     bounds = [(len(items) * i // pieces, len(items) * (i + 1) // pieces) for i in range(pieces)]
+    # Frozen objects are left alone by the workers' garbage collector, so the pages
+    # holding them stay shared with this process instead of being copied (less memory).
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             results = pool.map(_run_chunk, bounds, chunksize=1)
     finally:
         _task = None
+        gc.unfreeze()
     return [result for chunk in results for result in chunk]
