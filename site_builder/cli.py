@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cache import DEFAULT_DIR, Cache
 from .errors import BuildFailed, SiteError
 from .jsonschema import write_schemas
 from .linkcheck import check_links
@@ -27,11 +28,19 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
+def _add_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_DIR,
+                        help=f"where parsed files and rendered Markdown are kept between builds (default: {DEFAULT_DIR})")
+    parser.add_argument("--no-cache", action="store_true", help="build from scratch, without reading or writing the cache")
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one subcommand per task."""
     parser = argparse.ArgumentParser(prog="build.py", description="Build the explainer site from YAML content.")
     commands = parser.add_subparsers(dest="command")
-    _add_paths(commands.add_parser("build", help="build the site (the default)"))
+    build_parser = commands.add_parser("build", help="build the site (the default)")
+    _add_paths(build_parser)
+    _add_cache(build_parser)
     check = commands.add_parser("check", help="validate all content and print every problem; write nothing")
     _add_paths(check)
     check.add_argument("--site", action="store_true",
@@ -87,7 +96,8 @@ def run_build(args: argparse.Namespace) -> int:
     """Build once; print problems and the summary line; return the exit code."""
     paths = Paths(args.content, args.templates, args.out)
     try:
-        report = build(paths, base_url=args.base_url, strict=args.strict)
+        cache = Cache(None if args.no_cache else args.cache_dir)
+        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache)
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)

@@ -5,6 +5,7 @@ The loader is the only stage that reads content files. It knows the folder layou
 """
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .cache import Cache, digest
 from .errors import Location, Problems, SiteError
 from .schema import ContentType
 
@@ -63,6 +65,22 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    try:
+        return str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
+    except ValueError:
+        return None
+
+
+def _display_file(path: Path) -> str:
+    """Return display_path(path), resolving each folder once rather than each file (issue 7)."""
+    if path.is_symlink():
+        return display_path(path)
+    folder = _shown_folder(str(path.parent), os.getcwd())
+    return str(path) if folder is None else os.path.join(folder, path.name) if folder != "." else path.name
+
+
 def is_ignored(name: str) -> bool:
     """Tell editors' backup, lock and temp files apart from content."""
     return (name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name == "4913"
@@ -70,7 +88,7 @@ def is_ignored(name: str) -> bool:
 
 
 def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: ContentType,
-                 problems: Problems) -> tuple[RawDoc | None, list[RawDoc]]:
+                 problems: Problems, cache: Cache | None = None) -> tuple[RawDoc | None, list[RawDoc]]:
     """Load site.yaml and every entity file below content_dir, in a stable order."""
     folders = {t.folder: t for t in types}
     site_doc = None
@@ -80,7 +98,7 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
         return None, []
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
-        site_doc = load_file(site_file, site_type, "site", problems)
+        site_doc = load_file(site_file, site_type, "site", problems, cache)
     else:
         problems.add(Location(display_path(site_file)), None, "site.yaml is missing",
                      "create it with title, description, base_url and language")
@@ -92,33 +110,34 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
         if entry.is_symlink():
             problems.add(where, None, "symlinks are not allowed in content")
         elif entry.is_dir() and entry.name in folders:
-            docs.extend(_load_folder(Path(entry.path), folders[entry.name], problems))
+            docs.extend(_load_folder(Path(entry.path), folders[entry.name], problems, cache))
         else:
             problems.add(where, None, f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
                          "content folders are: " + ", ".join(sorted(folders)))
     return site_doc, docs
 
 
-def _load_folder(folder: Path, ctype: ContentType, problems: Problems) -> list[RawDoc]:
+def _load_folder(folder: Path, ctype: ContentType, problems: Problems, cache: Cache | None = None) -> list[RawDoc]:
     docs = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if is_ignored(entry.name):
             continue
         path = Path(entry.path)
-        where = Location(display_path(path))
+        where = Location(_display_file(path))
         if entry.is_symlink():
             problems.add(where, None, "symlinks are not allowed in content")
         elif not entry.is_file(follow_symlinks=False) or path.suffix != ".yaml":
             hint = "rename it to .yaml" if path.suffix == ".yml" else f"{ctype.folder}/ holds only <id>.yaml files"
             problems.add(where, None, "unexpected file in content", hint)
         else:
-            docs.append(load_file(path, ctype, path.stem, problems))
+            docs.append(load_file(path, ctype, path.stem, problems, cache))
     return docs
 
 
-def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
+def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems,
+              cache: Cache | None = None) -> RawDoc:
     """Load one YAML file; report every problem into `problems` (an unusable file comes back broken)."""
-    shown = display_path(path)
+    shown = _display_file(path)
     broken = RawDoc(shown, ctype, doc_id, {}, broken=True)
     try:
         if os.lstat(path).st_size > MAX_FILE_BYTES:
@@ -128,10 +147,29 @@ def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems) -
     except OSError as exc:
         problems.add(Location(shown), None, f"cannot read file: {exc.strerror}")
         return broken
+    key = digest(raw, shown, ctype.name, doc_id) if cache is not None and cache.enabled else None
+    if key is not None and (cached := cache.get("parsed", key)) is not None:
+        return _thaw(cached, shown, ctype, doc_id)
     text = decode(raw, shown, problems)
     if text is None:
         return broken
-    return parse(text, shown, ctype, doc_id, problems)
+    doc = parse(text, shown, ctype, doc_id, problems)
+    if key is not None and not doc.broken:
+        cache.put("parsed", key, _freeze(doc))
+    return doc
+
+
+def _freeze(doc: RawDoc) -> tuple:
+    """Return a parsed document as plain values for the cache (only files that parsed cleanly)."""
+    return doc.data, [(path, p.key.line, p.key.col, p.value.line, p.value.col, p.style)
+                      for path, p in doc.positions.items()]
+
+
+def _thaw(frozen: tuple, shown: str, ctype: ContentType, doc_id: str) -> RawDoc:
+    data, positions = frozen
+    return RawDoc(shown, ctype, doc_id, data, {
+        path: Pos(Location(shown, kl, kc), Location(shown, vl, vc), style)
+        for path, kl, kc, vl, vc, style in positions})
 
 
 def decode(raw: bytes, shown: str, problems: Problems) -> str | None:

@@ -19,6 +19,7 @@ import markdown
 from markdown.inlinepatterns import InlineProcessor
 from markupsafe import Markup, escape
 
+from .inline_speed import speed_up_inline
 from .links import WIKILINK_RE
 from .sanitize import sanitize
 
@@ -66,6 +67,7 @@ def _converter() -> markdown.Markdown:
         md = markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
         # Priority above Python-Markdown's own link pattern (160) so [[...]] is ours.
         md.inlinePatterns.register(_WikiLinkProcessor(md), "wikilink", 175)
+        speed_up_inline(md)
         _local.md = md
     return md
 

@@ -13,6 +13,7 @@ from typing import Callable
 from .errors import BuildFailed, Location, SiteError
 
 MARKER = ".site-builder"
+MARKER_TEXT = "Made by site_builder; replaced on every build.\n"
 STAGING_PREFIX = ".staging-"
 OLD_PREFIX = ".old-"
 
@@ -57,13 +58,20 @@ def _pid_alive(text: str) -> bool:
     return True
 
 
-def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_dir: Path,
+def write_site(rendered: list[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
                before_swap: Callable[[Path], None] | None = None) -> int:
     """Write every file into a staging folder, copy static assets, then swap it into place.
 
     `before_swap(staging)` runs on the complete staging folder (e.g. to add a search index);
-    if it raises, the previous output stays as it was."""
+    if it raises, the previous output stays as it was. Without it, a folder this builder
+    made is updated in place instead (only changed files; see update_in_place). A None
+    instead of bytes keeps that file as the previous build left it (page_cache.py)."""
     out_dir = out_dir.absolute()
+    if before_swap is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
+        try:
+            return update_in_place(rendered, static_dir, out_dir)
+        except _NotInPlace:
+            pass  # a layout the in-place update does not handle: replace the folder whole
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}{STAGING_PREFIX}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -75,10 +83,13 @@ def write_site(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_d
             if not target.resolve().is_relative_to(root):
                 raise _fail(Path(relative), "output path escapes the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if data is None:  # kept from the previous build (page_cache.py)
+                shutil.copy2(out_dir / relative, target)
+            else:
+                target.write_bytes(data)
         if static_dir is not None and static_dir.is_dir():
             _copy_static(static_dir, staging / "static")
-        (staging / MARKER).write_text("Made by site_builder; replaced on every build.\n")
+        (staging / MARKER).write_text(MARKER_TEXT)
         if before_swap is not None:
             before_swap(staging)
         _swap(staging, out_dir)
@@ -98,6 +109,125 @@ def _safe_relative(relative: str) -> str:
     if "\0" in relative or relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
         raise _fail(Path(relative.replace("\0", "\\0")), "output path escapes the output folder")
     return relative
+
+
+class _NotInPlace(Exception):
+    """The output folder holds something (a symlink, a file where a folder goes) that calls for a full swap."""
+
+
+def update_in_place(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_dir: Path) -> int:
+    """Make out_dir hold exactly this build's files, rewriting only files whose bytes changed.
+
+    Two phases keep a failed build from touching the site: first every changed file is
+    written beside its target under a temporary name (any error removes them all and
+    leaves the previous site as it was); then each is renamed over its target and files
+    that are no longer part of the site are deleted.
+    """
+    wanted = _wanted_files(rendered, static_dir)
+    existing, folders = _existing_files(out_dir)
+    staged: list[tuple[str, str]] = []
+    made: list[str] = []
+    try:
+        for relative, data in wanted.items():
+            target = os.path.join(out_dir, relative)
+            if data is None and relative in existing:
+                continue  # kept from the previous build (page_cache.py)
+            if data is None:
+                raise _NotInPlace(relative)
+            if relative in existing and _same_bytes(target, data):
+                continue
+            if os.path.isdir(target):
+                raise _NotInPlace(relative)
+            parent = os.path.dirname(target)
+            if not os.path.isdir(parent):
+                _make_dirs(parent, made)
+            temp = os.path.join(parent, f".{os.path.basename(target)}.tmp-{os.getpid()}")
+            with open(temp, "wb") as handle:
+                staged.append((temp, target))
+                handle.write(data)
+    except BaseException as exc:
+        for temp, _ in staged:
+            _unlink(temp)
+        for folder in reversed(made):
+            _rmdir(folder)
+        if isinstance(exc, OSError) and not isinstance(exc, (FileExistsError, NotADirectoryError)):
+            raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise _NotInPlace(str(exc)) from None
+        raise
+    for temp, target in staged:
+        os.replace(temp, target)
+    for relative in existing.difference(wanted):
+        _unlink(os.path.join(out_dir, relative))
+    for folder in sorted(folders, key=len, reverse=True):  # deepest first; keeps non-empty ones
+        _rmdir(os.path.join(out_dir, folder))
+    return len(rendered)
+
+
+def _wanted_files(rendered: list[tuple[str, bytes | None]], static_dir: Path | None) -> dict[str, bytes | None]:
+    wanted: dict[str, bytes | None] = {}
+    for relative, data in rendered:
+        norm = os.path.normpath(relative)
+        if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep) or norm != relative:
+            raise _fail(Path(relative), "output path escapes the output folder")
+        wanted[relative] = data
+    if static_dir is not None and static_dir.is_dir():
+        for path in sorted(static_dir.rglob("*")):
+            if path.is_symlink():
+                raise _fail(path, "symlinks are not allowed in static assets")
+            if path.is_file():
+                wanted[(Path("static") / path.relative_to(static_dir)).as_posix()] = path.read_bytes()
+    wanted[MARKER] = MARKER_TEXT.encode()
+    return wanted
+
+
+def _existing_files(out_dir: Path) -> tuple[set[str], list[str]]:
+    files: set[str] = set()
+    folders: list[str] = []
+    for root, dirs, names in os.walk(out_dir):
+        relative_root = os.path.relpath(root, out_dir)
+        prefix = "" if relative_root == "." else relative_root + os.sep
+        for name in dirs:
+            if os.path.islink(os.path.join(root, name)):
+                raise _NotInPlace(name)
+            folders.append(prefix + name)
+        for name in names:
+            if os.path.islink(os.path.join(root, name)):
+                raise _NotInPlace(name)
+            files.add(prefix + name)
+    return files, folders
+
+
+def _same_bytes(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
+
+
+def _make_dirs(folder: str, made: list[str]) -> None:
+    parent = os.path.dirname(folder)
+    if not os.path.isdir(parent):
+        _make_dirs(parent, made)
+    os.mkdir(folder)
+    made.append(folder)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _rmdir(path: str) -> None:
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass  # not empty: still holds part of the site
 
 
 def _copy_static(source: Path, target: Path) -> None:

@@ -9,7 +9,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import uptodate
 from .assets import check_assets
+from .cache import Cache
 from .contentlint import check_markdown
 from .errors import BuildFailed, Problems, SiteError
 from .links import Site, link
@@ -17,8 +19,10 @@ from .lock import build_lock
 from .loader import load_content
 from .output import check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
+from .page_cache import PageCache
+from .prerender import prerender_markdown
 from .publish import publish_files
-from .render import make_environment, render_pages
+from .render import make_environment, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .search import index_site
 from .templatelint import check_templates
@@ -45,10 +49,10 @@ class Report:
 
 
 def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
-              strict: bool = False) -> tuple[Site, Entity | None, list[SiteError]]:
+              strict: bool = False, cache: Cache | None = None) -> tuple[Site, Entity | None, list[SiteError]]:
     """Load, validate and link all content; raise BuildFailed with every problem found."""
     problems = Problems()
-    site_doc, docs = load_content(content_dir, types, SITE, problems)
+    site_doc, docs = load_content(content_dir, types, SITE, problems, cache)
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
     check_markdown(entities + ([settings] if settings else []), problems)
@@ -59,35 +63,55 @@ def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
 
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
-          types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True) -> Report:
+          types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True,
+          cache: Cache | None = None) -> Report:
     """Build the site from paths.content and paths.templates into paths.out.
 
-    With `search`, Pagefind indexes the staging folder before it replaces the output."""
+    With `search`, Pagefind indexes the staging folder before it replaces the output.
+    With a cache (cache.py), parsed files, rendered Markdown and unchanged pages are reused
+    by the hash of their inputs; the output is byte for byte what a build without it writes.
+    """
     started = time.perf_counter()
+    cache = cache or Cache(None)
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out):  # one build at a time per output folder
-        return _build_locked(paths, base_url, strict, types, search, started)
+        return _build_locked(paths, base_url, strict, types, search, cache, started)
 
 
 def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
-                  search: bool, started: float) -> Report:
+                  search: bool, cache: Cache, started: float) -> Report:
     clean_leftovers(paths.out)
+    # Nothing to do when every input and the output folder are as the last build left them.
+    key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
+        if cache.enabled else ""
+    if (done := uptodate.previous(cache, key, paths.out)) is not None:
+        cache.save()
+        return Report(done[0], time.perf_counter() - started, done[1])
     problems = Problems()
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
     try:
-        site, settings, warnings = load_site(paths.content, types, strict)
+        site, settings, warnings = load_site(paths.content, types, strict, cache)
     except BuildFailed as failed:  # report template and content problems in one run
         raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
     base = base_url or site.settings["base_url"]
     pages = plan_pages(site, problems)
     problems.raise_if_errors(strict)
     warnings = warnings + problems.warnings
-    views = build_views(site, settings, base)
-    rendered = render_pages(pages, site, views, make_environment(paths.templates), base)
+    # Every Markdown field at once: cached ones looked up, the rest across all cores.
+    markdown = prerender_markdown(list(site.by_id.values()) + ([settings] if settings else []), site, base, cache)
+    views = build_views(site, settings, base, markdown)
+    # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
+    page_cache = PageCache(cache, paths.templates, site_context(site, views, base), views)
+    todo, kept = page_cache.split(pages, paths.out)
+    reads: dict[str, tuple[str, ...]] = {}
+    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
     rendered += publish_files(pages, site, settings, views, base)
-    write_site(rendered, paths.templates / "static", paths.out, before_swap=index_site if search else None)
+    write_site(rendered + kept, paths.templates / "static", paths.out, before_swap=index_site if search else None)
+    page_cache.record(todo, reads, paths.out)
+    uptodate.remember(cache, key, paths.out, len(pages), warnings)
+    cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)
 
 

@@ -17,6 +17,8 @@ from .links import Site
 from .loader import display_path
 from .pages import Page
 from .reader import site_extras
+from .parallel import map_chunks
+from .tracking import recording
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -85,22 +87,40 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
-                 base_url: str) -> list[tuple[str, bytes]]:
-    """Render every page; collect every template error and raise them together."""
+                 base_url: str, reads: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, bytes]]:
+    """Render every page; collect every template error and raise them together.
+
+    `reads`, when given, receives the ids of the views each page read (tracking.py).
+    """
     shared = {"site": site_context(site, views, base_url),
               "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
-    rendered, errors = [], []
-    for page in pages:
-        try:
-            template = env.get_template(page.template)
-            html = template.render(shared, page=page_context(page, site, views, base_url))
-        except Exception as exc:  # any failure inside a template is the template's error
-            errors.append(template_error(exc, page))
-            continue
-        rendered.append((page.output, html.encode("utf-8")))
+    for name in sorted({page.template for page in pages}):
+        try:  # compile each template once, before the workers fork
+            env.get_template(name)
+        except Exception:  # reported with the page that uses it
+            pass
+    results = map_chunks(_render_chunk, (env, shared, site, views, base_url), pages)
+    errors = [result for result in results if isinstance(result, SiteError)]
     if errors:
         raise BuildFailed(_first_per_template(errors))
-    return rendered
+    if reads is not None:
+        reads.update((output, ids) for output, _, ids in results)
+    return [(output, html) for output, html, _ in results]
+
+
+def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, tuple[str, ...]] | SiteError]:
+    env, context, site, views, base_url = shared
+    results: list[tuple[str, bytes, tuple[str, ...]] | SiteError] = []
+    for page in pages:
+        try:
+            with recording() as read:
+                template = env.get_template(page.template)
+                html = template.render(context, page=page_context(page, site, views, base_url))
+        except Exception as exc:  # any failure inside a template is the template's error
+            results.append(template_error(exc, page))
+            continue
+        results.append((page.output, html.encode("utf-8"), tuple(sorted(read))))
+    return results
 
 
 def template_error(exc: Exception, page: Page) -> SiteError:

@@ -12,11 +12,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import urls
+from . import markup, urls
 from .kinds import Markdown, MarkdownList, MarkdownMap, Refs, TimeZone
 from .links import Site
 from .markup import Target, render_markdown
 from .reader import add_reader_views, term_hint
+from .tracking import make_view
 from .validate import Entity
 
 _CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
@@ -70,10 +71,14 @@ def when(values: dict[str, Any]) -> dict[str, Any] | None:
             "iso": iso}
 
 
-def build_views(site: Site, settings: Entity | None, base_url: str) -> dict[str, dict[str, Any]]:
-    """Return a view for every entity (and 'site' for the settings), keyed by id."""
+def build_views(site: Site, settings: Entity | None, base_url: str,
+                rendered: dict | None = None) -> dict[str, dict[str, Any]]:
+    """Return a view for every entity (and 'site' for the settings), keyed by id.
+
+    `rendered` holds Markdown HTML already made by prerender.py, keyed by (path, text, inline).
+    """
     entities = list(site.by_id.values()) + ([settings] if settings else [])
-    views = {e.id if e.type.folder else "site": _base_view(e, site, base_url) for e in entities}
+    views = {e.id if e.type.folder else "site": _base_view(e, site, base_url, rendered or {}) for e in entities}
     for entity in entities:
         view = views[entity.id if entity.type.folder else "site"]
         for name, items in entity.links.items():
@@ -87,13 +92,18 @@ def build_views(site: Site, settings: Entity | None, base_url: str) -> dict[str,
     return views
 
 
-def _base_view(entity: Entity, site: Site, base_url: str) -> dict[str, Any]:
+def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict) -> dict[str, Any]:
     resolve = make_resolver(entity, site, base_url)
-    view: dict[str, Any] = {
+
+    def render_markdown(text: str, resolve, inline: bool = False) -> Markup:
+        done = rendered.get((entity.path, text, inline))
+        return done if done is not None else markup.render_markdown(text, resolve, inline)
+
+    view: dict[str, Any] = make_view(entity.id if entity.type.folder else "site", {
         "id": entity.id, "type": entity.type.name, "label": entity.type.label,
         "title": entity.title, "path": entity.path, "links": {},
         "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),
-    }
+    })
     for fdef in entity.type.fields:
         value = entity.values.get(fdef.name)
         if value is None or isinstance(fdef.kind, Refs):

@@ -1,0 +1,1 @@
+"""Benchmark scripts (corpus generator, runner); importable by the tests."""

@@ -1,0 +1,203 @@
+"""The cache and the in-place output update never change what a build writes.
+
+On the benchmark's medium corpus (generated once per module): a warm build, an
+incremental build after edits, a build with a corrupt cache or with a cache from
+another version, and a multi-core build all write exactly the bytes of a cold,
+single-core build; a failed build leaves the previous site untouched.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate, write_content
+from site_builder import BuildFailed, Paths, build
+from site_builder import cache as cache_module
+from site_builder import output
+from site_builder.cache import Cache
+
+from .conftest import TEMPLATES
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("medium")
+    write_content(generate("medium"), root / "content")
+    shutil.copytree(TEMPLATES, root / "templates")
+    return root
+
+
+@pytest.fixture(scope="module")
+def cold(corpus, tmp_path_factory) -> dict[str, bytes]:
+    """The reference: a build without cache, on one core, into a fresh folder."""
+    out = tmp_path_factory.mktemp("cold") / "_site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_BUILDER_JOBS", "1")
+        build(Paths(corpus / "content", corpus / "templates", out))
+    return snapshot(out)
+
+
+@pytest.fixture()
+def work(corpus, tmp_path) -> Path:
+    """A private copy of the medium corpus that a test may edit."""
+    shutil.copytree(corpus / "content", tmp_path / "content")
+    shutil.copytree(corpus / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+def paths(root: Path, out: str = "_site") -> Paths:
+    return Paths(root / "content", root / "templates", root / out)
+
+
+def test_medium_corpus_is_big_enough_to_use_every_core(cold):
+    assert len([name for name in cold if name.endswith("index.html")]) > 1800
+
+
+def test_warm_build_writes_exactly_the_cold_bytes(work, cold, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")  # also proves the forked workers change nothing
+    cache = work / "cache"
+    build(paths(work), cache=Cache(cache))        # fills the cache
+    assert {p.name for p in cache.iterdir()} >= {"parsed.bin", "markdown.bin"}
+    assert snapshot(work / "_site") == cold
+    cache_module._memory.clear()                  # a new process: tables come from disk
+    build(paths(work), cache=Cache(cache))
+    assert snapshot(work / "_site") == cold
+    build(paths(work, "other"), cache=Cache(cache))  # warm cache, fresh output folder
+    assert snapshot(work / "other") == cold
+
+
+def _edit(work: Path) -> None:
+    person = work / "content/people/person-00001.yaml"
+    person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  A **new** line on [[issue-00003]]. "))
+    meeting = work / "content/meetings/meeting-00002.yaml"
+    meeting.write_text(meeting.read_text().replace("title: ", "title: Renamed "))
+    template = work / "templates/person.html"
+    template.write_text(template.read_text().replace("<h2 id=\"meetings-heading\">", "<h2 id=\"meetings-heading\">All "))
+    (work / "content/meetings/meeting-00003.yaml").unlink()
+
+
+def test_incremental_build_after_edits_equals_a_cold_build(work, tmp_path_factory):
+    cache = Cache(work / "cache")
+    build(paths(work), cache=cache)
+    _edit(work)
+    build(paths(work), cache=Cache(work / "cache"))
+    reference = tmp_path_factory.mktemp("edited") / "_site"
+    build(Paths(work / "content", work / "templates", reference))
+    after = snapshot(work / "_site")
+    assert after == snapshot(reference)
+    assert "meetings/meeting-00003/index.html" not in after           # deleted entity: page gone
+    assert b"Renamed " in after["meetings/meeting-00002/index.html"]   # its participants see the new title
+
+
+def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
+    cache = work / "cache"
+    build(paths(work), cache=Cache(cache))
+    tables = sorted(cache.glob("*.bin"))
+    assert len(tables) == 4
+    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped")):
+        data = table.read_bytes()
+        table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
+                           "flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
+    build(paths(work), cache=Cache(cache))
+    assert snapshot(work / "_site") == cold
+    assert all(cache_module._decode(t.read_bytes()) for t in cache.glob("*.bin"))
+
+
+def _poison(table: Path, version: bytes) -> None:
+    """Rewrite every rendered Markdown field as 'POISON', under the given version."""
+    entries = cache_module._decode(table.read_bytes())
+    poisoned = cache_module._encode({key: "<p>POISON</p>" for key in entries})
+    table.write_bytes(poisoned.replace(cache_module.VERSION, version, 1))
+
+
+def test_cache_from_another_version_is_ignored(work, cold):
+    cache = work / "cache"
+    build(paths(work), cache=Cache(cache))
+    (cache / "pages.bin").unlink()                # so that pages are rendered again
+    _poison(cache / "markdown.bin", b"0" * len(cache_module.VERSION))
+    build(paths(work, "second"), cache=Cache(cache))   # a fresh output folder: a full build
+    assert snapshot(work / "second") == cold
+    # The same poisoned table under this version is trusted: the check above could fail.
+    (cache / "pages.bin").unlink()
+    _poison(cache / "markdown.bin", cache_module.VERSION)
+    build(paths(work, "third"), cache=Cache(cache))
+    assert b"POISON" in (work / "third/people/person-00001/index.html").read_bytes()
+
+
+def test_no_cache_reads_and_writes_nothing(work, cold):
+    build(paths(work), cache=Cache(None))
+    assert not (work / "cache").exists()
+    assert snapshot(work / "_site") == cold
+
+
+def test_failed_in_place_update_leaves_previous_site_untouched(work, monkeypatch):
+    build(paths(work))
+    before = snapshot(work / "_site")
+    _edit(work)
+    real_open, calls = open, []
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        if "w" in mode:
+            calls.append(path)
+        if len(calls) > 20:
+            raise OSError(28, "No space left on device")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(output, "open", failing_open, raising=False)
+    with pytest.raises(BuildFailed, match="No space left on device"):
+        build(paths(work))
+    assert len(calls) > 20 and snapshot(work / "_site") == before   # staged files removed too
+
+
+def test_content_error_leaves_previous_site_untouched(work):
+    build(paths(work))
+    before = snapshot(work / "_site")
+    meeting = work / "content/meetings/meeting-00004.yaml"
+    meeting.write_text(meeting.read_text().replace("participants:\n", "participants:\n  - nobody-at-all\n"))
+    with pytest.raises(BuildFailed, match="nobody-at-all"):
+        build(paths(work), cache=Cache(work / "cache"))
+    assert snapshot(work / "_site") == before
+
+
+def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monkeypatch):
+    from site_builder import pipeline
+    rendered: list[list[str]] = []
+    real = pipeline.render_pages
+
+    def spy(pages, *args, **kwargs):
+        rendered.append([page.output for page in pages])
+        return real(pages, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_pages", spy)
+    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), cache=Cache(work / "cache"))
+    person = work / "content/people/person-00007.yaml"
+    person.write_text(person.read_text().replace("role: ", "role: Former "))
+    build(paths(work), cache=Cache(work / "cache"))
+    first, edited = rendered                               # the unchanged build rendered nothing
+    assert len(first) == len(cold) - 2                     # every page (not the static file, the marker)
+    assert "people/person-00007/index.html" in edited and "people/index.html" in edited
+    assert all(p.startswith(("people/", "meetings/", "issues/", "sources/")) or p == "index.html" for p in edited)
+    assert len(edited) < 100
+    snap = snapshot(work / "_site")
+    assert b"Former " in snap["people/person-00007/index.html"]
+    person.write_text(person.read_text().replace("role: Former ", "role: "))
+    build(paths(work), cache=Cache(work / "cache"))
+    assert snapshot(work / "_site") == cold
+
+
+def test_output_changed_by_hand_is_rebuilt(work, cold):
+    cache = Cache(work / "cache")
+    build(paths(work), cache=cache)
+    page = work / "_site/people/person-00002/index.html"
+    page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>Vandalised "))
+    (work / "_site/stray.html").write_text("not part of the site")
+    (work / "_site/meetings/meeting-00005/index.html").unlink()
+    build(paths(work), cache=Cache(work / "cache"))
+    assert snapshot(work / "_site") == cold
