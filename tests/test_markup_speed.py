@@ -1,4 +1,4 @@
-"""The sped-up inline pass of markup.py gives exactly the HTML of stock Python-Markdown."""
+"""The sped-up inline pass of markup.py gives exactly the HTML of stock Python-Markdown (before sanitising)."""
 from __future__ import annotations
 
 import markdown
@@ -45,17 +45,17 @@ def test_the_fast_inline_pass_is_in_use():
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_texts_render_as_stock(text):
-    assert str(markup.render_markdown(text, resolve)) == stock(text)
+    assert markup.markdown_to_html(text, resolve)[0] == stock(text)
 
 
 def test_corpus_texts_render_as_stock():
     corpus = generate("small")
     texts = [m["body"] for m in corpus.meetings[:40]] + [p["summary"] for p in corpus.people[:20]]
     for text in texts:
-        assert str(markup.render_markdown(text, resolve)) == stock(text)
+        assert markup.markdown_to_html(text, resolve)[0] == stock(text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab *_`[]()<>!\"'-.&\\|:#\n1", max_size=60))
 def test_any_text_renders_as_stock(text):
-    assert str(markup.render_markdown(text, resolve)) == stock(text)
+    assert markup.markdown_to_html(text, resolve)[0] == stock(text)
