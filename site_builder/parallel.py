@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from typing import Any, Callable, Sequence
 
 MIN_ITEMS_PER_WORKER = 150   # below this, forking costs more than it saves
@@ -40,7 +41,9 @@ def map_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequen
     `items` reach the workers by fork, never by pickling; results are pickled back.
     """
     count = min(workers(), len(items) // MIN_ITEMS_PER_WORKER)
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking a process that runs other threads (the preview server) can copy a lock held
+    # by one of them and deadlock the child, so such callers work in this process.
+    if count < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return func(shared, items)
     global _task
     _task = (func, (shared, items))
