@@ -98,12 +98,15 @@ class Bench:
         helptext = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--help"],
                                   capture_output=True, text=True).stdout
         self.has_cache = "--cache-dir" in helptext
+        self.has_search = "--no-search" in helptext  # Hugo builds no search index either
 
     def cmd(self, cold: bool = False) -> list[str]:
         cmd = [sys.executable, str(ROOT / "build.py"), "--content", str(self.content),
                "--templates", str(self.templates), "--out", str(self.out)]
         if self.has_cache:
             cmd += ["--no-cache"] if cold else ["--cache-dir", str(self.cache)]
+        if self.has_search:
+            cmd += ["--no-search"]
         return cmd
 
     def clean(self) -> None:

@@ -32,6 +32,8 @@ def _add_cache(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_DIR,
                         help=f"where parsed files and rendered Markdown are kept between builds (default: {DEFAULT_DIR})")
     parser.add_argument("--no-cache", action="store_true", help="build from scratch, without reading or writing the cache")
+    parser.add_argument("--no-search", action="store_true",
+                        help="skip the Pagefind search index (faster; the search page then finds nothing)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -97,7 +99,7 @@ def run_build(args: argparse.Namespace) -> int:
     paths = Paths(args.content, args.templates, args.out)
     try:
         cache = Cache(None if args.no_cache else args.cache_dir)
-        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache)
+        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache, search=not args.no_search)
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)
