@@ -44,11 +44,12 @@ def clean_leftovers(out_dir: Path) -> None:
     for entry in parent.iterdir():
         for prefix in (STAGING_PREFIX, OLD_PREFIX):
             tag = f".{out_dir.name}{prefix}"
-            if entry.name.startswith(tag) and not _pid_alive(entry.name[len(tag):]):
+            if entry.name.startswith(tag) and not pid_alive(entry.name[len(tag):]):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _pid_alive(text: str) -> bool:
+def pid_alive(text: str) -> bool:
+    """Tell whether the process whose id is written in text still runs (the owner of a folder)."""
     try:
         os.kill(int(text), 0)
     except (ValueError, ProcessLookupError):

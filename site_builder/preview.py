@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 from . import urls
 from .errors import BuildFailed, Location, Problems, SiteError
 from .loader import display_path, load_file
-from .output import OLD_PREFIX, STAGING_PREFIX, check_output_dir
+from .output import OLD_PREFIX, STAGING_PREFIX, check_output_dir, pid_alive
 from .pipeline import Paths, Report, build
 from .schema import SITE
 
@@ -57,18 +57,8 @@ def clean_old_snapshots(out: Path) -> None:
     if not out.parent.is_dir():
         return
     for entry in out.parent.iterdir():
-        if entry.name.startswith(tag) and not _alive(entry.name[len(tag):]):
+        if entry.name.startswith(tag) and not pid_alive(entry.name[len(tag):]):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: str) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def link_tree(source: Path, target: Path) -> None:
