@@ -102,10 +102,11 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     markdown = prerender_markdown(list(site.by_id.values()) + ([settings] if settings else []), site, base, cache)
     views = build_views(site, settings, base, markdown)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
-    page_cache = PageCache(cache, paths.templates, site_context(site, views, base), views)
+    context = site_context(site, views, base)  # the timeline and the full graph: made once
+    page_cache = PageCache(cache, paths.templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
     reads: dict[str, tuple[str, ...]] = {}
-    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads)
+    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads, context)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
     rendered += publish_files(pages, site, settings, views, base)
     write_site(rendered + kept, paths.templates / "static", paths.out, before_swap=index_site if search else None)

@@ -87,12 +87,14 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
-                 base_url: str, reads: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, bytes]]:
+                 base_url: str, reads: dict[str, tuple[str, ...]] | None = None,
+                 context: dict[str, Any] | None = None) -> list[tuple[str, bytes]]:
     """Render every page; collect every template error and raise them together.
 
-    `reads`, when given, receives the ids of the views each page read (tracking.py).
+    `reads`, when given, receives the ids of the views each page read (tracking.py);
+    `context` is site_context() when the caller has already made it.
     """
-    shared = {"site": site_context(site, views, base_url),
+    shared = {"site": context if context is not None else site_context(site, views, base_url),
               "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
     for name in sorted({page.template for page in pages}):
         try:  # compile each template once, before the workers fork
