@@ -2,21 +2,29 @@
 
 The sanitiser (sanitize.py) removes raw HTML and unsafe URLs from every page; this
 module names each one as an error at its field and line first. It also rejects text
-whose bracket shape would stall the Markdown parser. Knows nothing about templates.
+whose bracket shape would stall the Markdown parser. It reads the one conversion of
+each field that prerender.py makes (lint_field, in the workers) and reports what
+it found at the field's line (report). Knows nothing about templates.
 """
 from __future__ import annotations
 
+import html as htmllib
+import re
 from html.parser import HTMLParser
 
 from .errors import Problems
 from .links import markdown_texts, text_location
 from .loader import path_name
-from .markup import Target, markdown_to_html, slow_shape
+from .markup import slow_shape
 from .sanitize import url_allowed
 from .validate import Entity
 
-_ANY_TARGET = Target("linked page", "/", "any")
+# One finding: (offset in the text, message, hint, is a warning).
+Finding = tuple[int, str, str, bool]
+
 _URL_ATTRIBUTES = {"a": "href", "img": "src"}
+# Python-Markdown writes every attribute double-quoted, with '"' escaped inside.
+_ATTRIBUTE_RE = re.compile(r' (?:href|src)="([^"]*)"')
 
 
 class _UrlCollector(HTMLParser):
@@ -44,39 +52,43 @@ class _UrlCollector(HTMLParser):
             self._open = None
 
 
-def check_markdown(entities: list[Entity], problems: Problems) -> None:
-    """Report raw HTML, unsafe URLs and parser-stalling shapes in every Markdown field."""
-    for entity in entities:
-        for path, text in markdown_texts(entity):
-            _check_text(entity, path, text, problems)
-
-
-def _check_text(entity: Entity, path: tuple, text: str, problems: Problems) -> None:
-    name = path_name(path)
+def lint_field(text: str, unsafe_html: str, raw: list[str]) -> list[Finding]:
+    """Return what is wrong with one Markdown text, given its unsanitised HTML and raw fragments."""
     slow = slow_shape(text)
     if slow:
-        problems.add(text_location(entity, path, text, 0), name, slow,
-                     "close each bracket, or write it as \\[ or \\(")
-        return
-    html, raw = markdown_to_html(text, lambda _ref: _ANY_TARGET)
+        return [(0, slow, "close each bracket, or write it as \\[ or \\(", False)]
+    found: list[Finding] = []
     for fragment in raw:
         if fragment.lstrip().startswith("</"):
             continue  # the opening tag is reported
-        where = text_location(entity, path, text, max(text.find(fragment.strip()), 0))
+        offset = max(text.find(fragment.strip()), 0)
         if fragment.lstrip().startswith("<!--"):
-            problems.add(where, name, "HTML comment is removed from the page",
-                         "use a YAML '# comment' line instead", warning=True)
+            found.append((offset, "HTML comment is removed from the page",
+                          "use a YAML '# comment' line instead", True))
         else:
-            problems.add(where, name, f"raw HTML {_first_tag(fragment)} is not allowed",
-                         "write Markdown; HTML is removed from the page")
+            found.append((offset, f"raw HTML {_first_tag(fragment)} is not allowed",
+                          "write Markdown; HTML is removed from the page", False))
+    # Most fields have only safe links; only then is the slower exact parse skipped.
+    if not raw and all(url_allowed(htmllib.unescape(url)) for url in _ATTRIBUTE_RE.findall(unsafe_html)):
+        return found
     collector = _UrlCollector()
-    collector.feed(html)
+    collector.feed(unsafe_html)
     for tag, url, label in collector.found:
         if not url_allowed(url):
             what = "image" if tag == "img" else "link"
-            where = text_location(entity, path, text, _offset(text, url, label))
-            problems.add(where, name, f"{what} '{label.strip()}' has an unsafe URL {url!r}",
-                         "only https, mailto and relative links are allowed")
+            found.append((_offset(text, url, label), f"{what} '{label.strip()}' has an unsafe URL {url!r}",
+                          "only https, mailto and relative links are allowed", False))
+    return found
+
+
+def check_markdown(entities: list[Entity], findings: dict[tuple[str, str], list[Finding]],
+                   problems: Problems) -> None:
+    """Report the findings of every Markdown field, keyed by (entity path, text), at its line."""
+    for entity in entities:
+        for path, text in markdown_texts(entity):
+            for offset, message, hint, warning in findings.get((entity.path, text), ()):
+                problems.add(text_location(entity, path, text, offset), path_name(path), message, hint,
+                             warning=warning)
 
 
 def _offset(text: str, url: str, label: str) -> int:
@@ -90,4 +102,3 @@ def _offset(text: str, url: str, label: str) -> int:
 def _first_tag(fragment: str) -> str:
     head = fragment.strip().split(">", 1)[0].split()[0]
     return head.rstrip("/") + ">"
-

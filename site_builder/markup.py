@@ -10,6 +10,7 @@ it is shown as escaped plain text, and contentlint.py reports it as an error.
 """
 from __future__ import annotations
 
+import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -77,22 +78,23 @@ def _converter() -> markdown.Markdown:
 MAX_OPEN = 8
 
 
+# Only escapes, the brackets and (for '(') line ends matter; re finds them in C.
+_BRACKET_TOKENS = {"[": re.compile(r"\\.|[\[\]]", re.S), "(": re.compile(r"\\.|[()\n]", re.S)}
+
+
 def slow_shape(text: str) -> str | None:
     """Return why text would make the Markdown parser slow (too many '[' or '(' open), or None."""
     for open_, close in (("[", "]"), ("(", ")")):
+        if text.count(open_) <= MAX_OPEN:
+            continue  # never deeper than the count
         depth = deepest = 0
-        escaped = False
-        for char in text:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == open_:
+        for token in _BRACKET_TOKENS[open_].findall(text):
+            if token == open_:
                 depth += 1
                 deepest = max(deepest, depth)
-            elif char == close and depth:
+            elif token == close and depth:
                 depth -= 1
-            elif char == "\n" and open_ == "(":
+            elif token == "\n":
                 depth = 0  # a link's (url) never spans lines
         if deepest > MAX_OPEN:
             return f"more than {MAX_OPEN} '{open_}' open at once (unclosed or nested brackets)"
@@ -108,12 +110,22 @@ def markdown_to_html(text: str, resolve: Resolver) -> tuple[str, list[str]]:
     return html, [str(fragment) for fragment in raw]
 
 
-def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
-    """Render Markdown to sanitised HTML; `inline` drops the wrapping <p> of a one-paragraph text."""
+def convert(text: str, resolve: Resolver, inline: bool = False) -> tuple[Markup, str, list[str]]:
+    """Return text's sanitised HTML, its unsanitised HTML and the raw HTML fragments in it.
+
+    Text of a slow shape is shown escaped and has no unsanitised HTML ('').
+    `inline` drops the wrapping <p> of a one-paragraph text from the sanitised HTML.
+    """
     if slow_shape(text):
-        html = f"<p>{escape(text)}</p>"
+        html, unsafe, raw = f"<p>{escape(text)}</p>", "", []
     else:
-        html = sanitize(markdown_to_html(text, resolve)[0])
+        unsafe, raw = markdown_to_html(text, resolve)
+        html = sanitize(unsafe)
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return Markup(html)
+    return Markup(html), unsafe, raw
+
+
+def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
+    """Render Markdown to sanitised HTML; `inline` drops the wrapping <p> of a one-paragraph text."""
+    return convert(text, resolve, inline)[0]

@@ -20,7 +20,7 @@ from .loader import load_content
 from .output import check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
 from .page_cache import PageCache
-from .prerender import prerender_markdown
+from .prerender import Rendered, prerender_markdown
 from .publish import publish_files
 from .render import make_environment, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
@@ -51,15 +51,29 @@ class Report:
 def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
               strict: bool = False, cache: Cache | None = None) -> tuple[Site, Entity | None, list[SiteError]]:
     """Load, validate and link all content; raise BuildFailed with every problem found."""
+    site, settings, warnings, _ = read_site(content_dir, types, strict, cache or Cache(None))
+    return site, settings, warnings
+
+
+def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, cache: Cache,
+              base_url: str | None = None) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
+    """Load, validate, link and convert every Markdown field (for pages at base_url, else
+    the site's own base_url); raise BuildFailed with every problem found."""
     problems = Problems()
     site_doc, docs = load_content(content_dir, types, SITE, problems, cache)
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
-    check_markdown(entities + ([settings] if settings else []), problems)
     # References can point anywhere, so linking waits until every entity is validated.
     site = link(entities, settings, types, problems)
+    everything = entities + ([settings] if settings else [])
+    # One Markdown conversion per field gives both its HTML and what contentlint finds in
+    # it. When references failed, links become placeholders and only the findings count.
+    linked = not problems.errors
+    base = (base_url or site.settings.get("base_url") or "/") if linked else "/"
+    markdown, findings = prerender_markdown(everything, site if linked else None, base, cache)
+    check_markdown(everything, findings, problems)
     problems.raise_if_errors(strict)
-    return site, settings, problems.warnings
+    return site, settings, problems.warnings, markdown
 
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
@@ -91,15 +105,14 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
     try:
-        site, settings, warnings = load_site(paths.content, types, strict, cache)
+        # Every Markdown field at once: cached ones looked up, the rest across all cores.
+        site, settings, warnings, markdown = read_site(paths.content, types, strict, cache, base_url)
     except BuildFailed as failed:  # report template and content problems in one run
         raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
     base = base_url or site.settings["base_url"]
     pages = plan_pages(site, problems)
     problems.raise_if_errors(strict)
     warnings = warnings + problems.warnings
-    # Every Markdown field at once: cached ones looked up, the rest across all cores.
-    markdown = prerender_markdown(list(site.by_id.values()) + ([settings] if settings else []), site, base, cache)
     views = build_views(site, settings, base, markdown)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
     context = site_context(site, views, base)  # the timeline and the full graph: made once

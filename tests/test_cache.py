@@ -119,7 +119,7 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
 def _poison(table: Path, version: bytes) -> None:
     """Rewrite every rendered Markdown field as 'POISON', under the given version."""
     entries = cache_module._decode(table.read_bytes())
-    poisoned = cache_module._encode({key: "<p>POISON</p>" for key in entries})
+    poisoned = cache_module._encode({key: ("<p>POISON</p>", []) for key in entries})
     table.write_bytes(poisoned.replace(cache_module.VERSION, version, 1))
 
 
