@@ -35,7 +35,7 @@ def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str) ->
         "entities": {t.folder: [record(e, views[e.id], base_url) for e in site.by_type[t.name]]
                      for t in site.types},
     }
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def reference(entity: Entity, base_url: str) -> dict[str, str]:

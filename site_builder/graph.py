@@ -11,6 +11,8 @@ Works on views (plain data) and returns Markup; knows nothing about Jinja or fil
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -110,15 +112,15 @@ def layout(graph: Graph) -> Layout:
     meetings = [n for n in graph.nodes if n.kind == "meeting"]
     for row, node in enumerate(meetings):
         positions[node.id] = (columns[1][0], TOP + row * ROW)
+    meetings_of: dict[str, list[str]] = {}
+    for meeting, other in graph.edges:
+        meetings_of.setdefault(other, []).append(meeting)
     for column in (0, 2):
         kind = COLUMNS[column]
-        targets = {}
-        for node in (n for n in graph.nodes if n.kind == kind):
-            ys = [positions[m][1] for m, o in graph.edges if o == node.id]
-            targets[node.id] = sum(ys) / len(ys) if ys else TOP
+        neighbours = {n.id: sorted(positions[m][1] for m in meetings_of.get(n.id, ()))
+                      for n in graph.nodes if n.kind == kind}
+        targets = {i: sum(ys) / len(ys) if ys else TOP for i, ys in neighbours.items()}
         order = sorted(targets, key=lambda i: (targets[i], i))
-        rows = {n.id: positions[n.id][1] for n in meetings}
-        neighbours = {i: sorted(rows[m] for m, o in graph.edges if o == i) for i in order}
         floor = TOP - ROW
         for node_id in _fewer_crossings(order, neighbours):
             y = max(targets[node_id], floor + ROW)
@@ -129,8 +131,9 @@ def layout(graph: Graph) -> Layout:
 
 
 def _crossings(upper: list[float], lower: list[float]) -> int:
-    """Count crossings between the edges of two neighbouring nodes when `upper` sits above."""
-    return sum(a > b for a in upper for b in lower)
+    """Count crossings between the edges of two neighbouring nodes when `upper` sits above:
+    the pairs with a in upper below b in lower (both lists sorted)."""
+    return sum(len(upper) - bisect.bisect_right(upper, b) for b in lower)
 
 
 def _fewer_crossings(order: list[str], neighbours: dict[str, list[float]], passes: int = 8) -> list[str]:
@@ -148,11 +151,12 @@ def _fewer_crossings(order: list[str], neighbours: dict[str, list[float]], passe
     return order
 
 
-def _lines(text: str, column: int) -> list[str]:
+@functools.lru_cache(maxsize=65536)  # one label appears in many graphs
+def _lines(text: str, column: int) -> tuple[str, ...]:
     lines = textwrap.wrap(text, WRAP[column]) or [""]
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), WRAP[column], placeholder="…")]
-    return lines
+    return tuple(lines)
 
 
 def _edge(graph_layout: Layout, meeting: str, other: str, kind: str, focus: str | None) -> str:

@@ -68,8 +68,9 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     for entity in entities + ([settings] if settings else []):
         _resolve_refs(entity, site, problems, inbound)
         _resolve_wikilinks(entity, site, problems, inbound)
+    filled: set[tuple[int, str, int]] = set()
     for entity in entities:
-        _fill_backlinks(entity, site)
+        _fill_backlinks(entity, filled)
     order = {t.name: i for i, t in enumerate(types)}
     for entity in entities:
         for name, items in entity.links.items():
@@ -156,28 +157,33 @@ def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: 
     entity.links["citations"] = cited
 
 
-def _fill_backlinks(entity: Entity, site: Site) -> None:
+def _fill_backlinks(entity: Entity, filled: set[tuple[int, str, int]]) -> None:
+    # `filled` remembers (target, backlink, entity) already added: hubs have thousands.
     for fdef in entity.type.fields:
         if not fdef.backlink:
             continue
         targets = entity.links.get("citations", []) if fdef.name == "sources" else entity.links.get(fdef.name, [])
         for target in targets:
-            bucket = target.links.setdefault(fdef.backlink, [])
-            if entity not in bucket:
-                bucket.append(entity)
+            _add_link(target, fdef.backlink, entity, filled)
         if fdef.symmetric:
-            own = entity.links.setdefault(fdef.backlink, [])
-            own.extend(t for t in entity.links.get(fdef.name, []) if t not in own)
+            for target in entity.links.get(fdef.name, []):
+                _add_link(entity, fdef.backlink, target, filled)
+
+
+def _add_link(owner: Entity, name: str, target: Entity, filled: set[tuple[int, str, int]]) -> None:
+    if (id(owner), name, id(target)) not in filled:
+        filled.add((id(owner), name, id(target)))
+        owner.links.setdefault(name, []).append(target)
 
 
 def _fill_derived(entity: Entity) -> None:
     for derived in entity.type.derived:
-        found: list[Entity] = []
+        found: dict[int, Entity] = {}
         for via in entity.links.get(derived.via, []):
             for item in via.links.get(derived.then, []):
-                if item is not entity and item not in found:
-                    found.append(item)
-        entity.links[derived.name] = sorted(found, key=Entity.sort_key)
+                if item is not entity:
+                    found[id(item)] = item
+        entity.links[derived.name] = sorted(found.values(), key=Entity.sort_key)
 
 
 def _fill_neighbours(ordered: list[Entity]) -> None:

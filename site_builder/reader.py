@@ -29,11 +29,11 @@ def extra_nav(base_url: str) -> list[dict[str, str]]:
 
 def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
     """Add timelines, neighbourhood graphs and glossary mentions to the entity views."""
-    items = timeline.timeline_items(views)
+    involving = timeline.items_by_entity(timeline.timeline_items(views))
     for entity in site.by_id.values():
         view = views[entity.id]
         if entity.type.name in ("person", "issue"):
-            view["timeline"] = timeline.days_for(items, entity.id)
+            view["timeline"] = timeline.group_by_day(involving.get(entity.id, []))
         meetings = [view] if entity.type.name == "meeting" else view["links"].get("meetings", [])
         if entity.type.name in ("person", "issue", "meeting") and meetings:
             around = graph.neighbourhood(meetings)

@@ -21,9 +21,22 @@ from .parallel import map_chunks
 from .tracking import recording
 
 
+class _Environment(jinja2.Environment):
+    """Jinja looks `view.title` up as a Python attribute first and as a key second; views
+    are dicts, so look the key up first (a third of rendering time otherwise)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict):
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the Jinja environment: strict, autoescaping, with the few display filters."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

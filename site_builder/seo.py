@@ -41,7 +41,7 @@ def page_meta(page: dict[str, Any], site: dict[str, Any]) -> dict[str, Any]:
 def json_ld_script(nodes: list[dict[str, Any]]) -> Markup:
     """Return a <script type="application/ld+json"> holding nodes, safe inside HTML."""
     data = {"@context": SCHEMA, "@graph": nodes}
-    text = json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
     return Markup('<script type="application/ld+json">\n') + Markup(text) + Markup("\n</script>")
 
 

@@ -47,10 +47,13 @@ def group_by_day(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return days
 
 
-def days_for(items: list[dict[str, Any]], entity_id: str) -> list[dict[str, Any]]:
-    """Return the days of only the items that involve one person or issue."""
-    mine = [i for i in items if entity_id in i["issue_keys"].split() or entity_id in i["person_keys"].split()]
-    return group_by_day(mine)
+def items_by_entity(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Return, for each person and issue, the items that involve it, in time order."""
+    mine: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        for key in dict.fromkeys((item["issue_keys"] + " " + item["person_keys"]).split()):
+            mine.setdefault(key, []).append(item)
+    return mine
 
 
 def filter_choices(items: list[dict[str, Any]], views: dict[str, dict[str, Any]]) -> dict[str, list]:
