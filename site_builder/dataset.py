@@ -26,16 +26,26 @@ FORMAT_VERSION = 1
 
 def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
     """Return data.json: the site's settings and every entity by folder, in display order."""
-    data = {
+    head = {
         "version": FORMAT_VERSION,
         "site": {"title": site.settings.get("title"), "description": site.settings.get("description"),
                  "language": site.settings.get("language"), "url": urls.absolute("/", base_url)},
         "types": {t.folder: {"type": t.name, "label": t.label, "plural": t.plural, "description": t.description}
                   for t in site.types},
-        "entities": {t.folder: [record(e, views[e.id], base_url) for e in site.by_type[t.name]]
-                     for t in site.types},
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    # Compact JSON (the C encoder; indenting would use the pure-Python one), one entity at
+    # a time, so the records of a large site never exist all at once as Python objects.
+    parts = [_dumps(head)[:-1], ',"entities":{']
+    for n, ctype in enumerate(site.types):
+        parts.append(("," if n else "") + _dumps(ctype.folder) + ":[")
+        parts.append(",".join(_dumps(record(e, views[e.id], base_url)) for e in site.by_type[ctype.name]))
+        parts.append("]")
+    parts.append("}}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def reference(entity: Entity, base_url: str) -> dict[str, str]:

@@ -212,3 +212,27 @@ def render_svg(graph: Graph, label: str, focus: str | None = None, title_id: str
     out.extend(_node_svg(node, where, focus) for node in graph.nodes)
     out.append("</svg>")
     return Markup("".join(out))
+
+
+class DrawnSvg:
+    """The SVG of the neighbourhood graph of `focus` from its meetings (views), drawn each
+    time a template prints it (via __html__).
+
+    Holding ten thousand drawings in memory costs more than drawing each one on the
+    one page that shows it. The repr names the graph, not its drawing: the page cache
+    sees what the drawing depends on as the views the page read while drawing it.
+    """
+
+    __slots__ = ("meetings", "label", "focus")
+
+    def __init__(self, meetings: list[dict[str, Any]], label: str, focus: str):
+        self.meetings, self.label, self.focus = meetings, label, focus
+
+    def __html__(self) -> str:
+        return render_svg(neighbourhood(self.meetings), self.label, focus=self.focus)
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    def __repr__(self) -> str:
+        return f"<DrawnSvg {self.focus}: {self.label!r}>"

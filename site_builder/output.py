@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from .errors import BuildFailed, Location, SiteError
 
@@ -59,23 +59,26 @@ def pid_alive(text: str) -> bool:
     return True
 
 
-def write_site(rendered: list[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
+def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
                before_swap: Callable[[Path], None] | None = None) -> int:
     """Write every file into a staging folder, copy static assets, then swap it into place.
 
-    `before_swap(staging)` runs on the complete staging folder (e.g. to add a search index);
-    if it raises, the previous output stays as it was. Without it, a folder this builder
-    made is updated in place instead (only changed files; see update_in_place). A None
-    instead of bytes keeps that file as the previous build left it (page_cache.py)."""
+    `rendered` may be a generator: each file is written as it comes, so the whole site
+    is never in memory; if it raises, nothing is swapped in. `before_swap(staging)` runs
+    on the complete staging folder (e.g. to add a search index); if it raises, the
+    previous output stays as it was. Without it, a folder this builder made is updated
+    in place instead (only changed files; see update_in_place). A None instead of bytes
+    keeps that file as the previous build left it (page_cache.py)."""
     out_dir = out_dir.absolute()
     if before_swap is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
         try:
             return update_in_place(rendered, static_dir, out_dir)
         except _NotInPlace:
-            pass  # a layout the in-place update does not handle: replace the folder whole
+            pass  # a layout the in-place update does not handle (seen before writing anything)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}{STAGING_PREFIX}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    count = 0
     try:
         staging.mkdir()
         root = staging.resolve()
@@ -88,6 +91,7 @@ def write_site(rendered: list[tuple[str, bytes | None]], static_dir: Path | None
                 shutil.copy2(out_dir / relative, target)
             else:
                 target.write_bytes(data)
+            count += 1
         if static_dir is not None and static_dir.is_dir():
             _copy_static(static_dir, staging / "static")
         (staging / MARKER).write_text(MARKER_TEXT)
@@ -100,7 +104,7 @@ def write_site(rendered: list[tuple[str, bytes | None]], static_dir: Path | None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return len(rendered)
+    return count
 
 
 def _safe_relative(relative: str) -> str:
@@ -113,73 +117,84 @@ def _safe_relative(relative: str) -> str:
 
 
 class _NotInPlace(Exception):
-    """The output folder holds something (a symlink, a file where a folder goes) that calls for a full swap."""
+    """The output folder holds a symlink, which calls for a full swap."""
 
 
-def update_in_place(rendered: list[tuple[str, bytes]], static_dir: Path | None, out_dir: Path) -> int:
+def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path) -> int:
     """Make out_dir hold exactly this build's files, rewriting only files whose bytes changed.
 
-    Two phases keep a failed build from touching the site: first every changed file is
-    written beside its target under a temporary name (any error removes them all and
-    leaves the previous site as it was); then each is renamed over its target and files
+    Two phases keep a failed build from touching the site: first each changed file is
+    written into a side folder beside out_dir as it comes (any error removes it and
+    leaves the previous site as it was); then each is moved over its target and files
     that are no longer part of the site are deleted.
     """
-    wanted = _wanted_files(rendered, static_dir)
-    existing, folders = _existing_files(out_dir)
-    staged: list[tuple[str, str]] = []
-    made: list[str] = []
+    existing, folders = _existing_files(out_dir)   # before reading `rendered`: may still swap whole
+    side = out_dir.parent / f".{out_dir.name}{STAGING_PREFIX}{os.getpid()}"
+    shutil.rmtree(side, ignore_errors=True)
+    staged: list[str] = []
+    wanted: set[str] = set()
     try:
-        for relative, data in wanted.items():
+        side.mkdir()
+        for relative, data in _with_static(rendered, static_dir):
+            norm = os.path.normpath(relative)
+            if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep) or norm != relative:
+                raise _fail(Path(relative), "output path escapes the output folder")
+            wanted.add(relative)
             target = os.path.join(out_dir, relative)
-            if data is None and relative in existing:
-                continue  # kept from the previous build (page_cache.py)
-            if data is None:
-                raise _NotInPlace(relative)
+            if data is None:  # kept from the previous build (page_cache.py)
+                if relative not in existing:
+                    raise _fail(Path(target), "a page changed during the build", "build again")
+                continue
             if relative in existing and _same_bytes(target, data):
                 continue
-            if os.path.isdir(target):
-                raise _NotInPlace(relative)
-            parent = os.path.dirname(target)
-            if not os.path.isdir(parent):
-                _make_dirs(parent, made)
-            temp = os.path.join(parent, f".{os.path.basename(target)}.tmp-{os.getpid()}")
+            temp = os.path.join(side, str(len(staged)))
             with open(temp, "wb") as handle:
-                staged.append((temp, target))
                 handle.write(data)
+            staged.append(relative)
     except BaseException as exc:
-        for temp, _ in staged:
-            _unlink(temp)
-        for folder in reversed(made):
-            _rmdir(folder)
-        if isinstance(exc, OSError) and not isinstance(exc, (FileExistsError, NotADirectoryError)):
-            raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
+        shutil.rmtree(side, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise _NotInPlace(str(exc)) from None
+            raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
         raise
-    for temp, target in staged:
-        os.replace(temp, target)
+    try:
+        for number, relative in enumerate(staged):
+            _move_into_place(os.path.join(side, str(number)), out_dir, relative)
+    except OSError as exc:
+        raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(side, ignore_errors=True)
     for relative in existing.difference(wanted):
         _unlink(os.path.join(out_dir, relative))
     for folder in sorted(folders, key=len, reverse=True):  # deepest first; keeps non-empty ones
         _rmdir(os.path.join(out_dir, folder))
-    return len(rendered)
+    return len(wanted)
 
 
-def _wanted_files(rendered: list[tuple[str, bytes | None]], static_dir: Path | None) -> dict[str, bytes | None]:
-    wanted: dict[str, bytes | None] = {}
-    for relative, data in rendered:
-        norm = os.path.normpath(relative)
-        if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep) or norm != relative:
-            raise _fail(Path(relative), "output path escapes the output folder")
-        wanted[relative] = data
+def _with_static(rendered: Iterable[tuple[str, bytes | None]],
+                 static_dir: Path | None) -> Iterator[tuple[str, bytes | None]]:
+    yield from rendered
     if static_dir is not None and static_dir.is_dir():
         for path in sorted(static_dir.rglob("*")):
             if path.is_symlink():
                 raise _fail(path, "symlinks are not allowed in static assets")
             if path.is_file():
-                wanted[(Path("static") / path.relative_to(static_dir)).as_posix()] = path.read_bytes()
-    wanted[MARKER] = MARKER_TEXT.encode()
-    return wanted
+                yield (Path("static") / path.relative_to(static_dir)).as_posix(), path.read_bytes()
+    yield MARKER, MARKER_TEXT.encode()
+
+
+def _move_into_place(temp: str, out_dir: Path, relative: str) -> None:
+    """Move temp to out_dir/relative, clearing a file where a folder must go or a folder where the file goes."""
+    parent = out_dir
+    for part in relative.split("/")[:-1]:
+        parent = parent / part
+        if parent.is_file() or parent.is_symlink():
+            os.unlink(parent)
+        if not parent.is_dir():
+            os.mkdir(parent)
+    target = parent / relative.split("/")[-1]
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    os.replace(temp, target)
 
 
 def _existing_files(out_dir: Path) -> tuple[set[str], list[str]]:
@@ -207,14 +222,6 @@ def _same_bytes(path: str, data: bytes) -> bool:
             return handle.read() == data
     except OSError:
         return False
-
-
-def _make_dirs(folder: str, made: list[str]) -> None:
-    parent = os.path.dirname(folder)
-    if not os.path.isdir(parent):
-        _make_dirs(parent, made)
-    os.mkdir(folder)
-    made.append(folder)
 
 
 def _unlink(path: str) -> None:

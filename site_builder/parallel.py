@@ -11,9 +11,10 @@ import gc
 import multiprocessing
 import os
 import threading
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 MIN_ITEMS_PER_WORKER = 150   # below this, forking costs more than it saves
+MAX_CHUNK = 400              # items per chunk at most, so results arrive in small pieces
 
 _task: tuple[Callable[[Any, Sequence], list], Any] | None = None
 
@@ -34,29 +35,42 @@ def _run_chunk(bounds: tuple[int, int]) -> list:
     return func(shared, items[bounds[0]:bounds[1]])
 
 
-def map_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequence) -> list:
+def map_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequence,
+               min_per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
     """Return func(shared, items) computed in contiguous chunks across processes, in order.
 
     func must be a module-level function returning one result per item. `shared` and
     `items` reach the workers by fork, never by pickling; results are pickled back.
+    Each worker gets at least `min_per_worker` items (a few costly items: pass 1).
     """
-    count = min(workers(), len(items) // MIN_ITEMS_PER_WORKER)
+    return [result for chunk in iter_chunks(func, shared, items, min_per_worker) for result in chunk]
+
+
+def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequence,
+                min_per_worker: int = MIN_ITEMS_PER_WORKER) -> Iterator[list]:
+    """Yield func(shared, chunk) for contiguous chunks of items, in order, as workers finish.
+
+    The caller can consume each chunk (write it out) before the next arrives, so the
+    results of a large job never sit in memory all at once.
+    """
+    count = min(workers(), len(items) // min_per_worker)
     # Forking a process that runs other threads (the preview server) can copy a lock held
     # by one of them and deadlock the child, so such callers work in this process.
     if count < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return func(shared, items)
+        yield func(shared, items)
+        return
     global _task
     _task = (func, (shared, items))
-    # More chunks than workers so that one slow chunk does not leave a core idle.
-    pieces = count * 4
+    # More chunks than workers so that one slow chunk does not leave a core idle, and
+    # no more than MAX_CHUNK items in one so that a chunk's results stay small.
+    pieces = min(max(count * 4, len(items) // MAX_CHUNK), len(items))
     bounds = [(len(items) * i // pieces, len(items) * (i + 1) // pieces) for i in range(pieces)]
     # Frozen objects are left alone by the workers' garbage collector, so the pages
     # holding them stay shared with this process instead of being copied (less memory).
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            results = pool.map(_run_chunk, bounds, chunksize=1)
+            yield from pool.imap(_run_chunk, bounds, chunksize=1)
     finally:
         _task = None
         gc.unfreeze()
-    return [result for chunk in results for result in chunk]

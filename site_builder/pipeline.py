@@ -5,9 +5,11 @@ so a failed build leaves the previous site exactly as it was.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from . import uptodate
 from .assets import check_assets
@@ -118,15 +120,24 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     context = site_context(site, views, base)  # the timeline and the full graph: made once
     page_cache = PageCache(cache, paths.templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
-    reads: dict[str, tuple[str, ...]] = {}
-    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads, context)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
-    rendered += publish_files(pages, site, settings, views, base)
-    write_site(rendered + kept, paths.templates / "static", paths.out, before_swap=index_site if search else None)
+    published = publish_files(pages, site, settings, views, base)
+    reads: dict[str, tuple[str, ...]] = {}
+    # Pages are written as the workers render them (never all in memory at once).
+    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads, context)
+    write_site(itertools.chain(_handed_over(published), rendered, kept), paths.templates / "static", paths.out,
+               before_swap=index_site if search else None)
     page_cache.record(todo, reads, paths.out)
     uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)
+
+
+def _handed_over(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    """Yield and forget each file, so that written bytes (data.json is large) are freed."""
+    files.reverse()
+    while files:
+        yield files.pop()
 
 
 __all__ = ["BuildFailed", "Paths", "Report", "build", "load_site"]

@@ -13,6 +13,7 @@ from .dataset import dataset_json
 from .errors import BuildFailed, Location, SiteError
 from .feeds import atom_feed, calendar_ics
 from .links import Site
+from .parallel import map_chunks
 from .pages import Page
 from .seo import robots_txt, sitemap_xml
 from .validate import Entity
@@ -21,12 +22,14 @@ from .validate import Entity
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
                   base_url: str) -> list[tuple[str, bytes]]:
     """Return the machine-readable files and the GitHub Pages control files."""
+    # Each file is pure and some are large (data.json holds everything): one per core.
+    made = dict(zip(_MADE, map_chunks(_make, (pages, site, views, base_url), _MADE, min_per_worker=1)))
     files = [
-        ("feed.xml", atom_feed(site, views, base_url)),
-        ("calendar.ics", calendar_ics(site, views, base_url)),
-        ("sitemap.xml", sitemap_xml(pages, base_url)),
+        ("feed.xml", made["feed.xml"]),
+        ("calendar.ics", made["calendar.ics"]),
+        ("sitemap.xml", made["sitemap.xml"]),
         ("robots.txt", robots_txt(base_url)),
-        ("data.json", dataset_json(site, views, base_url)),
+        ("data.json", made["data.json"]),
         # GitHub Pages runs Jekyll on uploaded branches unless told not to (it would drop _files).
         (".nojekyll", b""),
     ]
@@ -35,6 +38,18 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
         check_domain(domain, base_url, settings)
         files.append(("CNAME", f"{domain}\n".encode("ascii")))
     return files
+
+
+_MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")   # the costliest first
+
+
+def _make(shared: tuple, names: list[str]) -> list[bytes]:
+    pages, site, views, base_url = shared
+    makers = {"feed.xml": lambda: atom_feed(site, views, base_url),
+              "calendar.ics": lambda: calendar_ics(site, views, base_url),
+              "sitemap.xml": lambda: sitemap_xml(pages, base_url),
+              "data.json": lambda: dataset_json(site, views, base_url)}
+    return [makers[name]() for name in names]
 
 
 def check_domain(domain: str, base_url: str, settings: Entity | None) -> None:

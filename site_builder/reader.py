@@ -36,10 +36,11 @@ def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
             view["timeline"] = timeline.group_by_day(involving.get(entity.id, []))
         meetings = [view] if entity.type.name == "meeting" else view["links"].get("meetings", [])
         if entity.type.name in ("person", "issue", "meeting") and meetings:
-            around = graph.neighbourhood(meetings)
-            view["graph"] = {"meetings": meetings[-graph.MAX_MEETINGS:], "svg": graph.render_svg(around, f"Meetings, people and issues around {view['title']}",
-                                                     focus=entity.id),
-                             "shown": around.shown_meetings, "total": around.total_meetings}
+            shown = meetings[-graph.MAX_MEETINGS:]
+            label = f"Meetings, people and issues around {view['title']}"
+            # Drawn when its page renders (in the render workers), never kept for all pages at once.
+            view["graph"] = {"meetings": shown, "svg": graph.DrawnSvg(meetings, label, entity.id),
+                             "shown": len(shown), "total": len(meetings)}
         else:
             view["graph"] = None
     for term in site.by_type.get("term", []):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jinja2
 
@@ -17,7 +17,7 @@ from .links import Site
 from .loader import display_path
 from .pages import Page
 from .reader import site_extras
-from .parallel import map_chunks
+from .parallel import iter_chunks
 from .tracking import recording
 
 
@@ -101,9 +101,11 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
                  base_url: str, reads: dict[str, tuple[str, ...]] | None = None,
-                 context: dict[str, Any] | None = None) -> list[tuple[str, bytes]]:
-    """Render every page; collect every template error and raise them together.
+                 context: dict[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield (output file, bytes) of every page as workers finish them; after the last,
+    raise every template error together.
 
+    The caller writes pages as they come, so a large site is never all in memory.
     `reads`, when given, receives the ids of the views each page read (tracking.py);
     `context` is site_context() when the caller has already made it.
     """
@@ -114,13 +116,19 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
             env.get_template(name)
         except Exception:  # reported with the page that uses it
             pass
-    results = map_chunks(_render_chunk, (env, shared, site, views, base_url), pages)
-    errors = [result for result in results if isinstance(result, SiteError)]
+    errors: list[SiteError] = []
+    for chunk in iter_chunks(_render_chunk, (env, shared, site, views, base_url), pages):
+        for result in chunk:
+            if isinstance(result, SiteError):
+                errors.append(result)
+                continue
+            output, html, ids = result
+            if reads is not None:
+                reads[output] = ids
+            if not errors:  # after an error nothing will be kept: stop writing
+                yield output, html
     if errors:
         raise BuildFailed(_first_per_template(errors))
-    if reads is not None:
-        reads.update((output, ids) for output, _, ids in results)
-    return [(output, html) for output, html, _ in results]
 
 
 def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, tuple[str, ...]] | SiteError]:

@@ -313,7 +313,7 @@ def test_views_keep_timeline_and_graph_data_out_of_templates():
     for issue in site.by_type["issue"]:
         assert isinstance(views[issue.id]["timeline"], list)
     for meeting in site.by_type["meeting"]:
-        assert views[meeting.id]["graph"]["svg"].startswith("<svg")
+        assert str(views[meeting.id]["graph"]["svg"]).startswith("<svg")
 
 
 def test_chinese_script_in_our_own_text_is_marked_as_chinese(real_site):
