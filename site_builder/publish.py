@@ -22,8 +22,10 @@ from .validate import Entity
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
                   base_url: str) -> list[tuple[str, bytes]]:
     """Return the machine-readable files and the GitHub Pages control files."""
-    # Each file is pure and some are large (data.json holds everything): one per core.
-    made = dict(zip(_MADE, map_chunks(_make, (pages, site, views, base_url), _MADE, min_per_worker=1)))
+    # Each file is pure and, for a large site, large (data.json holds everything): one per core.
+    shared = (pages, site, views, base_url)
+    made = dict(zip(_MADE, map_chunks(_make, shared, _MADE, min_per_worker=1) if len(pages) >= PARALLEL_FROM
+                    else _make(shared, _MADE)))
     files = [
         ("feed.xml", made["feed.xml"]),
         ("calendar.ics", made["calendar.ics"]),
@@ -40,6 +42,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     return files
 
 
+PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
 _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")   # the costliest first
 
 

@@ -18,7 +18,7 @@ from .loader import display_path
 from .pages import Page
 from .reader import site_extras
 from .parallel import iter_chunks
-from .tracking import recording
+from .tracking import View, read_key, recording
 
 
 class _Environment(jinja2.Environment):
@@ -26,7 +26,12 @@ class _Environment(jinja2.Environment):
     are dicts, so look the key up first (a third of rendering time otherwise)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, dict):
+        if type(obj) is View:
+            try:
+                return read_key(obj, attribute)
+            except KeyError:
+                pass
+        elif isinstance(obj, dict):
             try:
                 return obj[attribute]
             except KeyError:

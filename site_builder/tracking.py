@@ -55,6 +55,13 @@ class View(dict):
         return f"<View {self.view_id}>"
 
 
+def read_key(view: View, key: str) -> Any:
+    """Return view[key] (KeyError if missing), noting the read: a faster view[key] for Jinja."""
+    if _reads is not None:
+        _reads.add(view.view_id)
+    return dict.__getitem__(view, key)
+
+
 def make_view(view_id: str, fields: dict[str, Any]) -> View:
     """Return fields as a View known by view_id."""
     view = View(fields)
