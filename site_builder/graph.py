@@ -215,20 +215,24 @@ def render_svg(graph: Graph, label: str, focus: str | None = None, title_id: str
 
 
 class DrawnSvg:
-    """The SVG of the neighbourhood graph of `focus` from its meetings (views), drawn each
-    time a template prints it (via __html__).
+    """The SVG of the graph of some meetings (views), drawn each time a template prints it
+    (via __html__): the neighbourhood of `focus` (its latest meetings), or without a
+    focus the whole graph of every meeting given.
 
     Holding ten thousand drawings in memory costs more than drawing each one on the
     one page that shows it. The repr names the graph, not its drawing: the page cache
-    sees what the drawing depends on as the views the page read while drawing it.
+    sees what the drawing depends on as the views the page read while drawing it, so
+    a renamed person re-renders the pages that show them, not every page.
     """
 
     __slots__ = ("meetings", "label", "focus")
 
-    def __init__(self, meetings: list[dict[str, Any]], label: str, focus: str):
+    def __init__(self, meetings: list[dict[str, Any]], label: str, focus: str | None = None):
         self.meetings, self.label, self.focus = meetings, label, focus
 
     def __html__(self) -> str:
+        if self.focus is None:
+            return render_svg(relationship_graph(self.meetings), self.label)
         return render_svg(neighbourhood(self.meetings), self.label, focus=self.focus)
 
     def __str__(self) -> str:

@@ -39,7 +39,7 @@ def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
             shown = meetings[-graph.MAX_MEETINGS:]
             label = f"Meetings, people and issues around {view['title']}"
             # Drawn when its page renders (in the render workers), never kept for all pages at once.
-            view["graph"] = {"meetings": shown, "svg": graph.DrawnSvg(meetings, label, entity.id),
+            view["graph"] = {"meetings": shown, "svg": graph.DrawnSvg(meetings, label, focus=entity.id),
                              "shown": len(shown), "total": len(meetings)}
         else:
             view["graph"] = None
@@ -53,13 +53,13 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
     """Return the site-wide reader data: the whole timeline, its filters and the full graph."""
     items = timeline.timeline_items(views)
     meetings = [i["entry"] for i in items if i["entry"]["type"] == "meeting"]
-    full = graph.relationship_graph(meetings)
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
-        "graph_svg": graph.render_svg(full, "Who met whom, and about what: people, meetings and issues")
+        # Drawn when the graph page renders: only that page shows it (and reads every meeting).
+        "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues")
         if meetings else None,
         "graph_meetings": meetings,
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types

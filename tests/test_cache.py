@@ -185,8 +185,7 @@ def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monk
     build(paths(work), cache=Cache(work / "cache"))
     build(paths(work), cache=Cache(work / "cache"))
     person = work / "content/people/person-00007.yaml"
-    # The body shows on the person's own page only; a name or role also feeds site-wide lists
-    # (timeline, graph), which re-render every page.
+    # The body shows on the person's own page only (and its summary where the person is listed).
     person.write_text(person.read_text().replace("body: |\n", "body: |\n  Former official.\n", 1))
     build(paths(work), cache=Cache(work / "cache"))
     first, edited = rendered                               # the unchanged build rendered nothing
@@ -200,6 +199,34 @@ def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monk
     person.write_text(person.read_text().replace("  Former official.\n", "", 1))
     build(paths(work), cache=Cache(work / "cache"))
     assert snapshot(work / "_site") == cold
+
+
+def test_renaming_a_person_rerenders_the_pages_that_show_them_not_every_page(work, cold, monkeypatch):
+    from site_builder import pipeline
+    rendered: list[list[str]] = []
+    real = pipeline.render_pages
+
+    def spy(pages, *args, **kwargs):
+        rendered.append([page.output for page in pages])
+        return real(pages, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_pages", spy)
+    build(paths(work), cache=Cache(work / "cache"))
+    person = work / "content/people/person-00007.yaml"
+    old_name = person.read_text().split("name: ", 1)[1].split("\n", 1)[0]
+    # A new name that keeps the alphabetical order (a reordered list is a site-wide change).
+    person.write_text(person.read_text().replace(f"name: {old_name}", f"name: {old_name} Renamed", 1))
+    build(paths(work), cache=Cache(work / "cache"))
+    everything, edited = rendered
+    # The graph and timeline pages draw every meeting, so they show the new name too.
+    for page in ("people/person-00007/index.html", "graph/index.html", "timeline/index.html", "people/index.html"):
+        assert page in edited
+    assert len(edited) < len(everything) / 2
+    # ... and what was kept is still right: the same bytes as a cold build of the edited content.
+    reference = work / "reference"
+    build(Paths(work / "content", work / "templates", reference))
+    assert snapshot(work / "_site") == snapshot(reference)
+    assert f"{old_name} Renamed".encode() in snapshot(work / "_site")["graph/index.html"]
 
 
 def test_output_changed_by_hand_is_rebuilt(work, cold):
