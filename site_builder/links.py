@@ -68,7 +68,10 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     for entity in entities + ([settings] if settings else []):
         _resolve_refs(entity, site, problems, inbound)
         _resolve_wikilinks(entity, site, problems, inbound)
-    filled: set[tuple[int, str, int]] = set()
+    # (owner, list name, target) of every link already in a list: adding checks this set,
+    # not the list, whose hubs hold thousands.
+    filled = {(id(entity), name, id(target)) for entity in entities
+              for name, items in entity.links.items() for target in items}
     for entity in entities:
         _fill_backlinks(entity, filled)
     order = {t.name: i for i, t in enumerate(types)}
@@ -158,7 +161,6 @@ def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: 
 
 
 def _fill_backlinks(entity: Entity, filled: set[tuple[int, str, int]]) -> None:
-    # `filled` remembers (target, backlink, entity) already added: hubs have thousands.
     for fdef in entity.type.fields:
         if not fdef.backlink:
             continue
