@@ -112,7 +112,7 @@ def measure(content: Path, person: str, saves: int) -> tuple[list[float], list[f
             browser.close()
     finally:
         process.terminate()
-        process.wait(timeout=600)  # stopping moves the last build into --out and removes snapshots
+        process.wait(timeout=600)  # stopping lets the background search index finish
         path.write_text(original)
     builds = [float(m.group(2)) for line in lines if (m := re.match(r"built (\d+) pages in ([\d.]+)s", line))]
     pages = int(re.match(r"built (\d+) pages", next(l for l in lines if l.startswith("built "))).group(1))

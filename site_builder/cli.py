@@ -49,6 +49,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="also check every internal link, asset and #fragment of the built site in --out")
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every change")
     _add_paths(serve)
+    _add_cache(serve)
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     new = commands.add_parser("new", help="write a new content file with every field of its type, commented")

@@ -17,6 +17,11 @@ MARKER_TEXT = "Made by site_builder; replaced on every build.\n"
 STAGING_PREFIX = ".staging-"
 OLD_PREFIX = ".old-"
 
+# Called with the files an update is about to change (path -> new bytes) and delete, after
+# they are all staged and before any of them replaces the old site (preview.py serves them
+# from memory meanwhile, so no request sees half of the update).
+BeforeRename = Callable[[dict[str, bytes], list[str]], None]
+
 
 def _fail(path: Path, message: str, hint: str | None = None) -> BuildFailed:
     return BuildFailed([SiteError(Location(str(path)), None, message, hint)])
@@ -60,7 +65,8 @@ def pid_alive(text: str) -> bool:
 
 
 def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
-               before_swap: Callable[[Path], None] | None = None) -> int:
+               before_swap: Callable[[Path], None] | None = None,
+               before_rename: BeforeRename | None = None, keep_folders: tuple[str, ...] = ()) -> int:
     """Write every file into a staging folder, copy static assets, then swap it into place.
 
     `rendered` may be a generator: each file is written as it comes, so the whole site
@@ -68,11 +74,13 @@ def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | 
     on the complete staging folder (e.g. to add a search index); if it raises, the
     previous output stays as it was. Without it, a folder this builder made is updated
     in place instead (only changed files; see update_in_place). A None instead of bytes
-    keeps that file as the previous build left it (page_cache.py)."""
+    keeps that file as the previous build left it (page_cache.py).
+    `before_rename` and `keep_folders` are passed to update_in_place; when the folder must
+    be replaced whole instead, `before_rename` gets every file of the new site."""
     out_dir = out_dir.absolute()
     if before_swap is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
         try:
-            return update_in_place(rendered, static_dir, out_dir)
+            return update_in_place(rendered, static_dir, out_dir, before_rename, keep_folders)
         except _NotInPlace:
             pass  # a layout the in-place update does not handle (seen before writing anything)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +105,8 @@ def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | 
         (staging / MARKER).write_text(MARKER_TEXT)
         if before_swap is not None:
             before_swap(staging)
+        if before_rename is not None and out_dir.exists():
+            before_rename(_read_tree(staging), [])
         _swap(staging, out_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -120,19 +130,23 @@ class _NotInPlace(Exception):
     """The output folder holds a symlink, which calls for a full swap."""
 
 
-def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path) -> int:
+def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
+                    before_rename: BeforeRename | None = None, keep_folders: tuple[str, ...] = ()) -> int:
     """Make out_dir hold exactly this build's files, rewriting only files whose bytes changed.
 
     Two phases keep a failed build from touching the site: first each changed file is
     written into a side folder beside out_dir as it comes (any error removes it and
     leaves the previous site as it was); then each is moved over its target and files
-    that are no longer part of the site are deleted.
+    that are no longer part of the site are deleted. `before_rename(changed, deleted)` runs
+    between the two. Top-level folders named in `keep_folders` are not this build's (the
+    preview's search index): they are left as they are.
     """
-    existing, folders = _existing_files(out_dir)   # before reading `rendered`: may still swap whole
+    existing, folders = _existing_files(out_dir, keep_folders)   # before reading `rendered`: may still swap whole
     side = out_dir.parent / f".{out_dir.name}{STAGING_PREFIX}{os.getpid()}"
     shutil.rmtree(side, ignore_errors=True)
     staged: list[str] = []
     wanted: set[str] = set()
+    changed: dict[str, bytes] = {}   # only for before_rename
     try:
         side.mkdir()
         for relative, data in _with_static(rendered, static_dir):
@@ -151,6 +165,11 @@ def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Pa
             with open(temp, "wb") as handle:
                 handle.write(data)
             staged.append(relative)
+            if before_rename is not None:
+                changed[relative] = data
+        deleted = sorted(existing.difference(wanted))
+        if before_rename is not None:
+            before_rename(changed, deleted)
     except BaseException as exc:
         shutil.rmtree(side, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -163,7 +182,7 @@ def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Pa
         raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(side, ignore_errors=True)
-    for relative in existing.difference(wanted):
+    for relative in deleted:
         _unlink(os.path.join(out_dir, relative))
     for folder in sorted(folders, key=len, reverse=True):  # deepest first; keeps non-empty ones
         _rmdir(os.path.join(out_dir, folder))
@@ -197,12 +216,14 @@ def _move_into_place(temp: str, out_dir: Path, relative: str) -> None:
     os.replace(temp, target)
 
 
-def _existing_files(out_dir: Path) -> tuple[set[str], list[str]]:
+def _existing_files(out_dir: Path, keep_folders: tuple[str, ...] = ()) -> tuple[set[str], list[str]]:
     files: set[str] = set()
     folders: list[str] = []
     for root, dirs, names in os.walk(out_dir):
         relative_root = os.path.relpath(root, out_dir)
         prefix = "" if relative_root == "." else relative_root + os.sep
+        if not prefix:
+            dirs[:] = [name for name in dirs if name not in keep_folders]
         for name in dirs:
             if os.path.islink(os.path.join(root, name)):
                 raise _NotInPlace(name)
@@ -212,6 +233,11 @@ def _existing_files(out_dir: Path) -> tuple[set[str], list[str]]:
                 raise _NotInPlace(name)
             files.add(prefix + name)
     return files, folders
+
+
+def _read_tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def _same_bytes(path: str, data: bytes) -> bool:

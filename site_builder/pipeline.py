@@ -19,7 +19,7 @@ from .errors import BuildFailed, Problems, SiteError
 from .links import Site, link
 from .lock import build_lock
 from .loader import load_content
-from .output import check_output_dir, clean_leftovers, write_site
+from .output import BeforeRename, check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
 from .page_cache import PageCache
 from .prerender import Rendered, prerender_markdown
@@ -80,22 +80,26 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, c
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
           types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True,
-          cache: Cache | None = None) -> Report:
+          cache: Cache | None = None, before_rename: BeforeRename | None = None,
+          keep_folders: tuple[str, ...] = ()) -> Report:
     """Build the site from paths.content and paths.templates into paths.out.
 
     With `search`, Pagefind indexes the staging folder before it replaces the output.
     With a cache (cache.py), parsed files, rendered Markdown and unchanged pages are reused
     by the hash of their inputs; the output is byte for byte what a build without it writes.
+    `before_rename` and `keep_folders` are for the preview server (see output.update_in_place).
     """
     started = time.perf_counter()
     cache = cache or Cache(None)
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out):  # one build at a time per output folder
-        return _build_locked(paths, base_url, strict, types, search, cache, started)
+        return _build_locked(paths, base_url, strict, types, search, cache, started,
+                             before_rename, keep_folders)
 
 
 def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
-                  search: bool, cache: Cache, started: float) -> Report:
+                  search: bool, cache: Cache, started: float,
+                  before_rename: BeforeRename | None, keep_folders: tuple[str, ...]) -> Report:
     clean_leftovers(paths.out)
     # Nothing to do when every input and the output folder are as the last build left them.
     key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
@@ -126,7 +130,7 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     # Pages are written as the workers render them (never all in memory at once).
     rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads, context)
     write_site(itertools.chain(_handed_over(published), rendered, kept), paths.templates / "static", paths.out,
-               before_swap=index_site if search else None)
+               before_swap=index_site if search else None, before_rename=before_rename, keep_folders=keep_folders)
     page_cache.record(todo, reads, paths.out)
     uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()

@@ -1,15 +1,18 @@
 """Rebuild the site in a worker thread and keep the last good build and the current problems.
 
-Each build writes a fresh, numbered snapshot folder beside the output (through
-pipeline.build, so it is staged and swapped in whole); a snapshot never changes once
-built, and the server serves only snapshots, so no request sees a half-written site.
-A failed build keeps the last snapshot and publishes its problems instead. Builds run
-one at a time; changes that arrive during a build queue at most one more.
+Every build updates the output folder itself in place (pipeline.build with one cache
+kept for the whole session, so unchanged files and pages are reused). Readers never see
+half of an update: once the changed files are staged and before the first one replaces
+its old version, a State whose overlay holds them (bytes in memory, None for deleted
+files) is published and browsers are told to reload; the server serves the overlay
+before the folder. After the renames a State without overlay follows. A failed build
+touches nothing and publishes its problems over the last good build. Builds run one at
+a time; changes that arrive during a build queue at most one more.
 
-Copying the newest good snapshot into the output folder (hard links, then a swap) and
-deleting old snapshots happen in a second thread after browsers were told to reload:
-on a disk where deleting thousands of folders takes seconds, that work stays off the
-path from save to reload. Knows nothing about HTTP, livereload or watching files.
+The search index (Pagefind) is rebuilt in a second thread after the reload, into a
+work folder beside the output, and swapped into `<out>/pagefind/`, which builds leave
+alone: search catches up a moment after the page. Knows nothing about HTTP,
+livereload or watching files.
 """
 from __future__ import annotations
 
@@ -21,67 +24,56 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from . import urls
+from .cache import Cache
 from .errors import BuildFailed, Location, Problems, SiteError
 from .loader import display_path, load_file
-from .output import OLD_PREFIX, STAGING_PREFIX, check_output_dir, pid_alive
+from .output import check_output_dir, pid_alive
 from .pipeline import Paths, Report, build
 from .schema import SITE
+from .search import BUNDLE, reindex_live
 
-SNAPSHOT_TAG = ".serve-"
+SEARCH_TAG = ".search-"
 MAX_WARNINGS_SHOWN = 20  # a rebuild on every save must not flood the terminal
 
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """What the server shows: the snapshot of the last good build and the current problems."""
+    """What the server shows: the last good build, the files of it not yet on disk, the problems."""
 
     epoch: int = 0                       # bumps after every finished build, good or bad
-    root: Path | None = None             # snapshot folder of the last good build
+    root: Path | None = None             # the folder of the last good build (the output folder)
     base_path: str = "/"                 # path part of base_url the site is served under
     problems: tuple[SiteError, ...] = ()  # empty when the latest build succeeded
+    overlay: Mapping[str, bytes | None] | None = None  # path below root -> newest bytes (None: deleted)
+
+    def read(self, relative: str) -> bytes | None:
+        """Return the bytes of a file of the last good build, or None when it has none."""
+        if self.overlay is not None and relative in self.overlay:
+            return self.overlay[relative]
+        try:
+            return (self.root / relative).read_bytes() if self.root is not None else None
+        except OSError:
+            return None
 
 
-def snapshot_home(out: Path) -> Path:
-    """Return the folder beside `out` that holds this process's snapshots."""
+def search_work_dir(out: Path) -> Path:
+    """Return the folder beside `out` where this process builds the next search index."""
     out = out.absolute()
-    return out.parent / f".{out.name}{SNAPSHOT_TAG}{os.getpid()}"
+    return out.parent / f".{out.name}{SEARCH_TAG}{os.getpid()}"
 
 
-def clean_old_snapshots(out: Path) -> None:
-    """Remove snapshot folders that earlier, killed preview servers left beside `out`."""
+def clean_old_work_dirs(out: Path) -> None:
+    """Remove search work folders that earlier, killed preview servers left beside `out`."""
     out = out.absolute()
-    tag = f".{out.name}{SNAPSHOT_TAG}"
+    tag = f".{out.name}{SEARCH_TAG}"
     if not out.parent.is_dir():
         return
     for entry in out.parent.iterdir():
         if entry.name.startswith(tag) and not pid_alive(entry.name[len(tag):]):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def link_tree(source: Path, target: Path) -> None:
-    """Copy the folder source to target, hard-linking files where the disk allows."""
-    def link_or_copy(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-    shutil.copytree(source, target, copy_function=link_or_copy, symlinks=True)
-
-
-def replace_folder(source: Path, out: Path) -> None:
-    """Make out a copy of source: link into a staging folder beside it, then swap it in."""
-    out = out.absolute()
-    staging = out.parent / f".{out.name}{STAGING_PREFIX}{os.getpid()}"
-    old = out.parent / f".{out.name}{OLD_PREFIX}{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    link_tree(source, staging)
-    if out.exists():
-        os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def site_base_url(content: Path) -> str | None:
@@ -96,17 +88,21 @@ class Previewer:
 
     def __init__(self, paths: Paths, base_url: str | None = None, strict: bool = False,
                  on_update: Callable[[State], None] = lambda state: None,
-                 say: Callable[[str], None] = print):
+                 say: Callable[[str], None] = print, cache: Cache | None = None, search: bool = True):
         self.paths, self.base_url, self.strict = paths, base_url, strict
         self.on_update, self.say = on_update, say
+        self.cache = cache or Cache(None)  # one for the session: its tables stay in memory
+        self.search = search
+        self.live = paths.out.absolute()
         self.state = State()
-        self.home = snapshot_home(paths.out)
         self._wake = threading.Condition()
         self._pending: set[str] | None = None
         self._stopping = False
+        self._shown: State | None = None   # published from staged files during the current build
         self._thread = threading.Thread(target=self._run, name="site-builder-build", daemon=True)
-        self._chores = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-builder-chores")
-        self._out_holds: Path | None = None   # the snapshot paths.out was last copied from
+        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-builder-search")
+        self._good_builds = 0               # good builds so far; the search index follows them
+        self._indexed = 0                   # the good build the search index was made from
 
     # -- control, from any thread ----------------------------------------------------
 
@@ -124,34 +120,32 @@ class Previewer:
         self._thread.start()
 
     def settle(self) -> None:
-        """Wait until the output folder holds the newest good build and old snapshots are gone."""
-        self._chores.submit(lambda: None).result()
+        """Wait until the search index matches the newest good build."""
+        self._indexer.submit(lambda: None).result()
 
     def stop(self) -> None:
-        """Stop building, bring the output folder up to date, and remove every snapshot."""
+        """Stop building and let the search index catch up; the output folder keeps the last good build."""
         with self._wake:
             self._stopping = True
             self._wake.notify()
         if self._thread.is_alive():
             self._thread.join(timeout=60)
-        self._chores.shutdown(wait=True, cancel_futures=True)
-        if self.state.root is not None and self.state.root.is_dir() and self._out_holds != self.state.root:
-            self._move_to_out(self.state.root)  # a rename, not a copy: the snapshot is no longer needed
-        shutil.rmtree(self.home, ignore_errors=True)
+        self._indexer.shutdown(wait=True)
+        shutil.rmtree(search_work_dir(self.live), ignore_errors=True)
 
     # -- building --------------------------------------------------------------------
 
     def build_now(self, changes: Iterable[str] = (), drop_stale: bool = False) -> State | None:
-        """Build once into a new snapshot, in the calling thread; publish and return the new State.
+        """Build once into the output folder, in the calling thread; publish and return the new State.
 
         With drop_stale, a failure is dropped (None) when newer changes already wait:
         a file deleted or half-saved mid-build is not worth an error flash.
         """
         started = time.perf_counter()
-        root = self.home / str(self.state.epoch + 1)
+        self._shown = None
         try:
-            report = build(Paths(self.paths.content, self.paths.templates, root),
-                           base_url=self.base_url, strict=self.strict)
+            report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False,
+                           cache=self.cache, before_rename=self._show_staged, keep_folders=(BUNDLE,))
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None
@@ -160,11 +154,22 @@ class Previewer:
             self.say(traceback.format_exc().rstrip())
             return self._failed([SiteError(Location("site_builder"), None,
                                            f"internal error: {type(exc).__name__}: {exc}")], changes)
-        return self._succeeded(report, root, changes, time.perf_counter() - started)
+        return self._succeeded(report, changes, time.perf_counter() - started)
 
-    def _succeeded(self, report: Report, root: Path, changes: Iterable[str], seconds: float) -> State:
-        base_url = self.base_url or site_base_url(self.paths.content) or "/"
-        state = self._publish(State(self.state.epoch + 1, root, urls.base_path(base_url), ()))
+    def _show_staged(self, changed: dict[str, bytes], deleted: list[str]) -> None:
+        # Called by output.update_in_place between staging and renaming: from here on the
+        # server answers from these bytes, so the renames can happen under live readers.
+        overlay = {**changed, **dict.fromkeys(deleted)}
+        self._shown = self._publish(State(self.state.epoch + 1, self.live, self._base_path(), (), overlay))
+
+    def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
+        shown = self._shown
+        state = State(shown.epoch if shown else self.state.epoch + 1, self.live, self._base_path(), ())
+        # Browsers were told to reload when the overlay went up; dropping it changes no byte served.
+        self._publish(state, notify=shown is None)
+        self._good_builds += 1
+        if self.search:
+            self._indexer.submit(self._index)
         for problem in report.warnings[:MAX_WARNINGS_SHOWN]:
             self.say(str(problem))
         if len(report.warnings) > MAX_WARNINGS_SHOWN:
@@ -174,8 +179,8 @@ class Previewer:
         return state
 
     def _failed(self, problems: list[SiteError], changes: Iterable[str]) -> State:
-        old = self.state
-        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems)))
+        old = self.state  # keeps its overlay: staged bytes may not all be on disk after an error
+        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems), old.overlay))
         for problem in problems:
             self.say(str(problem))
         count = len(problems)
@@ -185,52 +190,32 @@ class Previewer:
 
     def adopt_existing(self) -> bool:
         """Serve the site already on disk in paths.out (from an earlier build), if there is one."""
-        out = self.paths.out
-        if self.state.root is not None or not (out / "index.html").is_file():
+        if self.state.root is not None or not (self.live / "index.html").is_file():
             return False
-        base_url = self.base_url or site_base_url(self.paths.content) or "/"
-        root = self.home / "0"
-        link_tree(out, root)
-        self.state = State(self.state.epoch, root, urls.base_path(base_url), self.state.problems)
+        self.state = State(self.state.epoch, self.live, self._base_path(), self.state.problems)
         return True
 
-    def _publish(self, state: State) -> State:
-        previous = self.state
+    def _base_path(self) -> str:
+        return urls.base_path(self.base_url or site_base_url(self.paths.content) or "/")
+
+    def _publish(self, state: State, notify: bool = True) -> State:
         self.state = state  # one attribute assignment: readers see the old or the new, never a mix
-        self.on_update(state)
-        if state.root is not None and state.root != previous.root:
-            self._chores.submit(self._copy_to_out, state.root)
-            self._chores.submit(self._forget_snapshots, {state.root, previous.root})
+        if notify:
+            self.on_update(state)
         return state
 
-    def _copy_to_out(self, root: Path) -> None:
-        if root != self.state.root:
-            return  # a newer build has its own copy queued
+    def _index(self) -> None:
+        build_number = self._good_builds
+        if build_number == self._indexed:
+            return  # a later job already indexed this build
         try:
-            replace_folder(root, self.paths.out)
-            self._out_holds = root
-        except OSError as exc:
-            self.say(f"{display_path(self.paths.out)}: cannot update the output folder: {exc}")
-
-    def _move_to_out(self, root: Path) -> None:
-        out = self.paths.out.absolute()
-        old = out.parent / f".{out.name}{OLD_PREFIX}{os.getpid()}"
-        try:
-            if out.exists():
-                os.replace(out, old)
-            os.replace(root, out)
-        except OSError as exc:
-            self.say(f"{display_path(self.paths.out)}: cannot update the output folder: {exc}")
-        shutil.rmtree(old, ignore_errors=True)
-
-    def _forget_snapshots(self, keep: set[Path | None]) -> None:
-        # Only snapshots older than every kept one go: a newer number may be a build in
-        # progress. The previous snapshot stays one more round, for requests still reading it.
-        oldest = min(int(path.name) for path in keep | {self.state.root} if path is not None)
-        if self.home.is_dir():
-            for entry in self.home.iterdir():
-                if entry.name.isdigit() and int(entry.name) < oldest:
-                    shutil.rmtree(entry, ignore_errors=True)
+            reindex_live(self.live, search_work_dir(self.live))
+        except (BuildFailed, OSError) as exc:
+            if build_number == self._good_builds:  # else the next job indexes the newer build anyway
+                problems = exc.problems if isinstance(exc, BuildFailed) else [exc]
+                self.say(f"search index not updated: {'; '.join(str(p) for p in problems)}")
+            return
+        self._indexed = build_number
 
     def _run(self) -> None:
         while True:

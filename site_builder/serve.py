@@ -6,10 +6,12 @@ WebSocket handshake handler. It does not use livereload's Server, whose watcher
 polls once a second, drops reloads that come within three seconds of the last one
 and rebuilds once per changed file (bad-inputs.md F11, F12), and whose handlers
 accept any Host and Origin (F16, F19). Instead `watch.Watcher` debounces changes,
-`preview.Previewer` builds in a worker thread and keeps immutable snapshots, and
-this module serves a snapshot under the base_url's path, exactly as GitHub Pages
-does, with tornado's StaticFileHandler (which refuses `..`, encoded traversal and
-symlinks out of the root). Knows nothing about content or templates.
+`preview.Previewer` builds in a worker thread into the output folder, and this
+module serves that folder under the base_url's path, exactly as GitHub Pages does:
+first the files of the newest build not yet renamed into place (the State's
+overlay, in memory), then the folder, with tornado's StaticFileHandler (which
+refuses `..`, encoded traversal and symlinks out of the root). Knows nothing about
+content or templates.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import asyncio
 import errno
 import ipaddress
 import json
+import mimetypes
 import secrets
 import signal
 import socket
@@ -29,9 +32,10 @@ from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketClosedError
 
 from . import errorpage
+from .cache import Cache
 from .errors import BuildFailed
 from .pipeline import Paths
-from .preview import Previewer, State, clean_old_snapshots
+from .preview import Previewer, State, clean_old_work_dirs
 from .watch import Watcher
 
 RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
@@ -109,7 +113,7 @@ class ReloadScript(_LocalOnly, LiveReloadJSHandler):
 
 
 class SiteHandler(_LocalOnly, web.StaticFileHandler):
-    """Serve the last good snapshot below the base path, with the reload script and any problems."""
+    """Serve the last good build below the base path, with the reload script and any problems."""
 
     def initialize(self, preview: Previewer) -> None:
         self.state: State = preview.state  # read once: one request sees one build
@@ -124,6 +128,12 @@ class SiteHandler(_LocalOnly, web.StaticFileHandler):
         if not url.startswith(state.base_path) or any(part.startswith(".") for part in url.split("/")):
             return self._not_found(include_body)
         relative = url[len(state.base_path):]
+        if state.overlay:  # files of the newest build that may not be on disk yet
+            name = relative + "index.html" if relative.endswith("/") or not relative else relative
+            if name in state.overlay:
+                return self._send(name, state.overlay[name], include_body)
+            if state.overlay.get(relative + "/index.html") is not None and not self.request.path.startswith("//"):
+                return self.redirect(self.request.path + "/", permanent=True)  # as for a folder on disk
         try:
             self.path = self.parse_url_path(relative)
             absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
@@ -147,9 +157,19 @@ class SiteHandler(_LocalOnly, web.StaticFileHandler):
         return super().compute_etag() if getattr(self, "absolute_path", None) else None
 
     def _not_found(self, include_body: bool) -> None:
-        page = Path(self.state.root or ".") / "404.html"
-        body = page.read_bytes() if self.state.root and page.is_file() else b"<!DOCTYPE html><title>Not found</title>"
+        body = self.state.read("404.html") or b"<!DOCTYPE html><title>Not found</title>"
         self._html(404, body, include_body)
+
+    def _send(self, name: str, data: bytes | None, include_body: bool) -> None:
+        if data is None:
+            return self._not_found(include_body)  # deleted by the newest build
+        if name.endswith(".html"):
+            return self._html(200, data, include_body)
+        self.absolute_path = None
+        self.set_header("Content-Type", mimetypes.guess_type(name)[0] or "application/octet-stream")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Length", str(len(data)))
+        self.finish(data if include_body else None)
 
     def _html(self, status: int, body: bytes, include_body: bool) -> None:
         state = self.state
@@ -220,7 +240,8 @@ def run_serve(args) -> int:
     paths = Paths(args.content, args.templates, args.out)
     loop_box: list[asyncio.AbstractEventLoop] = []
     preview = Previewer(paths, args.base_url, args.strict, say=say,
-                        on_update=lambda state: loop_box and loop_box[0].call_soon_threadsafe(broadcast_reload))
+                        on_update=lambda state: loop_box and loop_box[0].call_soon_threadsafe(broadcast_reload),
+                        cache=Cache(None if args.no_cache else args.cache_dir), search=not args.no_search)
     try:
         preview.check_output()
     except BuildFailed as failed:
@@ -230,12 +251,11 @@ def run_serve(args) -> int:
     sockets = listen(args.host, args.port)
     if sockets is None:
         return 1
-    clean_old_snapshots(paths.out)
+    clean_old_work_dirs(paths.out)
     watcher = Watcher([paths.content, paths.templates], preview.request)  # from here on no save is missed
     try:
         if preview.build_now().root is None and preview.adopt_existing():
             say(f"serving the earlier build found in {paths.out} until the problems are fixed")
-        preview.settle()
         app = make_app(preview, args.host, sockets[0].getsockname()[1])
         return asyncio.run(_serve(app, sockets, preview, watcher, loop_box))
     except KeyboardInterrupt:

@@ -207,13 +207,29 @@ def test_without_any_good_build_every_page_is_the_error_page_until_fixed(tmp_pat
         assert overlay_items(server.get("/repo/people/wang-yi/")[2]) == []
 
 
-def test_stopping_the_server_removes_its_snapshots(tmp_path):
+def test_stopping_the_server_leaves_the_newest_build_in_the_output_folder(tmp_path):
     with running_server(tmp_path) as server:
-        snapshots = list(server.out.parent.glob(".site.serve-*"))
-        assert len(snapshots) == 1
+        person = server.content / "people/wang-yi.yaml"
+        person.write_text(person.read_text().replace("name: Wang Yi", "name: Wang Yi (last)"))
+        server.wait_until(lambda: "(last)" in server.get(PERSON)[2], "the save to show")
     assert server.process.returncode == 0
-    assert not snapshots[0].exists()
-    assert (server.out / "index.html").is_file()
+    assert "(last)" in (server.out / "people/wang-yi/index.html").read_text()
+    assert (server.out / "pagefind/pagefind.js").is_file()
+    assert sorted(p.name for p in server.out.parent.iterdir()) == ["content", "site"]  # no work folders left
+
+
+def test_a_save_rewrites_only_changed_files_and_search_catches_up(server):
+    entry = BASE + "pagefind/pagefind-entry.json"
+    server.wait_until(lambda: server.get(entry)[0] == 200, "the first search index")
+    indexed = server.get(entry)[2]
+    pages = [path for path in server.out.rglob("*.html") if "pagefind" not in path.parts]
+    stamps = {path: os.stat(path).st_mtime_ns for path in pages + [server.out / "static/style.css"]}
+    shutil.copy(server.content / "people/chen-jining.yaml", server.content / "people/chen-copy.yaml")
+    server.wait_until(lambda: server.get(BASE + "people/chen-copy/")[0] == 200, "the added page")
+    rewritten = [path for path, stamp in stamps.items() if os.stat(path).st_mtime_ns != stamp]
+    assert server.out / "static/style.css" not in rewritten and len(rewritten) < len(pages) / 2
+    server.wait_until(lambda: server.get(entry)[2] != indexed, "the search index to include the new page")
+    assert not any("search index not updated" in line for line in server.output())
 
 
 def test_a_port_in_use_is_a_clear_error(tmp_path):

@@ -1,16 +1,21 @@
 """The preview's parts without a server: debouncing, watching, the error page, Host checks, rebuilds."""
 from __future__ import annotations
 
+import asyncio
+import http.client
 import os
+import threading
+from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
+from tornado import httpserver, netutil
 
 from site_builder import BuildFailed, errorpage
 from site_builder.errors import Location, SiteError
 from site_builder.pipeline import Paths
-from site_builder.preview import Previewer
-from site_builder.serve import allowed_host, bind_warning
+from site_builder.preview import Previewer, State
+from site_builder.serve import allowed_host, bind_warning, make_app
 from site_builder.watch import Debouncer, Watcher, changed_paths, scan
 
 from .conftest import TEMPLATES, MINIMAL, write_tree
@@ -169,20 +174,30 @@ def test_binding_beyond_this_machine_warns(host, warns):
 
 # -- rebuilding ------------------------------------------------------------------------
 
-def test_previewer_keeps_the_last_good_snapshot_when_a_build_fails(tmp_path, make_site):
+def tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def renamed(name: str) -> dict[str, str]:
+    return {"people/wang-yi.yaml": MINIMAL["people/wang-yi.yaml"].replace("Wang Yi", name)}
+
+
+def test_previewer_keeps_the_last_good_build_when_a_build_fails(tmp_path, make_site):
     content = make_site()
     lines: list[str] = []
-    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lines.append)
+    out = tmp_path / "out"
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lines.append, search=False)
     good = preview.build_now()
-    assert good.root is not None and good.base_path == "/repo/" and good.problems == ()
+    assert good.root == out.absolute() and good.base_path == "/repo/" and good.problems == ()
+    before = tree(out)
     write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
     bad = preview.build_now(["people/wang-yi.yaml"])
-    assert bad.root == good.root and bad.epoch == good.epoch + 1
+    assert bad.root == good.root and bad.epoch == good.epoch + 1 and bad.overlay is None
     assert len(bad.problems) == 1 and "wang-yi.yaml:2:1" in str(bad.problems[0])
-    assert (good.root / "people/wang-yi/index.html").is_file()
+    assert tree(out) == before
     assert lines[-1].startswith("build failed: 1 problem (changed: people/wang-yi.yaml); still serving")
     preview.stop()
-    assert not preview.home.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
 
 
 def test_previewer_drops_a_failure_when_newer_changes_wait(tmp_path, make_site):
@@ -204,30 +219,151 @@ def test_previewer_turns_an_unexpected_exception_into_a_problem(tmp_path, make_s
     assert [str(p) for p in state.problems] == ["site_builder: internal error: RuntimeError: boom"]
 
 
-def test_previewer_serves_only_snapshots_and_keeps_one_previous(tmp_path, make_site):
+PAGE = "people/wang-yi/index.html"
+
+
+def test_changed_files_are_served_from_memory_before_they_reach_the_disk(tmp_path, make_site):
+    content = make_site({"people/zhou-enlai.yaml": "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"})
+    out = tmp_path / "out"
+    seen: list[tuple] = []
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, search=False,
+                        on_update=lambda state: seen.append((state, previous[0].read(PAGE), tree(out))))
+    previous = [preview.state]
+    first = preview.build_now()
+    previous[0] = first
+    old_page = (out / PAGE).read_bytes()
+    write_tree(content, renamed("Wang Yi Edited"))
+    (content / "people/zhou-enlai.yaml").unlink()
+    final = preview.build_now()
+
+    shown, before, disk = seen[-1]   # at the moment browsers were told to reload
+    assert len(seen) == 2            # one reload per build: dropping the overlay is silent
+    assert disk[PAGE] == old_page and "people/zhou-enlai/index.html" in disk   # nothing renamed yet
+    assert before == old_page        # a request still holding the previous State: the previous build
+    assert b"Wang Yi Edited" in shown.overlay[PAGE] and shown.read(PAGE) == shown.overlay[PAGE]
+    assert shown.overlay["people/zhou-enlai/index.html"] is None
+    assert shown.read("people/zhou-enlai/index.html") is None  # deleted pages are gone at once
+    assert shown.read("static/style.css") == (out / "static/style.css").read_bytes()  # unchanged: from disk
+    assert "static/style.css" not in shown.overlay
+
+    assert final.overlay is None and final.epoch == shown.epoch == first.epoch + 1
+    assert final.read(PAGE) == shown.read(PAGE) == (out / PAGE).read_bytes()  # the held State reads on
+    assert not (out / "people/zhou-enlai").exists()
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_a_rebuild_rewrites_only_changed_files(tmp_path, make_site):
+    from site_builder.cache import Cache
     content = make_site()
-    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None)
-    roots = [preview.build_now().root for _ in range(3)]
+    out = tmp_path / "out"
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, search=False,
+                        cache=Cache(tmp_path / "cache"))
+    preview.build_now()
+    stamps = {p: os.stat(p).st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    seen = []
+    preview.on_update = seen.append
+    write_tree(content, {"sources/src-a.yaml": MINIMAL["sources/src-a.yaml"].replace("A publisher", "Another")})
+    preview.build_now()
+    changed = {p.relative_to(out).as_posix() for p, stamp in stamps.items() if os.stat(p).st_mtime_ns != stamp}
+    assert set(seen[0].overlay) == changed
+    assert "sources/src-a/index.html" in changed and "static/style.css" not in changed
+    assert len(changed) < len(stamps)
+    preview.build_now()  # nothing changed since: nothing is rewritten
+    assert seen[-1].overlay in (None, {})
+
+
+def test_the_search_index_follows_in_the_background_and_builds_leave_it(tmp_path, make_site):
+    content = make_site()
+    out = tmp_path / "out"
+    seen = []
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, on_update=seen.append)
+    preview.build_now()
     preview.settle()
-    assert len(set(roots)) == 3
-    assert sorted(p.name for p in preview.home.iterdir()) == ["2", "3"]
-    assert os.stat(roots[-1] / "index.html").st_ino == os.stat(tmp_path / "out" / "index.html").st_ino
+    entry = (out / "pagefind/pagefind-entry.json").read_bytes()
+    write_tree(content, {"people/zhou-enlai.yaml": "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"})
+    preview.build_now()
+    assert "people/zhou-enlai/index.html" in seen[-1].overlay
+    assert all(not name.startswith("pagefind/") for name in seen[-1].overlay)  # the build leaves the index alone
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
+    preview.settle()
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() != entry  # one more page indexed
     preview.stop()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
 
 
-def test_previewer_copies_the_newest_good_build_into_the_output_folder(tmp_path, make_site):
+def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):
     content = make_site()
     out = tmp_path / "out"
     preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None)
     preview.build_now()
-    write_tree(content, {"people/wang-yi.yaml": MINIMAL["people/wang-yi.yaml"].replace("Wang Yi", "Wang Yi 2")})
+    write_tree(content, renamed("Wang Yi 2"))
     preview.build_now()
     write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
     preview.build_now()
     preview.stop()
-    assert "Wang Yi 2" in (out / "people/wang-yi/index.html").read_text()
-    assert not preview.home.exists()
+    assert "Wang Yi 2" in (out / PAGE).read_text()
+    assert (out / "pagefind/pagefind.js").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+@contextmanager
+def serving(preview: Previewer):
+    """Run serve.make_app for preview on a free port in a thread; yield a GET function."""
+    sockets = netutil.bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        server = httpserver.HTTPServer(make_app(preview, "127.0.0.1", port))
+        server.add_sockets(sockets)
+        loop.call_soon(started.set)
+        loop.run_forever()
+        server.stop()
+
+    def get(path: str) -> tuple[int, dict, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+    try:
+        yield get
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+def test_the_server_answers_from_the_overlay_before_the_folder(tmp_path, make_site):
+    content = make_site()
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None, search=False)
+    built = preview.build_now()
+    overlay = {PAGE: b"<html><body><h1>From memory</h1></body></html>", "people/antony-blinken/index.html": None,
+               "people/new/index.html": b"<html><body>New</body></html>", "data.json": b'{"new": true}'}
+    preview.state = State(built.epoch + 1, built.root, built.base_path, (), overlay)
+    with serving(preview) as get:
+        status, _, body = get("/repo/people/wang-yi/")
+        assert status == 200 and b"From memory" in body and b"/livereload.js" in body
+        assert get("/repo/people/new/")[0] == 200
+        status, headers, _ = get("/repo/people/new")
+        assert status == 301 and headers["Location"] == "/repo/people/new/"
+        status, _, body = get("/repo/people/antony-blinken/")  # deleted by the newest build, still on disk
+        assert status == 404 and body.startswith((tmp_path / "out/404.html").read_bytes()[:40])
+        status, headers, body = get("/repo/data.json")
+        assert status == 200 and body == b'{"new": true}' and headers["Content-Type"] == "application/json"
+        assert get("/repo/static/style.css")[0] == 200   # not in the overlay: from the folder
+        assert get("/repo/people/../../out/index.html")[0] == 404
+        preview.state = built  # the overlay's bytes are on disk now: the folder answers alone
+        status, _, body = get("/repo/people/wang-yi/")
+        assert status == 200 and b"From memory" not in body and b"Wang Yi" in body
+        assert get("/repo/people/antony-blinken/")[0] == 200
 
 
 def test_an_output_folder_not_made_by_the_builder_is_refused(tmp_path, make_site):
