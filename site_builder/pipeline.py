@@ -21,10 +21,10 @@ from .lock import build_lock
 from .loader import load_content
 from .output import BeforeRename, check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
-from .page_cache import PageCache
+from .page_cache import PageCache, templates_digest
 from .prerender import Rendered, prerender_markdown
 from .publish import publish_files
-from .render import make_environment, render_pages, site_context
+from .render import environment_for, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .search import index_site
 from .templatelint import check_templates
@@ -128,7 +128,8 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     published = publish_files(pages, site, settings, views, base)
     reads: dict[str, tuple[str, ...]] = {}
     # Pages are written as the workers render them (never all in memory at once).
-    rendered = render_pages(todo, site, views, make_environment(paths.templates), base, reads, context)
+    env = environment_for(paths.templates, templates_digest(paths.templates))
+    rendered = render_pages(todo, site, views, env, base, reads, context)
     write_site(itertools.chain(_handed_over(published), rendered, kept), paths.templates / "static", paths.out,
                before_swap=index_site if search else None, before_rename=before_rename, keep_folders=keep_folders)
     page_cache.record(todo, reads, paths.out)

@@ -48,6 +48,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,   # environment_for() makes a new one when any template file changes
     )
     env.filters["longdate"] = _long_date
     env.filters["shortdate"] = _short_date
@@ -55,6 +56,19 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
     env.globals["seo_meta"] = seo.page_meta
     return env
+
+
+_environments: dict[tuple[str, str], jinja2.Environment] = {}
+
+
+def environment_for(templates_dir: Path, fingerprint: str) -> jinja2.Environment:
+    """Return the environment for templates_dir while the digest of its files is `fingerprint`,
+    so that a preview server compiles each template once, not on every build."""
+    key = (str(templates_dir.resolve()), fingerprint)
+    if key not in _environments:
+        _environments.clear()   # only the newest templates are kept
+        _environments[key] = make_environment(templates_dir)
+    return _environments[key]
 
 
 def _long_date(value: dt.date) -> str:
