@@ -126,9 +126,11 @@ class Watcher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.thread_time()
             burst = self.poll(started)
             if burst:
                 self.on_change(burst)
-            spent = time.monotonic() - started
+            # This thread's own CPU time, not the wall clock: a scan that waited for the
+            # build thread (the GIL) must not stretch the next wait, or saves go unseen.
+            spent = time.thread_time() - cpu
             self._stop.wait(max(self.interval, spent / MAX_WATCH_SHARE - spent))
