@@ -121,7 +121,7 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     warnings = warnings + problems.warnings
     views = build_views(site, settings, base, markdown)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
-    context = site_context(site, views, base)  # the timeline and the full graph: made once
+    context = site_context(site, views, base)  # what every page sees as `site`: made once
     page_cache = PageCache(cache, paths.templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.

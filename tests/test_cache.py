@@ -172,16 +172,22 @@ def test_content_error_leaves_previous_site_untouched(work):
     assert snapshot(work / "_site") == before
 
 
-def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monkeypatch):
+@pytest.fixture()
+def rendered(monkeypatch) -> list[list[str]]:
+    """The output files of the pages each build renders, one list per build."""
     from site_builder import pipeline
-    rendered: list[list[str]] = []
+    builds: list[list[str]] = []
     real = pipeline.render_pages
 
     def spy(pages, *args, **kwargs):
-        rendered.append([page.output for page in pages])
+        builds.append([page.output for page in pages])
         return real(pages, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "render_pages", spy)
+    return builds
+
+
+def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, rendered):
     build(paths(work), cache=Cache(work / "cache"))
     build(paths(work), cache=Cache(work / "cache"))
     person = work / "content/people/person-00007.yaml"
@@ -201,16 +207,7 @@ def test_editing_one_person_renders_only_the_pages_that_read_it(work, cold, monk
     assert snapshot(work / "_site") == cold
 
 
-def test_renaming_a_person_rerenders_the_pages_that_show_them_not_every_page(work, cold, monkeypatch):
-    from site_builder import pipeline
-    rendered: list[list[str]] = []
-    real = pipeline.render_pages
-
-    def spy(pages, *args, **kwargs):
-        rendered.append([page.output for page in pages])
-        return real(pages, *args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "render_pages", spy)
+def test_renaming_a_person_rerenders_the_pages_that_show_them_not_every_page(work, rendered):
     build(paths(work), cache=Cache(work / "cache"))
     person = work / "content/people/person-00007.yaml"
     old_name = person.read_text().split("name: ", 1)[1].split("\n", 1)[0]
