@@ -45,10 +45,11 @@ class PageCache:
     def __init__(self, cache: Cache, templates_dir: Path, site_context: dict, views: dict[str, View]):
         self.cache = cache
         self.enabled = cache.enabled
+        self.view_digests: dict[str, str] | None = None   # view id -> view_digest, with a cache
         if not self.enabled:
             return
         self.base = digest(templates_digest(templates_dir), repr(site_context))
-        self.views = {key: view_digest(view) for key, view in views.items()}
+        self.view_digests = {key: view_digest(view) for key, view in views.items()}
 
     def _key(self, page: Page) -> str:
         return digest(self.base, repr(page))
@@ -68,7 +69,7 @@ class PageCache:
 
     def _still_valid(self, entry: tuple, path: Path) -> bool:
         reads, combined, size, mtime = entry
-        if digest(*(self.views.get(view_id, "gone") for view_id in reads)) != combined:
+        if digest(*(self.view_digests.get(view_id, "gone") for view_id in reads)) != combined:
             return False
         try:
             stat = os.stat(path)
@@ -88,5 +89,5 @@ class PageCache:
                 stat = os.stat(out_dir / page.output)
             except OSError:
                 continue
-            combined = digest(*(self.views.get(view_id, "gone") for view_id in ids))
+            combined = digest(*(self.view_digests.get(view_id, "gone") for view_id in ids))
             self.cache.put("pages", self._key(page), (ids, combined, stat.st_size, stat.st_mtime_ns))

@@ -125,7 +125,7 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     page_cache = PageCache(cache, paths.templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
-    published = publish_files(pages, site, settings, views, base)
+    published = publish_files(pages, site, settings, views, base, cache, page_cache.view_digests)
     reads: dict[str, tuple[str, ...]] = {}
     # Pages are written as the workers render them (never all in memory at once).
     env = environment_for(paths.templates, templates_digest(paths.templates))

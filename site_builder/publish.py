@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from .dataset import dataset_json
 from .errors import BuildFailed, Location, SiteError
-from .feeds import atom_feed, calendar_ics
+from .cache import Cache, digest
+from .feeds import FEED_TYPES, atom_feed, calendar_ics, data_updated
 from .links import Site
 from .parallel import map_chunks
 from .pages import Page
@@ -20,12 +21,22 @@ from .validate import Entity
 
 
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
-                  base_url: str) -> list[tuple[str, bytes]]:
-    """Return the machine-readable files and the GitHub Pages control files."""
+                  base_url: str, cache: Cache | None = None,
+                  view_digests: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
+    """Return the machine-readable files and the GitHub Pages control files.
+
+    With a cache and the digest of every view (page_cache.py), the feed and the calendar
+    are reused while the views they read are unchanged (an edited person changes neither).
+    """
+    keys = _keys(site, base_url, view_digests) if cache is not None and cache.enabled and view_digests else {}
+    made = {name: data for name, key in keys.items() if (data := cache.get("published", key)) is not None}
+    todo = [name for name in _MADE if name not in made]
     # Each file is pure and, for a large site, large (data.json holds everything): one per core.
     shared = (pages, site, views, base_url)
-    made = dict(zip(_MADE, map_chunks(_make, shared, _MADE, min_per_worker=1) if len(pages) >= PARALLEL_FROM
-                    else _make(shared, _MADE)))
+    made.update(zip(todo, map_chunks(_make, shared, todo, min_per_worker=1) if len(pages) >= PARALLEL_FROM
+                    else _make(shared, todo)))
+    for name, key in keys.items():
+        cache.put("published", key, made[name])
     files = [
         ("feed.xml", made["feed.xml"]),
         ("calendar.ics", made["calendar.ics"]),
@@ -44,6 +55,14 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
 
 PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
 _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")   # the costliest first
+
+
+def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
+    """Return the cache keys of the feed and the calendar: what they read is the meetings,
+    events and issues (their titles are categories), the settings and the latest date."""
+    read = [view_digests[e.id] for name in (*FEED_TYPES, "issue") for e in site.by_type.get(name, [])]
+    common = (base_url, repr(site.settings), data_updated(site).isoformat(), *read)
+    return {name: digest(name, *common) for name in ("feed.xml", "calendar.ics")}
 
 
 def _make(shared: tuple, names: list[str]) -> list[bytes]:

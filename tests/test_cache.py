@@ -106,8 +106,8 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))
     tables = sorted(cache.glob("*.bin"))
-    assert len(tables) == 4
-    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped")):
+    assert len(tables) == 5
+    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped", "garbage")):
         data = table.read_bytes()
         table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
                            "flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
@@ -235,3 +235,28 @@ def test_output_changed_by_hand_is_rebuilt(work, cold):
     (work / "_site/meetings/meeting-00005/index.html").unlink()
     build(paths(work), cache=Cache(work / "cache"))
     assert snapshot(work / "_site") == cold
+
+
+def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, monkeypatch):
+    from site_builder import publish
+    made: list[list[str]] = []
+    real = publish._make
+
+    def spy(shared, names):
+        made.append(sorted(names))
+        return real(shared, names)
+
+    monkeypatch.setattr(publish, "_make", spy)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")   # the spy sees the calls in this process
+    build(paths(work), cache=Cache(work / "cache"))
+    person = work / "content/people/person-00004.yaml"
+    person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  Newly noted. ", 1))
+    build(paths(work), cache=Cache(work / "cache"))
+    meeting = work / "content/meetings/meeting-00006.yaml"
+    meeting.write_text(meeting.read_text().replace("title: ", "title: Renamed ", 1))
+    build(paths(work), cache=Cache(work / "cache"))
+    everything = ["calendar.ics", "data.json", "feed.xml", "sitemap.xml"]
+    assert made == [everything, ["data.json", "sitemap.xml"], everything]
+    reference = work / "reference"
+    build(Paths(work / "content", work / "templates", reference))
+    assert snapshot(work / "_site") == snapshot(reference)
