@@ -42,13 +42,14 @@ def templates_digest(templates_dir: Path) -> str:
 class PageCache:
     """Decide which pages need rendering, and remember what the rendered ones read."""
 
-    def __init__(self, cache: Cache, templates_dir: Path, site_context: dict, views: dict[str, View]):
+    def __init__(self, cache: Cache, templates: str, site_context: dict, views: dict[str, View]):
+        """`templates` is templates_digest() of the templates folder."""
         self.cache = cache
         self.enabled = cache.enabled
         self.view_digests: dict[str, str] | None = None   # view id -> view_digest, with a cache
         if not self.enabled:
             return
-        self.base = digest(templates_digest(templates_dir), repr(site_context))
+        self.base = digest(templates, repr(site_context))
         self.view_digests = {key: view_digest(view) for key, view in views.items()}
 
     def _key(self, page: Page) -> str:

@@ -122,13 +122,14 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     views = build_views(site, settings, base, markdown)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
     context = site_context(site, views, base)  # what every page sees as `site`: made once
-    page_cache = PageCache(cache, paths.templates, context, views)
+    templates = templates_digest(paths.templates)   # keys both the page cache and the Jinja environment
+    page_cache = PageCache(cache, templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
     published = publish_files(pages, site, settings, views, base, cache, page_cache.view_digests)
     reads: dict[str, tuple[str, ...]] = {}
     # Pages are written as the workers render them (never all in memory at once).
-    env = environment_for(paths.templates, templates_digest(paths.templates))
+    env = environment_for(paths.templates, templates)
     rendered = render_pages(todo, site, views, env, base, reads, context)
     write_site(itertools.chain(_handed_over(published), rendered, kept), paths.templates / "static", paths.out,
                before_swap=index_site if search else None, before_rename=before_rename, keep_folders=keep_folders)
