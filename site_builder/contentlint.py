@@ -4,7 +4,7 @@ The sanitiser (sanitize.py) removes raw HTML and unsafe URLs from every page; th
 module names each one as an error at its field and line first. It also rejects text
 whose bracket shape would stall the Markdown parser. It reads the one conversion of
 each field that prerender.py makes (lint_field, in the workers) and reports what
-it found at the field's line (report). Knows nothing about templates.
+it found at the field's line (check_markdown). Knows nothing about templates.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from .errors import Problems
 from .links import markdown_texts, text_location
 from .loader import path_name
-from .markup import slow_shape
 from .sanitize import url_allowed
 from .validate import Entity
 
@@ -52,9 +51,8 @@ class _UrlCollector(HTMLParser):
             self._open = None
 
 
-def lint_field(text: str, unsafe_html: str, raw: list[str]) -> list[Finding]:
-    """Return what is wrong with one Markdown text, given its unsanitised HTML and raw fragments."""
-    slow = slow_shape(text)
+def lint_field(text: str, unsafe_html: str, raw: list[str], slow: str | None) -> list[Finding]:
+    """Return what is wrong with one Markdown text, given what markup.convert made of it."""
     if slow:
         return [(0, slow, "close each bracket, or write it as \\[ or \\(", False)]
     found: list[Finding] = []

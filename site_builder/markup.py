@@ -110,20 +110,22 @@ def markdown_to_html(text: str, resolve: Resolver) -> tuple[str, list[str]]:
     return html, [str(fragment) for fragment in raw]
 
 
-def convert(text: str, resolve: Resolver, inline: bool = False) -> tuple[Markup, str, list[str]]:
-    """Return text's sanitised HTML, its unsanitised HTML and the raw HTML fragments in it.
+def convert(text: str, resolve: Resolver, inline: bool = False) -> tuple[Markup, str, list[str], str | None]:
+    """Return text's sanitised HTML, its unsanitised HTML, the raw HTML fragments in it and
+    why its shape would stall the parser (slow_shape), all from one pass.
 
     Text of a slow shape is shown escaped and has no unsanitised HTML ('').
     `inline` drops the wrapping <p> of a one-paragraph text from the sanitised HTML.
     """
-    if slow_shape(text):
+    slow = slow_shape(text)
+    if slow:
         html, unsafe, raw = f"<p>{escape(text)}</p>", "", []
     else:
         unsafe, raw = markdown_to_html(text, resolve)
         html = sanitize(unsafe)
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return Markup(html), unsafe, raw
+    return Markup(html), unsafe, raw, slow
 
 
 def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:

@@ -84,8 +84,8 @@ def _render(shared: tuple[Site | None, str], jobs: Sequence[tuple[Entity, str, b
     out = []
     for entity, text, inline in jobs:
         resolve = resolvers.get(entity.path) or resolvers.setdefault(entity.path, _resolver(entity, site, base_url))
-        html, unsafe, raw = convert(text, resolve, inline)
-        out.append((str(html), lint_field(text, unsafe, raw)))
+        html, unsafe, raw, slow = convert(text, resolve, inline)
+        out.append((str(html), lint_field(text, unsafe, raw, slow)))
     return out
 
 
