@@ -48,7 +48,7 @@ def markdown_texts(entity: Entity):
 
 def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:
     """Return the line of a character inside a Markdown value ('|' block scalars are exact)."""
-    pos = entity.doc.positions.get(path)
+    pos = entity.doc.pos(path)
     if pos is None:
         return entity.doc.at(*path)
     if pos.style == "|":
