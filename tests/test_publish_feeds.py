@@ -7,8 +7,10 @@ import feedparser
 import icalendar
 import pytest
 
-from site_builder import Paths, build, feeds
+from site_builder import Paths, build, feeds, publish
 from site_builder.cache import Cache
+from site_builder.errors import Problems
+from site_builder.pages import plan_pages
 from site_builder.pipeline import read_site
 from site_builder.schema import CONTENT_TYPES
 from site_builder.views import build_views
@@ -119,8 +121,8 @@ HEARING = """
 """
 
 
-def test_calendar_is_the_bytes_of_one_icalendar_calendar_holding_every_event(make_site):
-    """VEVENTs serialized one by one and spliced into the calendar icalendar
+def test_calendar_is_the_bytes_of_one_icalendar_calendar_holding_every_event(make_site, monkeypatch):
+    """VEVENTs serialized one by one (across processes) and spliced into the calendar icalendar
     makes give the bytes of one Calendar holding them all, its VTIMEZONEs in TZID order."""
     content = make_site({**TIMED, "events/hearing.yaml": HEARING})
     site, settings, _, markdown = read_site(content, CONTENT_TYPES, False, Cache(None))
@@ -135,6 +137,11 @@ def test_calendar_is_the_bytes_of_one_icalendar_calendar_holding_every_event(mak
     expected = whole.to_ical()
 
     assert feeds.calendar_ics(site, views, BASE) == expected
+    monkeypatch.setattr(publish, "PARALLEL_FROM", 0)     # every job in a worker, one event per job
+    monkeypatch.setattr(publish, "EVENTS_PER_JOB", 1)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    pages = plan_pages(site, Problems())
+    assert dict(publish.publish_files(pages, site, settings, views, BASE))["calendar.ics"] == expected
     cal = icalendar.Calendar.from_ical(expected)
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["America/New_York", "Asia/Shanghai"]
     assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == [
