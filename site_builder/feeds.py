@@ -93,6 +93,39 @@ def atom_feed(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> by
 
 def calendar_ics(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
     """Return calendar.ics: every meeting and event as an RFC 5545 VEVENT; all-day ones as DATE values."""
+    events = vevents(happenings(site, views), calendar_host(base_url), data_updated(site), base_url)
+    return calendar_from_events(site, events)
+
+
+def calendar_host(base_url: str) -> str:
+    """Return the host that every VEVENT's UID ends with."""
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def vevents(items: list[Happening], host: str, stamp: dt.datetime,
+            base_url: str) -> list[tuple[bytes, tuple[str, ...]]]:
+    """Return each item as the bytes of one VEVENT (icalendar's own) and the TZIDs it names.
+
+    Pure and independent per item, so publish.py makes them across cores and caches them.
+    """
+    made = []
+    for item in items:
+        event = _vevent(item, host, stamp, base_url)
+        # What Calendar.get_used_tzids would find in this event: every TZID parameter.
+        tzids = {value.params["TZID"] for value in event.values() if "TZID" in getattr(value, "params", {})}
+        made.append((event.to_ical(), tuple(sorted(tzids))))
+    return made
+
+
+def calendar_from_events(site: Site, events: list[tuple[bytes, tuple[str, ...]]]) -> bytes:
+    """Return calendar.ics holding the VEVENTs from vevents(), in their order.
+
+    icalendar makes the calendar itself: its properties and one VTIMEZONE for each zone the
+    events name, like Calendar.add_missing_timezones but in TZID order (that method follows
+    the order of a set of strings, which changes between processes). The events' bytes go
+    in just before END:VCALENDAR, where Calendar.to_ical would write the same events had
+    they been added with add_component: the file is byte for byte that calendar's.
+    """
     title = site.settings.get("title", "")
     cal = icalendar.Calendar()
     cal.add("prodid", "-//site_builder//explainer calendar//EN")
@@ -102,12 +135,15 @@ def calendar_ics(site: Site, views: dict[str, dict[str, Any]], base_url: str) ->
     cal.add("name", title)
     cal.add("x-wr-calname", title)
     cal.add("x-wr-caldesc", site.settings.get("description", ""))
-    host = urlsplit(base_url).hostname or "localhost"
-    stamp = data_updated(site)
-    for item in happenings(site, views):
-        cal.add_component(_vevent(item, host, stamp, base_url))
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    for tzid in sorted({tzid for _, tzids in events for tzid in tzids} - {"UTC"}):
+        try:
+            cal.add_component(icalendar.Timezone.from_tzid(tzid))
+        except ValueError:
+            continue  # a zone icalendar does not know gets no VTIMEZONE, as in add_missing_timezones
+    skeleton = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert skeleton.endswith(end)
+    return b"".join([skeleton[:-len(end)], *(ical for ical, _ in events), end])
 
 
 def _vevent(item: Happening, host: str, stamp: dt.datetime, base_url: str) -> icalendar.Event:

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from .dataset import dataset_json
 from .errors import BuildFailed, Location, SiteError
 from .cache import Cache, digest
-from .feeds import FEED_TYPES, atom_feed, calendar_ics, data_updated
+from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
 from .links import Site
-from .parallel import map_chunks
+from .parallel import map_chunks, workers
 from .pages import Page
 from .seo import robots_txt, sitemap_xml
 from .validate import Entity
@@ -26,15 +26,29 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     """Return the machine-readable files and the GitHub Pages control files.
 
     With a cache and the digest of every view (page_cache.py), the feed and the calendar
-    are reused while the views they read are unchanged (an edited person changes neither).
+    are reused while the views they read are unchanged (an edited person changes neither),
+    and a calendar to remake reuses the VEVENT of every meeting and event left unchanged.
     """
-    keys = _keys(site, base_url, view_digests) if cache is not None and cache.enabled and view_digests else {}
+    if cache is None or not cache.enabled or not view_digests:
+        cache, view_digests = None, None
+    keys = _keys(site, base_url, view_digests) if view_digests else {}
     made = {name: data for name, key in keys.items() if (data := cache.get("published", key)) is not None}
     todo = [name for name in _MADE if name not in made]
-    # Each file is pure and, for a large site, large (data.json holds everything): one per core.
-    shared = (pages, site, views, base_url)
-    made.update(zip(todo, map_chunks(_make, shared, todo, min_per_worker=1) if len(pages) >= PARALLEL_FROM
-                    else _make(shared, todo)))
+    calendar = _Calendar(site, views, base_url, cache, view_digests) if "calendar.ics" in todo else None
+    # Each file is pure and, for a large site, large (data.json holds everything): one job each,
+    # except the calendar, whose VEVENTs to make are jobs of their own (ranges of
+    # calendar.missing) that spread over every core. Costliest first: data.json, the events,
+    # then the rest.
+    jobs: list[str | range] = [name for name in todo if name != "calendar.ics"]
+    jobs[1:1] = calendar.jobs(workers()) if calendar else []
+    shared = (pages, site, views, base_url, calendar)
+    results = map_chunks(_make, shared, jobs, min_per_worker=1) if len(pages) >= PARALLEL_FROM \
+        else _make(shared, jobs)
+    for job, result in zip(jobs, results):
+        if isinstance(job, str):
+            made[job] = result
+    if calendar:
+        made["calendar.ics"] = calendar.assemble([r for job, r in zip(jobs, results) if isinstance(job, range)])
     for name, key in keys.items():
         cache.put("published", key, made[name])
     files = [
@@ -55,6 +69,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
 
 PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
 _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")   # the costliest first
+EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
 
 
 def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
@@ -65,13 +80,52 @@ def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, 
     return {name: digest(name, *common) for name in ("feed.xml", "calendar.ics")}
 
 
-def _make(shared: tuple, names: list[str]) -> list[bytes]:
-    pages, site, views, base_url = shared
+class _Calendar:
+    """calendar.ics in the making: the VEVENTs the cache holds, and the ones still to make.
+
+    Each VEVENT is keyed by what it reads: its meeting or event's view, the views of its
+    issues (their titles are categories), the UID's host, DTSTAMP and the base URL.
+    """
+
+    def __init__(self, site: Site, views: dict[str, dict[str, Any]], base_url: str,
+                 cache: Cache | None, view_digests: dict[str, str] | None):
+        self.site, self.cache = site, cache
+        self.host, self.stamp, self.base_url = calendar_host(base_url), data_updated(site), base_url
+        items = happenings(site, views)
+        self.keys = [self._key(item.view, view_digests) for item in items] if view_digests else [None] * len(items)
+        self.events = [cache.get("vevents", key) if key else None for key in self.keys]
+        self.missing = [item for item, event in zip(items, self.events) if event is None]
+
+    def _key(self, view: dict[str, Any], view_digests: dict[str, str]) -> str:
+        issues = [view_digests[issue["id"]] for issue in view.get("issues") or []]
+        return digest("vevent", view_digests[view["id"]], self.host, self.stamp.isoformat(), self.base_url, *issues)
+
+    def jobs(self, cores: int) -> list[range]:
+        """Split the events to make into ranges: two per core, so that no core waits long."""
+        count = len(self.missing)
+        pieces = max(1, min(cores * 2, count // EVENTS_PER_JOB))
+        return [range(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)] if count else []
+
+    def make(self, job: range) -> list[tuple[bytes, tuple[str, ...]]]:
+        return vevents(self.missing[job.start:job.stop], self.host, self.stamp, self.base_url)
+
+    def assemble(self, made: list[list[tuple[bytes, tuple[str, ...]]]]) -> bytes:
+        """Return calendar.ics from the cached events and those made by the jobs, in order."""
+        fresh = iter(event for chunk in made for event in chunk)
+        for i, (key, event) in enumerate(zip(self.keys, self.events)):
+            if event is None:
+                self.events[i] = event = next(fresh)
+            if key:
+                self.cache.put("vevents", key, event)
+        return calendar_from_events(self.site, self.events)
+
+
+def _make(shared: tuple, jobs: list[str | range]) -> list:
+    pages, site, views, base_url, calendar = shared
     makers = {"feed.xml": lambda: atom_feed(site, views, base_url),
-              "calendar.ics": lambda: calendar_ics(site, views, base_url),
               "sitemap.xml": lambda: sitemap_xml(pages, base_url),
               "data.json": lambda: dataset_json(site, views, base_url)}
-    return [makers[name]() for name in names]
+    return [calendar.make(job) if isinstance(job, range) else makers[job]() for job in jobs]
 
 
 def check_domain(domain: str, base_url: str, settings: Entity | None) -> None:

@@ -106,8 +106,8 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))
     tables = sorted(cache.glob("*.bin"))
-    assert len(tables) == 5
-    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped", "garbage")):
+    assert len(tables) == 6
+    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped", "garbage", "truncated")):
         data = table.read_bytes()
         table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
                            "flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
@@ -237,14 +237,15 @@ def test_output_changed_by_hand_is_rebuilt(work, cold):
     assert snapshot(work / "_site") == cold
 
 
-def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, monkeypatch):
+def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, cold, monkeypatch):
     from site_builder import publish
-    made: list[list[str]] = []
+    made: list[tuple[list[str], int]] = []   # per build: the files made whole, the VEVENTs made
     real = publish._make
 
-    def spy(shared, names):
-        made.append(sorted(names))
-        return real(shared, names)
+    def spy(shared, jobs):
+        made.append((sorted(job for job in jobs if isinstance(job, str)),
+                     sum(len(job) for job in jobs if isinstance(job, range))))
+        return real(shared, jobs)
 
     monkeypatch.setattr(publish, "_make", spy)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")   # the spy sees the calls in this process
@@ -255,8 +256,10 @@ def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, 
     meeting = work / "content/meetings/meeting-00006.yaml"
     meeting.write_text(meeting.read_text().replace("title: ", "title: Renamed ", 1))
     build(paths(work), cache=Cache(work / "cache"))
-    everything = ["calendar.ics", "data.json", "feed.xml", "sitemap.xml"]
-    assert made == [everything, ["data.json", "sitemap.xml"], everything]
+    files = ["data.json", "feed.xml", "sitemap.xml"]
+    events = cold["calendar.ics"].count(b"BEGIN:VEVENT")
+    # The renamed meeting's VEVENT is the only one made again; the others come from the cache.
+    assert made == [(files, events), (["data.json", "sitemap.xml"], 0), (files, 1)]
     reference = work / "reference"
     build(Paths(work / "content", work / "templates", reference))
     assert snapshot(work / "_site") == snapshot(reference)

@@ -7,7 +7,13 @@ import feedparser
 import icalendar
 import pytest
 
-from site_builder import Paths, build
+from site_builder import Paths, build, feeds, publish
+from site_builder.cache import Cache
+from site_builder.errors import Problems
+from site_builder.pages import plan_pages
+from site_builder.pipeline import read_site
+from site_builder.schema import CONTENT_TYPES
+from site_builder.views import build_views
 
 from .conftest import TEMPLATES
 from .publish_helpers import TIMED
@@ -102,3 +108,45 @@ def test_site_without_meetings_still_has_a_valid_feed_and_calendar(make_site, tm
     assert feed.bozo is False and feed.version == "atom10" and feed.entries == []
     cal = icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes())
     assert cal.walk("VEVENT") == []
+
+
+HEARING = """
+    title: A hearing in Washington
+    date: 2024-04-23
+    time: "10:00"
+    timezone: America/New_York
+    issues: [fentanyl]
+    summary: A timed event in a second time zone.
+    sources: [src-a]
+"""
+
+
+def test_calendar_is_the_bytes_of_one_icalendar_calendar_holding_every_event(make_site, monkeypatch):
+    """VEVENTs serialized one by one (across processes) and spliced into the calendar icalendar
+    makes give the bytes of one Calendar holding them all, its VTIMEZONEs in TZID order."""
+    content = make_site({**TIMED, "events/hearing.yaml": HEARING})
+    site, settings, _, markdown = read_site(content, CONTENT_TYPES, False, Cache(None))
+    views = build_views(site, settings, BASE, markdown)
+    host, stamp = feeds.calendar_host(BASE), feeds.data_updated(site)
+    whole = icalendar.Calendar.from_ical(feeds.calendar_from_events(site, []))   # the header alone
+    for item in feeds.happenings(site, views):
+        whole.add_component(feeds._vevent(item, host, stamp, BASE))
+    whole.add_missing_timezones()
+    zones = sorted(whole.timezones, key=lambda zone: zone.tz_name)
+    whole.subcomponents = zones + [c for c in whole.subcomponents if c.name != "VTIMEZONE"]
+    expected = whole.to_ical()
+
+    assert feeds.calendar_ics(site, views, BASE) == expected
+    monkeypatch.setattr(publish, "PARALLEL_FROM", 0)     # every job in a worker, one event per job
+    monkeypatch.setattr(publish, "EVENTS_PER_JOB", 1)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    pages = plan_pages(site, Problems())
+    assert dict(publish.publish_files(pages, site, settings, views, BASE))["calendar.ics"] == expected
+    cal = icalendar.Calendar.from_ical(expected)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["America/New_York", "Asia/Shanghai"]
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == [
+        "A vote in Washington", "A hearing in Washington", "Blinken lands in Shanghai",
+        "Working dinner, cancelled", "Talks in Beijing"]
+    hearing = cal.walk("VEVENT")[1]
+    assert hearing["DTSTART"].params["TZID"] == "America/New_York"
+    assert hearing.decoded("DTSTART") == dt.datetime(2024, 4, 23, 10, tzinfo=ZoneInfo("America/New_York"))
