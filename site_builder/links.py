@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .errors import Location, Problems, suggest
 from .kinds import ID_RE, Markdown, MarkdownList, MarkdownMap, Refs
@@ -74,13 +74,16 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
               for name, items in entity.links.items() for target in items}
     for entity in entities:
         _fill_backlinks(entity, filled)
+    # Each entity's place in any list, worked out once: hubs are in thousands of lists.
     order = {t.name: i for i, t in enumerate(types)}
+    rank = {id(e): (order[e.type.name], e.sort_key()) for e in entities}
+    forward = {t.name: _forward_names(t) for t in types}
     for entity in entities:
         for name, items in entity.links.items():
-            if name not in _forward_names(entity.type):
-                items.sort(key=lambda e: (order[e.type.name], e.sort_key()))
+            if name not in forward[entity.type.name]:
+                items.sort(key=lambda e: rank[id(e)])
     for entity in entities:
-        _fill_derived(entity)
+        _fill_derived(entity, rank)
     for ctype in types:
         if ctype.sequence:
             _fill_neighbours(site.by_type[ctype.name])
@@ -124,7 +127,7 @@ def _resolve_refs(entity: Entity, site: Site, problems: Problems, inbound: set[s
             continue
         resolved = []
         for index, ref in enumerate(entity.values[fdef.name]):
-            target = _lookup(ref, fdef.kind.target, site, problems, entity.doc.at(fdef.name, index),
+            target = _lookup(ref, fdef.kind.target, site, problems, lambda: entity.doc.at(fdef.name, index),
                              f"{fdef.name}[{index}]")
             if target is not None:
                 resolved.append(target)
@@ -133,15 +136,16 @@ def _resolve_refs(entity: Entity, site: Site, problems: Problems, inbound: set[s
         entity.links[fdef.name] = resolved
 
 
-def _lookup(ref: str, wanted: str | None, site: Site, problems: Problems, where: Location,
+def _lookup(ref: str, wanted: str | None, site: Site, problems: Problems, where: Callable[[], Location],
             field_name: str) -> Entity | None:
+    """Return the entity ref names, or report (at where(), worked out only then) why not."""
     target = site.by_id.get(ref)
     if target is None:
         pool = [e.id for e in site.by_id.values() if wanted is None or e.type.name == wanted]
-        problems.add(where, field_name, f"unknown {wanted or 'id'} '{ref}'", suggest(ref, pool))
+        problems.add(where(), field_name, f"unknown {wanted or 'id'} '{ref}'", suggest(ref, pool))
         return None
     if wanted is not None and target.type.name != wanted:
-        problems.add(where, field_name, f"'{ref}' is a {target.type.name}, not a {wanted}", None)
+        problems.add(where(), field_name, f"'{ref}' is a {target.type.name}, not a {wanted}", None)
         return None
     return target
 
@@ -150,7 +154,7 @@ def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: 
     cited = list(entity.links.get("sources", []))
     for path, text in markdown_texts(entity):
         for match in WIKILINK_RE.finditer(text):
-            where = text_location(entity, path, text, match.start())
+            where = lambda: text_location(entity, path, text, match.start())  # noqa: E731
             target = _lookup(match.group(1).strip(), None, site, problems, where, path[0])
             if target is None:
                 continue
@@ -178,14 +182,14 @@ def _add_link(owner: Entity, name: str, target: Entity, filled: set[tuple[int, s
         owner.links.setdefault(name, []).append(target)
 
 
-def _fill_derived(entity: Entity) -> None:
+def _fill_derived(entity: Entity, rank: dict[int, tuple]) -> None:
     for derived in entity.type.derived:
         found: dict[int, Entity] = {}
         for via in entity.links.get(derived.via, []):
             for item in via.links.get(derived.then, []):
                 if item is not entity:
                     found[id(item)] = item
-        entity.links[derived.name] = sorted(found.values(), key=Entity.sort_key)
+        entity.links[derived.name] = sorted(found.values(), key=lambda e: rank[id(e)][1])
 
 
 def _fill_neighbours(ordered: list[Entity]) -> None:
