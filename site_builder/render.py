@@ -11,14 +11,14 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import seo, urls
+from . import seo, tracking, urls
 from .errors import BuildFailed, Location, SiteError
 from .links import Site
 from .loader import display_path
 from .pages import Page
 from .reader import site_extras
 from .parallel import iter_chunks
-from .tracking import View, read_key, recording
+from .tracking import View, recording
 
 
 class _Environment(jinja2.Environment):
@@ -26,17 +26,22 @@ class _Environment(jinja2.Environment):
     are dicts, so look the key up first (a third of rendering time otherwise)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is View:
+        cls = type(obj)
+        if cls is View:
+            # View.__getitem__ inline (millions of reads per build): note the read, then look up.
+            reads = tracking._reads
+            if reads is not None:
+                reads.add(obj.view_id)
             try:
-                return read_key(obj, attribute)
+                return dict.__getitem__(obj, attribute)
             except KeyError:
                 pass
-        elif isinstance(obj, dict):
+        elif cls is dict or isinstance(obj, dict):
             try:
                 return obj[attribute]
             except KeyError:
                 pass
-        return super().getattr(obj, attribute)
+        return jinja2.Environment.getattr(self, obj, attribute)
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
