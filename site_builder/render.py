@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from markupsafe import escape
 
 from . import seo, tracking, urls
 from .errors import BuildFailed, Location, SiteError
@@ -21,11 +24,37 @@ from .parallel import iter_chunks
 from .tracking import View, recording
 
 
+class _CodeGenerator(CodeGenerator):
+    """Compile each autoescaped `{{ value }}` to environment.escape_str(value) in place of
+    markupsafe's escape(value). Jinja's code_generator_class hook; _output_child_pre is the
+    jinja2 3.x method that opens each output. tests/test_build.py pins the output to Jinja's."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            return super()._output_child_pre(node, frame, finalize)
+        self.write("environment.escape_str(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
 class _Environment(jinja2.Environment):
-    """Jinja looks `view.title` up as a Python attribute first and as a key second; views
-    are dicts, so look the key up first (a third of rendering time otherwise)."""
+    """Jinja with two shortcuts for the millions of small steps of rendering a large site."""
+
+    code_generator_class = _CodeGenerator
+
+    @staticmethod
+    def escape_str(value: Any) -> str:
+        """Return markupsafe.escape(value), as a plain str when value is a str: what a
+        template outputs is joined into one str (made Markup again by a macro), so the
+        Markup object escape() makes of every str only cost time (a tenth of rendering)."""
+        if type(value) is str:
+            return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    .replace('"', "&#34;").replace("'", "&#39;"))
+        return escape(value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja looks `view.title` up as a Python attribute first and as a key second; views
+        are dicts, so look the key up first (a third of rendering time otherwise)."""
         cls = type(obj)
         if cls is View:
             # View.__getitem__ inline (millions of reads per build): note the read, then look up.
