@@ -105,7 +105,7 @@ def _columns(graph: Graph) -> tuple[tuple[float, float], ...]:
     for n in graph.nodes:
         index = _COLUMN.get(n.kind)
         if index is not None:
-            length = max(len(line) for line in _lines(n.label, index))
+            length = max(map(len, _lines(n.label, index)))
             if longest[index] is None or length > longest[index]:
                 longest[index] = length
     columns, left = [], float(PAD)
@@ -123,13 +123,12 @@ def layout(graph: Graph) -> Layout:
     meetings = [n for n in graph.nodes if n.kind == "meeting"]
     for row, node in enumerate(meetings):
         positions[node.id] = (columns[1][0], TOP + row * ROW)
-    meetings_of: dict[str, list[str]] = {}
+    heights: dict[str, list[float]] = {}   # of the meetings of each person and issue
     for meeting, other in graph.edges:
-        meetings_of.setdefault(other, []).append(meeting)
+        heights.setdefault(other, []).append(positions[meeting][1])
     for column in (0, 2):
         kind = COLUMNS[column]
-        neighbours = {n.id: sorted(positions[m][1] for m in meetings_of.get(n.id, ()))
-                      for n in graph.nodes if n.kind == kind}
+        neighbours = {n.id: sorted(heights.get(n.id, ())) for n in graph.nodes if n.kind == kind}
         targets = {i: sum(ys) / len(ys) if ys else TOP for i, ys in neighbours.items()}
         order = sorted(targets, key=lambda i: (targets[i], i))
         floor = TOP - ROW
@@ -154,6 +153,8 @@ def _fewer_crossings(order: list[str], neighbours: dict[str, list[float]], passe
         swapped = False
         for i in range(len(order) - 1):
             upper, lower = neighbours[order[i]], neighbours[order[i + 1]]
+            if not upper or not lower or upper[-1] <= lower[0]:
+                continue  # no edges cross: nothing to gain
             if _crossings(lower, upper) < _crossings(upper, lower):
                 order[i], order[i + 1] = order[i + 1], order[i]
                 swapped = True
