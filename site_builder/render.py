@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import seo, tracking, urls
 from .errors import BuildFailed, Location, SiteError
@@ -50,6 +50,8 @@ class _Environment(jinja2.Environment):
         if type(value) is str:
             return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                     .replace('"', "&#34;").replace("'", "&#39;"))
+        if type(value) is Markup:  # e.g. what a macro returns: escape() would copy it
+            return value
         return escape(value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
