@@ -185,7 +185,8 @@ def _edges(graph: Graph, graph_layout: Layout, middles: dict[str, str], focus: s
     `middles` is the y, formatted, of the middle of each node."""
     positions, columns = graph_layout.positions, graph_layout.columns
     kinds = {n.id: n.kind for n in graph.nodes}
-    ends: dict[tuple[float, float, bool], tuple[str, str, str]] = {}   # formatted x1, mid, x2: one per column pair
+    # The formatted x1, mid and x2 of the edges between two columns: the same for all of them.
+    ends: dict[tuple[float, float, bool], tuple[str, str, str]] = {}
     paths = []
     for meeting, other in graph.edges:
         person = kinds[other] == "person"

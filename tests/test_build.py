@@ -235,7 +235,7 @@ def test_date_filters_write_what_strftime_writes():
 
     from site_builder.render import _long_date, _short_date
 
-    days = [dt.date(1999, 12, 1) + dt.timedelta(days=n) for n in range(12000)] + [dt.date(1, 1, 1), dt.date(9999, 12, 31)]
-    for day in days:
+    days = [dt.date(1999, 12, 1) + dt.timedelta(days=n) for n in range(12000)]
+    for day in days + [dt.date(1, 1, 1), dt.date(9999, 12, 31)]:
         assert _long_date(day) == f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
         assert _short_date(day) == f"{day.day} {day.strftime('%b %Y')}"
