@@ -28,6 +28,7 @@ PAD = 12
 TOP = 34                        # room for the column headings
 WRAP = (28, 34, 28)             # characters per label line, by column
 MAX_MEETINGS = 12               # a neighbourhood graph shows at most this many meetings
+_COLUMN = {kind: index for index, kind in enumerate(COLUMNS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +79,15 @@ def relationship_graph(meetings: list[dict[str, Any]]) -> Graph:
     nodes: dict[str, Node] = {}
     edges: list[tuple[str, str]] = []
     for meeting in meetings:
-        nodes.setdefault(meeting["id"], _node(meeting))
-        for other in list(meeting.get("participants") or []) + list(meeting.get("issues") or []):
-            nodes.setdefault(other["id"], _node(other))
-            edges.append((meeting["id"], other["id"]))
+        meeting_id = meeting["id"]
+        if meeting_id not in nodes:
+            nodes[meeting_id] = _node(meeting)
+        for others in (meeting.get("participants"), meeting.get("issues")):
+            for other in others or ():
+                other_id = other["id"]
+                if other_id not in nodes:  # a person in many meetings is one node
+                    nodes[other_id] = _node(other)
+                edges.append((meeting_id, other_id))
     ordered = tuple(sorted(nodes.values(), key=lambda n: COLUMNS.index(n.kind)))
     return Graph(ordered, tuple(edges), len(meetings), len(meetings))
 
@@ -95,11 +101,16 @@ def neighbourhood(meetings_of: list[dict[str, Any]]) -> Graph:
 
 def _columns(graph: Graph) -> tuple[tuple[float, float], ...]:
     """Return each column's left edge and width: as wide as its longest wrapped label needs."""
+    longest: list[int | None] = [None] * len(COLUMNS)
+    for n in graph.nodes:
+        index = _COLUMN.get(n.kind)
+        if index is not None:
+            length = max(map(len, _lines(n.label, index)))
+            if longest[index] is None or length > longest[index]:
+                longest[index] = length
     columns, left = [], float(PAD)
-    for index, kind in enumerate(COLUMNS):
-        longest = max((len(line) for n in graph.nodes if n.kind == kind for line in _lines(n.label, index)),
-                      default=8)
-        width = min(COLUMN_W[index], round(longest * CHAR_W) + 26)
+    for index, most in enumerate(longest):
+        width = min(COLUMN_W[index], round((8 if most is None else most) * CHAR_W) + 26)
         columns.append((left, width))
         left += width + GAP
     return tuple(columns)
@@ -112,13 +123,12 @@ def layout(graph: Graph) -> Layout:
     meetings = [n for n in graph.nodes if n.kind == "meeting"]
     for row, node in enumerate(meetings):
         positions[node.id] = (columns[1][0], TOP + row * ROW)
-    meetings_of: dict[str, list[str]] = {}
+    heights: dict[str, list[float]] = {}   # of the meetings of each person and issue
     for meeting, other in graph.edges:
-        meetings_of.setdefault(other, []).append(meeting)
+        heights.setdefault(other, []).append(positions[meeting][1])
     for column in (0, 2):
         kind = COLUMNS[column]
-        neighbours = {n.id: sorted(positions[m][1] for m in meetings_of.get(n.id, ()))
-                      for n in graph.nodes if n.kind == kind}
+        neighbours = {n.id: sorted(heights.get(n.id, ())) for n in graph.nodes if n.kind == kind}
         targets = {i: sum(ys) / len(ys) if ys else TOP for i, ys in neighbours.items()}
         order = sorted(targets, key=lambda i: (targets[i], i))
         floor = TOP - ROW
@@ -143,6 +153,8 @@ def _fewer_crossings(order: list[str], neighbours: dict[str, list[float]], passe
         swapped = False
         for i in range(len(order) - 1):
             upper, lower = neighbours[order[i]], neighbours[order[i + 1]]
+            if not upper or not lower or upper[-1] <= lower[0]:
+                continue  # no edges cross: nothing to gain
             if _crossings(lower, upper) < _crossings(upper, lower):
                 order[i], order[i + 1] = order[i + 1], order[i]
                 swapped = True
@@ -159,57 +171,72 @@ def _lines(text: str, column: int) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _edge(graph_layout: Layout, meeting: str, other: str, kind: str, focus: str | None) -> str:
-    mx, my = graph_layout.positions[meeting]
-    ox, oy = graph_layout.positions[other]
-    my, oy = my + ROW / 2 - 4, oy + ROW / 2 - 4
-    if kind == "person":
-        x1, x2 = ox + graph_layout.columns[0][1], mx
-    else:
-        x1, x2 = mx + graph_layout.columns[1][1], ox
-    mid = (x1 + x2) / 2
-    cls = "g-edge g-hl" if focus in (meeting, other) else "g-edge"
-    y1, y2 = (oy, my) if kind == "person" else (my, oy)
-    return (f'<path class="{cls}" d="M{x1:.0f} {y1:.0f}C{mid:.0f} {y1:.0f} {mid:.0f} {y2:.0f} '
-            f'{x2:.0f} {y2:.0f}"/>')
+def _escape(text: str) -> str:
+    """Return markupsafe.escape(text) as a plain str: the same text without making a Markup
+    object for each label of every drawing."""
+    if type(text) is not str:  # e.g. Markup, which escape() leaves as it is
+        return str(escape(text))
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
 
 
-def _node_svg(node: Node, graph_layout: Layout, focus: str | None) -> str:
+def _edges(graph: Graph, graph_layout: Layout, middles: dict[str, str], focus: str | None) -> list[str]:
+    """Return a curve per edge from a person's dot to its meeting's box, or from the box to an issue's dot;
+    `middles` is the y, formatted, of the middle of each node."""
+    positions, columns = graph_layout.positions, graph_layout.columns
+    kinds = {n.id: n.kind for n in graph.nodes}
+    # The formatted x1, mid and x2 of the edges between two columns: the same for all of them.
+    ends: dict[tuple[float, float, bool], tuple[str, str, str]] = {}
+    paths = []
+    for meeting, other in graph.edges:
+        person = kinds[other] == "person"
+        key = (positions[meeting][0], positions[other][0], person)
+        if key not in ends:
+            mx, ox = key[0], key[1]
+            x1, x2 = (ox + columns[0][1], mx) if person else (mx + columns[1][1], ox)
+            ends[key] = (f"{x1:.0f}", f"{(x1 + x2) / 2:.0f}", f"{x2:.0f}")
+        x1, mid, x2 = ends[key]
+        y1, y2 = (middles[other], middles[meeting]) if person else (middles[meeting], middles[other])
+        cls = "g-edge g-hl" if focus in (meeting, other) else "g-edge"
+        paths.append(f'<path class="{cls}" d="M{x1} {y1}C{mid} {y1} {mid} {y2} {x2} {y2}"/>')
+    return paths
+
+
+def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) -> str:
     x, y = graph_layout.positions[node.id]
-    column = COLUMNS.index(node.kind)
+    column = _COLUMN[node.kind]
     width = graph_layout.columns[column][1]
     lines = _lines(node.label, column)
-    anchor, tx = {"person": ("end", x + width - 12), "meeting": ("start", x + 10),
-                  "issue": ("start", x + 12)}[node.kind]
-    classes = f"g-node g-{node.kind}" + (" g-focus" if node.id == focus else "")
-    parts = [f'<a href="{escape(node.href)}" class="{classes}">']
+    focused = " g-focus" if node.id == focus else ""
+    svg = f'<a href="{_escape(node.href)}" class="g-node g-{node.kind}{focused}">'
     if node.sub:  # shown on hover; role of a person, date of a meeting
-        parts.append(f"<title>{escape(node.label)}, {escape(node.sub)}</title>")
+        svg += f"<title>{_escape(node.label)}, {_escape(node.sub)}</title>"
     if node.kind == "meeting":
-        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>')
+        anchor, tx = "start", x + 10
+        svg += f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>'
     else:
+        anchor, tx = ("end", x + width - 12) if node.kind == "person" else ("start", x + 12)
         cx = x + width if node.kind == "person" else x
-        parts.append(f'<circle cx="{cx:.0f}" cy="{y + ROW / 2 - 4:.0f}" r="5"/>')
+        svg += f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>'
     first = y + (ROW - 8) / 2 + (4 if len(lines) == 1 else -4)
     for i, line in enumerate(lines):
-        parts.append(f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{escape(line)}</text>')
-    parts.append("</a>")
-    return "".join(parts)
+        svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{_escape(line)}</text>'
+    return svg + "</a>"
 
 
 def render_svg(graph: Graph, label: str, focus: str | None = None, title_id: str = "graph-title") -> Markup:
     """Return the graph as inline SVG: every node a link, the focused one and its edges marked."""
     where = layout(graph)
-    kinds = {n.id: n.kind for n in graph.nodes}
+    middles = {node_id: f"{y + ROW / 2 - 4:.0f}" for node_id, (_, y) in where.positions.items()}
     out = [f'<svg class="graph-svg" xmlns="http://www.w3.org/2000/svg" width="{where.width:.0f}" '
            f'height="{where.height:.0f}" viewBox="0 0 {where.width:.0f} {where.height:.0f}" '
            f'aria-labelledby="{title_id}"><title id="{title_id}">{escape(label)}</title>']
     out.extend(f'<text class="g-head" x="{x}" y="16" aria-hidden="true">{name}</text>'
                for (x, _), name in zip(where.columns, ("People", "Meetings", "Issues")))
     out.append('<g class="g-edges" aria-hidden="true">')
-    out.extend(_edge(where, m, o, kinds[o], focus) for m, o in graph.edges)
+    out.extend(_edges(graph, where, middles, focus))
     out.append("</g>")
-    out.extend(_node_svg(node, where, focus) for node in graph.nodes)
+    out.extend([_node_svg(node, where, middles[node.id], focus) for node in graph.nodes])
     out.append("</svg>")
     return Markup("".join(out))
 

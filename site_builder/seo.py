@@ -23,7 +23,6 @@ SITEMAP_PATH = "/sitemap.xml"
 DATA_PATH = "/data.json"
 # schema.org has no "held" or "expected"; EventScheduled means "as planned".
 EVENT_STATUS = {"cancelled": "EventCancelled"}
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 def page_meta(page: dict[str, Any], site: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +40,11 @@ def page_meta(page: dict[str, Any], site: dict[str, Any]) -> dict[str, Any]:
 def json_ld_script(nodes: list[dict[str, Any]]) -> Markup:
     """Return a <script type="application/ld+json"> holding nodes, safe inside HTML."""
     data = {"@context": SCHEMA, "@graph": nodes}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
-    return Markup('<script type="application/ld+json">\n') + Markup(text) + Markup("\n</script>")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # <, > and & as JSON escapes, so no "</script>" or "<!--" can end the script early
+    # (str.replace: str.translate takes 20 times as long on text with non-ASCII letters).
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
 
 
 def graph(page: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:

@@ -201,3 +201,41 @@ def test_check_site_reports_broken_links(make_site, tmp_path):
     result = run_cli("check", "--site", "--content", str(content), "--out", str(out))
     assert result.returncode == 1
     assert "meetings/talks/index.html: broken link /repo/issues/fentanyl/ (no such page or file)" in result.stderr
+
+
+def test_template_output_is_escaped_exactly_as_markupsafe_escapes_it(tmp_path):
+    # render.py compiles {{ value }} to its own escape_str(); the bytes must stay Jinja's.
+    import jinja2
+    from markupsafe import Markup
+
+    from site_builder.render import make_environment
+
+    class Html:
+        def __html__(self):
+            return "<i>as is</i>"
+
+    class Text(str):
+        pass
+
+    (tmp_path / "page.html").write_text(
+        '{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}'
+        '{% for v in values %}[{{ v }}|{{ m(v) }}|{% set s %}{{ v }}{% endset %}{{ s }}|'
+        '{% autoescape false %}{{ v }}{% endautoescape %}]{% endfor %}')
+    values = ["plain", "<a href=\"x\">'&amp;'</a>", "", "ünïcødé & <>", Text("<sub>"), Markup("<em>kept</em>"),
+              Html(), 3, 2.5, None, True, ["<l>"], {"k": "<v>"}]
+    stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True)
+    ours = make_environment(tmp_path)
+    expected = stock.get_template("page.html").render(values=values)
+    assert ours.get_template("page.html").render(values=values) == expected
+    assert "&lt;a href=&#34;x&#34;&gt;&#39;&amp;amp;&#39;&lt;/a&gt;" in expected
+
+
+def test_date_filters_write_what_strftime_writes():
+    import datetime as dt
+
+    from site_builder.render import _long_date, _short_date
+
+    days = [dt.date(1999, 12, 1) + dt.timedelta(days=n) for n in range(12000)]
+    for day in days + [dt.date(1, 1, 1), dt.date(9999, 12, 31)]:
+        assert _long_date(day) == f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+        assert _short_date(day) == f"{day.day} {day.strftime('%b %Y')}"
