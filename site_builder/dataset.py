@@ -24,15 +24,8 @@ from .views import entity_path, plain_text
 FORMAT_VERSION = 1
 
 
-def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str,
-                 records: list[str] | None = None) -> bytes:
-    """Return data.json: the site's settings and every entity by folder, in display order.
-
-    `records` are dataset_records(dataset_entities(site), ...) when the caller made them
-    (in pieces, across cores); otherwise they are made here.
-    """
-    if records is None:
-        records = dataset_records(dataset_entities(site), views, base_url)
+def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
+    """Return data.json: the site's settings and every entity by folder, in display order."""
     head = {
         "version": FORMAT_VERSION,
         "site": {"title": site.settings.get("title"), "description": site.settings.get("description"),
@@ -40,30 +33,15 @@ def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str,
         "types": {t.folder: {"type": t.name, "label": t.label, "plural": t.plural, "description": t.description}
                   for t in site.types},
     }
-    parts, start = [_dumps(head)[:-1], ',"entities":{'], 0
+    # Compact JSON (the C encoder; indenting would use the pure-Python one), one entity at
+    # a time, so the records of a large site never exist all at once as Python objects.
+    parts = [_dumps(head)[:-1], ',"entities":{']
     for n, ctype in enumerate(site.types):
-        count = len(site.by_type[ctype.name])
         parts.append(("," if n else "") + _dumps(ctype.folder) + ":[")
-        parts.append(",".join(records[start:start + count]))
+        parts.append(",".join(_dumps(record(e, views[e.id], base_url)) for e in site.by_type[ctype.name]))
         parts.append("]")
-        start += count
     parts.append("}}\n")
     return "".join(parts).encode("utf-8")
-
-
-def dataset_entities(site: Site) -> list[Entity]:
-    """Return every entity in data.json's order: by folder, then in display order."""
-    return [entity for ctype in site.types for entity in site.by_type[ctype.name]]
-
-
-def dataset_records(entities: list[Entity], views: dict[str, dict[str, Any]], base_url: str) -> list[str]:
-    """Return each entity's data.json record as compact JSON.
-
-    Compact, so that the C encoder does it (indenting uses the pure-Python one); one
-    entity at a time, so the records of a large site never exist all at once as
-    Python objects.
-    """
-    return [_dumps(record(entity, views[entity.id], base_url)) for entity in entities]
 
 
 def _dumps(value: Any) -> str:

@@ -6,11 +6,10 @@ for output.py to write. Knows nothing about Jinja or the disk.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .dataset import dataset_entities, dataset_json, dataset_records
+from .dataset import dataset_json
 from .errors import BuildFailed, Location, SiteError
 from .cache import Cache, digest
 from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
@@ -36,26 +35,20 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     made = {name: data for name, key in keys.items() if (data := cache.get("published", key)) is not None}
     todo = [name for name in _MADE if name not in made]
     calendar = _Calendar(site, views, base_url, cache, view_digests) if "calendar.ics" in todo else None
-    # Each file is pure and, for a large site, large: one job each, except data.json's
-    # records and the calendar's VEVENTs to make (calendar.missing), which are made in
-    # pieces that spread over every core. Costliest first.
-    entities = dataset_entities(site)
-    cores = workers()
-    jobs: list[str | _Piece] = [_Piece("data.json", r) for r in _ranges(len(entities), cores, RECORDS_PER_JOB)]
-    jobs += [_Piece("calendar.ics", r) for r in calendar.jobs(cores)] if calendar else []
-    jobs += [name for name in todo if name not in ("data.json", "calendar.ics")]
-    shared = (pages, site, views, base_url, calendar, entities)
+    # Each file is pure and, for a large site, large (data.json holds everything): one job each,
+    # except the calendar, whose VEVENTs to make are jobs of their own (ranges of
+    # calendar.missing) that spread over every core. Costliest first: data.json, the events,
+    # then the rest.
+    jobs: list[str | range] = [name for name in todo if name != "calendar.ics"]
+    jobs[1:1] = calendar.jobs(workers()) if calendar else []
+    shared = (pages, site, views, base_url, calendar)
     results = map_chunks(_make, shared, jobs, min_per_worker=1) if len(pages) >= PARALLEL_FROM \
         else _make(shared, jobs)
-    pieces: dict[str, list] = {"data.json": [], "calendar.ics": []}
     for job, result in zip(jobs, results):
         if isinstance(job, str):
             made[job] = result
-        else:
-            pieces[job.file].append(result)
-    made["data.json"] = dataset_json(site, views, base_url, [r for piece in pieces["data.json"] for r in piece])
     if calendar:
-        made["calendar.ics"] = calendar.assemble(pieces["calendar.ics"])
+        made["calendar.ics"] = calendar.assemble([r for job, r in zip(jobs, results) if isinstance(job, range)])
     for name, key in keys.items():
         cache.put("published", key, made[name])
     files = [
@@ -77,21 +70,6 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
 PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
 _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")   # the costliest first
 EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
-RECORDS_PER_JOB = 500  # data.json records, likewise
-
-
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """One job of a file made in pieces: its items start..stop (records or VEVENTs to make)."""
-
-    file: str
-    items: range
-
-
-def _ranges(count: int, cores: int, least: int) -> list[range]:
-    """Split count items into ranges of at least `least`, two per core at most, so no core waits long."""
-    pieces = max(1, min(cores * 2, count // least))
-    return [range(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)] if count else []
 
 
 def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
@@ -124,7 +102,9 @@ class _Calendar:
 
     def jobs(self, cores: int) -> list[range]:
         """Split the events to make into ranges: two per core, so that no core waits long."""
-        return _ranges(len(self.missing), cores, EVENTS_PER_JOB)
+        count = len(self.missing)
+        pieces = max(1, min(cores * 2, count // EVENTS_PER_JOB))
+        return [range(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)] if count else []
 
     def make(self, job: range) -> list[tuple[bytes, tuple[str, ...]]]:
         return vevents(self.missing[job.start:job.stop], self.host, self.stamp, self.base_url)
@@ -140,13 +120,12 @@ class _Calendar:
         return calendar_from_events(self.site, self.events)
 
 
-def _make(shared: tuple, jobs: list[str | _Piece]) -> list:
-    pages, site, views, base_url, calendar, entities = shared
+def _make(shared: tuple, jobs: list[str | range]) -> list:
+    pages, site, views, base_url, calendar = shared
     makers = {"feed.xml": lambda: atom_feed(site, views, base_url),
               "sitemap.xml": lambda: sitemap_xml(pages, base_url),
-              "data.json": lambda items: dataset_records(entities[items.start:items.stop], views, base_url),
-              "calendar.ics": lambda items: calendar.make(items)}
-    return [makers[job]() if isinstance(job, str) else makers[job.file](job.items) for job in jobs]
+              "data.json": lambda: dataset_json(site, views, base_url)}
+    return [calendar.make(job) if isinstance(job, range) else makers[job]() for job in jobs]
 
 
 def check_domain(domain: str, base_url: str, settings: Entity | None) -> None:
