@@ -58,6 +58,10 @@ def _pss_kb(pid: int) -> int:
 
 def measure(cmd: list[str], cwd: Path | None = None) -> dict:
     """Run cmd; return wall and CPU seconds, peak RSS of the largest process and peak PSS of the tree (MB)."""
+    # Start each run with the disk settled: the previous run's writes and deletes (hundreds
+    # of MB at large) still being flushed would otherwise slow this run's file creation
+    # (measured: 3 s of system time on a cold large build). Same for every tool measured.
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = [0]
