@@ -138,7 +138,8 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
             continue
         doc, file_problems = next(loaded)
         problems.extend(file_problems)
-        docs.append(doc)
+        if doc is not None:
+            docs.append(doc)
     return site_doc, docs
 
 
@@ -169,16 +170,18 @@ def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
     return found
 
 
-def _load_files(files: list[_File], cache: Cache | None) -> list[tuple[RawDoc, list[SiteError]]]:
+def _load_files(files: list[_File], cache: Cache | None) -> list[tuple[RawDoc | None, list[SiteError]]]:
     """Return (doc, its problems) for each file: from the cache by the hash of its bytes,
-    else parsed, the misses across all cores (each worker hands back plain values)."""
-    results: list[tuple[RawDoc, list[SiteError]] | None] = []
+    else parsed, the misses across all cores (each worker hands back plain values).
+    A file deleted since its folder was listed gives (None, []): it is no longer content."""
+    results: list[tuple[RawDoc | None, list[SiteError]] | None] = []
     misses: list[tuple[int, _File, bytes, str | None]] = []
     for file in files:
         problems = Problems()
-        raw = _read(file.path, file.shown, problems)
+        raw = _read(file.path, file.shown, problems, gone_ok=True)
         if raw is None:
-            results.append((RawDoc(file.shown, file.type, file.id, {}, broken=True), problems.items))
+            broken = RawDoc(file.shown, file.type, file.id, {}, broken=True) if problems.items else None
+            results.append((broken, problems.items))
             continue
         key = digest(raw, file.shown, file.type.name, file.id) if cache is not None and cache.enabled else None
         if key is not None and (cached := cache.get("parsed", key)) is not None:
@@ -225,13 +228,17 @@ def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems,
     return doc
 
 
-def _read(path: Path, shown: str, problems: Problems) -> bytes | None:
+def _read(path: Path, shown: str, problems: Problems, gone_ok: bool = False) -> bytes | None:
+    """Return the file's bytes, or None after reporting why not (or, with gone_ok, silently
+    when the file no longer exists: an editor deleted it while the folder was being read)."""
     try:
         if os.lstat(path).st_size > MAX_FILE_BYTES:
             problems.add(Location(shown, 1, 1), None, f"file larger than {MAX_FILE_BYTES} bytes")
             return None
         return path.read_bytes()
     except OSError as exc:
+        if gone_ok and isinstance(exc, FileNotFoundError):
+            return None
         problems.add(Location(shown), None, f"cannot read file: {exc.strerror}")
         return None
 

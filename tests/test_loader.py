@@ -94,3 +94,25 @@ def test_utf8_bom_is_accepted_and_utf16_refused(tmp_path: Path):
     assert load_file(good, PERSON, "good", problems).data == {"name": "Wang Yi"}
     assert load_file(bad, PERSON, "bad", problems).broken
     assert "file is UTF-16 (save it as UTF-8)" in str(problems.items[0])
+
+
+def test_a_file_deleted_while_its_folder_is_read_is_no_longer_content(tmp_path: Path, monkeypatch):
+    from site_builder import loader
+    from site_builder.schema import CONTENT_TYPES, SITE
+    (tmp_path / "site.yaml").write_text("title: T\n")
+    (tmp_path / "people").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / f"people/{name}.yaml").write_text(f"name: {name.upper()}\n")
+    (tmp_path / "people/d.yaml").mkdir()   # not a file: still reported as it was
+    real_scan = loader._scan_folder
+
+    def scan_then_delete(folder, ctype):   # an editor deletes b.yaml between listing and reading
+        found = real_scan(folder, ctype)
+        (folder / "b.yaml").unlink(missing_ok=True)
+        return found
+
+    monkeypatch.setattr(loader, "_scan_folder", scan_then_delete)
+    problems = Problems()
+    _, docs = loader.load_content(tmp_path, CONTENT_TYPES, SITE, problems)
+    assert [doc.id for doc in docs] == ["a", "c"]
+    assert [p.message for p in problems.items] == ["unexpected file in content"]
