@@ -19,6 +19,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .sanitize import escape_text
+
 COLUMNS = ("person", "meeting", "issue")
 COLUMN_W = (230, 270, 230)      # widest each column may be (labels wrap to fit)
 GAP = 60                        # room for the edges between columns
@@ -171,15 +173,6 @@ def _lines(text: str, column: int) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _escape(text: str) -> str:
-    """Return markupsafe.escape(text) as a plain str: the same text without making a Markup
-    object for each label of every drawing."""
-    if type(text) is not str:  # e.g. Markup, which escape() leaves as it is
-        return str(escape(text))
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
-
-
 def _edges(graph: Graph, graph_layout: Layout, middles: dict[str, str], focus: str | None) -> list[str]:
     """Return a curve per edge from a person's dot to its meeting's box, or from the box to an issue's dot;
     `middles` is the y, formatted, of the middle of each node."""
@@ -208,9 +201,9 @@ def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) 
     width = graph_layout.columns[column][1]
     lines = _lines(node.label, column)
     focused = " g-focus" if node.id == focus else ""
-    svg = f'<a href="{_escape(node.href)}" class="g-node g-{node.kind}{focused}">'
+    svg = f'<a href="{escape_text(node.href)}" class="g-node g-{node.kind}{focused}">'
     if node.sub:  # shown on hover; role of a person, date of a meeting
-        svg += f"<title>{_escape(node.label)}, {_escape(node.sub)}</title>"
+        svg += f"<title>{escape_text(node.label)}, {escape_text(node.sub)}</title>"
     if node.kind == "meeting":
         anchor, tx = "start", x + 10
         svg += f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>'
@@ -220,7 +213,7 @@ def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) 
         svg += f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>'
     first = y + (ROW - 8) / 2 + (4 if len(lines) == 1 else -4)
     for i, line in enumerate(lines):
-        svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{_escape(line)}</text>'
+        svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{escape_text(line)}</text>'
     return svg + "</a>"
 
 

@@ -8,8 +8,10 @@ the validator (contentlint.py) reports what this module would remove.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import nh3
+from markupsafe import Markup, escape
 
 URL_SCHEMES = frozenset({"https", "mailto"})
 
@@ -62,6 +64,17 @@ _CLEANER = nh3.Cleaner(
     url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
     filter_style_properties=set(STYLE_PROPERTIES),
 )
+
+
+def escape_text(value: Any) -> str:
+    """Return markupsafe.escape(value), without making a Markup object of a plain str (or a
+    copy of a Markup): rendering a large site escapes millions of strings."""
+    if type(value) is str:
+        return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace('"', "&#34;").replace("'", "&#39;"))
+    if type(value) is Markup:  # already safe: escape() would only copy it
+        return value
+    return escape(value)
 
 
 def sanitize(html: str) -> str:
