@@ -170,15 +170,17 @@ def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
     return found
 
 
-def _load_files(files: list[_File], cache: Cache | None) -> list[tuple[RawDoc | None, list[SiteError]]]:
+def _load_files(files: list[_File], cache: Cache | None,
+                gone_ok: bool = True) -> list[tuple[RawDoc | None, list[SiteError]]]:
     """Return (doc, its problems) for each file: from the cache by the hash of its bytes,
     else parsed, the misses across all cores (each worker hands back plain values).
-    A file deleted since its folder was listed gives (None, []): it is no longer content."""
+    With gone_ok, a file deleted since its folder was listed gives (None, []): it is no
+    longer content; otherwise it is reported as unreadable."""
     results: list[tuple[RawDoc | None, list[SiteError]] | None] = []
     misses: list[tuple[int, _File, bytes, str | None]] = []
     for file in files:
         problems = Problems()
-        raw = _read(file.path, file.shown, problems, gone_ok=True)
+        raw = _read(file.path, file.shown, problems, gone_ok)
         if raw is None:
             broken = RawDoc(file.shown, file.type, file.id, {}, broken=True) if problems.items else None
             results.append((broken, problems.items))
@@ -215,16 +217,8 @@ def _parse_files(_shared: None, jobs: list[tuple[int, _File, bytes, str | None]]
 def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems,
               cache: Cache | None = None) -> RawDoc:
     """Load one YAML file; report every problem into `problems` (an unusable file comes back broken)."""
-    shown = _display_file(path)
-    raw = _read(path, shown, problems)
-    if raw is None:
-        return RawDoc(shown, ctype, doc_id, {}, broken=True)
-    key = digest(raw, shown, ctype.name, doc_id) if cache is not None and cache.enabled else None
-    if key is not None and (cached := cache.get("parsed", key)) is not None:
-        return _thaw(cached, shown, ctype, doc_id)
-    doc = _parse_raw(raw, shown, ctype, doc_id, problems)
-    if key is not None and not doc.broken:
-        cache.put("parsed", key, _freeze(doc))
+    (doc, file_problems), = _load_files([_File(path, ctype, doc_id, _display_file(path))], cache, gone_ok=False)
+    problems.extend(file_problems)
     return doc
 
 
