@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .allocator import return_large_blocks
 from .cache import DEFAULT_DIR, Cache
 from .errors import BuildFailed, SiteError
 from .jsonschema import write_schemas
@@ -148,4 +149,5 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    return_large_blocks()
     return COMMANDS[args.command or "build"](args)

@@ -7,14 +7,20 @@ about what the function does.
 """
 from __future__ import annotations
 
+import collections
 import gc
+import itertools
 import multiprocessing
 import os
 import threading
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
+
+from .allocator import trim
 
 MIN_ITEMS_PER_WORKER = 150   # below this, forking costs more than it saves
-MAX_CHUNK = 400              # items per chunk at most, so results arrive in small pieces
+MAX_CHUNK = 100              # items per chunk at most, so results arrive in small pieces
+
+T = TypeVar("T")
 
 _task: tuple[Callable[[Any, Sequence], list], Any] | None = None
 
@@ -46,17 +52,30 @@ def map_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequen
     return [result for chunk in iter_chunks(func, shared, items, min_per_worker) for result in chunk]
 
 
+def map_chunks_beside(func: Callable[[Any, Sequence], list], shared: Any, items: Sequence,
+                      here: Callable[[], T], min_per_worker: int = MIN_ITEMS_PER_WORKER) -> tuple[list, T]:
+    """Return map_chunks(func, shared, items) and here(), which runs in this process
+    while the workers work (one more job that need not travel back by pickle)."""
+    done: list[T] = []
+    chunks = iter_chunks(func, shared, items, min_per_worker, meanwhile=lambda: done.append(here()))
+    return [result for chunk in chunks for result in chunk], done[0]
+
+
 def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Sequence,
-                min_per_worker: int = MIN_ITEMS_PER_WORKER) -> Iterator[list]:
+                min_per_worker: int = MIN_ITEMS_PER_WORKER,
+                meanwhile: Callable[[], None] | None = None) -> Iterator[list]:
     """Yield func(shared, chunk) for contiguous chunks of items, in order, as workers finish.
 
     The caller can consume each chunk (write it out) before the next arrives, so the
-    results of a large job never sit in memory all at once.
+    results of a large job never sit in memory all at once. `meanwhile`, if given, runs
+    in this process once every chunk is handed to the workers, before the first is yielded.
     """
     count = min(workers(), len(items) // min_per_worker)
     # Forking a process that runs other threads (the preview server) can copy a lock held
     # by one of them and deadlock the child, so such callers work in this process.
     if count < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         yield func(shared, items)
         return
     global _task
@@ -68,9 +87,23 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
     # Frozen objects are left alone by the workers' garbage collector, so the pages
     # holding them stay shared with this process instead of being copied (less memory).
     gc.freeze()
+    trim()  # freed memory would otherwise be counted in every worker's share of this one
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            yield from pool.imap(_run_chunk, bounds, chunksize=1)
+            # At most two chunks per worker in flight: when the caller consumes results more
+            # slowly than workers make them (writing to a slow disk), the workers wait
+            # instead of finished chunks piling up in this process. With `meanwhile` this
+            # process is busy, so every chunk is handed out at once.
+            todo = iter(bounds)
+            window = collections.deque(pool.apply_async(_run_chunk, (b,))
+                                       for b in itertools.islice(todo, None if meanwhile else count * 2))
+            if meanwhile:
+                meanwhile()
+            while window:
+                result = window.popleft().get()
+                if (following := next(todo, None)) is not None:
+                    window.append(pool.apply_async(_run_chunk, (following,)))
+                yield result
     finally:
         _task = None
         gc.unfreeze()
