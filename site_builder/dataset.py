@@ -34,18 +34,20 @@ def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str) ->
                   for t in site.types},
     }
     # Compact JSON (the C encoder; indenting would use the pure-Python one), one entity at
-    # a time, so the records of a large site never exist all at once as Python objects.
-    parts = [_dumps(head)[:-1], ',"entities":{']
+    # a time, so the records of a large site never exist all at once as Python objects,
+    # and each encoded at once, so the whole text never exists both as str and as bytes.
+    parts = [_dumps(head)[:-1], b',"entities":{']
     for n, ctype in enumerate(site.types):
-        parts.append(("," if n else "") + _dumps(ctype.folder) + ":[")
-        parts.append(",".join(_dumps(record(e, views[e.id], base_url)) for e in site.by_type[ctype.name]))
-        parts.append("]")
-    parts.append("}}\n")
-    return "".join(parts).encode("utf-8")
+        parts.append(b"," * bool(n) + _dumps(ctype.folder) + b":[")
+        parts += (b"," * bool(i) + _dumps(record(entity, views[entity.id], base_url))
+                  for i, entity in enumerate(site.by_type[ctype.name]))
+        parts.append(b"]")
+    parts.append(b"}}\n")
+    return b"".join(parts)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def reference(entity: Entity, base_url: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from .errors import BuildFailed, Location, SiteError
 from .cache import Cache, digest
 from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
 from .links import Site
-from .parallel import map_chunks, workers
+from .parallel import map_chunks_beside, workers
 from .pages import Page
 from .seo import robots_txt, sitemap_xml
 from .validate import Entity
@@ -35,15 +35,19 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     made = {name: data for name, key in keys.items() if (data := cache.get("published", key)) is not None}
     todo = [name for name in _MADE if name not in made]
     calendar = _Calendar(site, views, base_url, cache, view_digests) if "calendar.ics" in todo else None
-    # Each file is pure and, for a large site, large (data.json holds everything): one job each,
-    # except the calendar, whose VEVENTs to make are jobs of their own (ranges of
-    # calendar.missing) that spread over every core. Costliest first: data.json, the events,
-    # then the rest.
-    jobs: list[str | range] = [name for name in todo if name != "calendar.ics"]
-    jobs[1:1] = calendar.jobs(workers()) if calendar else []
+    # Each file is pure and, for a large site, large. data.json (it holds everything) is made
+    # in this process while workers make the rest: sent back from a worker, its bytes would
+    # exist three times at once (made, pickled, unpickled), and the worker would copy every
+    # page of memory holding a view. The calendar's VEVENTs to make are jobs of their own
+    # (ranges of calendar.missing) that spread over every core, costliest first.
+    jobs: list[str | range] = [name for name in todo if name not in ("calendar.ics", "data.json")]
+    jobs[0:0] = calendar.jobs(workers()) if calendar else []
     shared = (pages, site, views, base_url, calendar)
-    results = map_chunks(_make, shared, jobs, min_per_worker=1) if len(pages) >= PARALLEL_FROM \
-        else _make(shared, jobs)
+    dataset = lambda: dataset_json(site, views, base_url)  # noqa: E731
+    if len(pages) >= PARALLEL_FROM:
+        results, made["data.json"] = map_chunks_beside(_make, shared, jobs, dataset, min_per_worker=1)
+    else:
+        results, made["data.json"] = _make(shared, jobs), dataset()
     for job, result in zip(jobs, results):
         if isinstance(job, str):
             made[job] = result
@@ -68,7 +72,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
 
 
 PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
-_MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")   # the costliest first
+_MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")
 EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
 
 
@@ -123,8 +127,7 @@ class _Calendar:
 def _make(shared: tuple, jobs: list[str | range]) -> list:
     pages, site, views, base_url, calendar = shared
     makers = {"feed.xml": lambda: atom_feed(site, views, base_url),
-              "sitemap.xml": lambda: sitemap_xml(pages, base_url),
-              "data.json": lambda: dataset_json(site, views, base_url)}
+              "sitemap.xml": lambda: sitemap_xml(pages, base_url)}
     return [calendar.make(job) if isinstance(job, range) else makers[job]() for job in jobs]
 
 
