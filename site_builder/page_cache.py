@@ -1,31 +1,46 @@
 """Skip rendering pages whose inputs are unchanged since the build that wrote them.
 
-While a page renders, tracking.py records which entity views it read. A page is
-kept as written last time when the templates, the site-wide context (settings,
-navigation, every list of entities), the page itself and every view it read are
-unchanged, and its file in the output folder is the one that build wrote (same
-size and modification time). If every value a template reads is the same, it reads
-the same views and writes the same bytes; anything else is rendered again.
-Knows nothing about Jinja; render.py reports what each page read.
+While a page renders, tracking.py records which keys of which entity views it read.
+A page is kept as written last time when the templates, the site-wide context
+(settings, navigation, every list of entities), the page itself and the value of
+every key it read are unchanged, and its file in the output folder is the one that
+build wrote (same size and modification time). If every value a template reads is
+the same, it reads the same keys and writes the same bytes; anything else is
+rendered again. So a page that shows a person's name is kept when only the person's
+summary changes. Knows nothing about Jinja; render.py reports what each page read.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
+
 from .cache import Cache, digest
 from .pages import Page
-from .tracking import View
+from .tracking import WHOLE, Reads, View
 
 KEEP = None   # in a rendered list: this page's file in the output folder is already right
+GONE, MISSING = b"gone", b"missing"   # what a read digests to when its view or key no longer exists
 
 
-def view_digest(view: View) -> str:
-    """Return the digest of everything a template can read from one view.
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
-    The repr of a view's dict is exact for what views hold (str and Markup, dates,
-    times, numbers, lists, dicts); a nested View appears as its id (tracking.py).
+
+def key_digests(view: View) -> dict[str, bytes]:
+    """Return the digest of each key's value in one view, as a template reads it.
+
+    A value's repr is exact for what views hold (str and Markup, dates, times,
+    numbers, lists, dicts); a nested View appears as its id (tracking.py), its own
+    keys being reads of their own.
     """
-    return digest(dict.__repr__(view))
+    return {key: _hash(repr(value).encode("utf-8", "surrogatepass")) for key, value in dict.items(view)}
+
+
+def view_digest(keys: dict[str, bytes]) -> str:
+    """Return the digest of a whole view from its key_digests (names and values, in order)."""
+    return hashlib.blake2b(b"".join(key.encode("utf-8") + b"\0" + value for key, value in keys.items()),
+                           digest_size=20).hexdigest()
 
 
 def templates_digest(templates_dir: Path) -> str:
@@ -50,10 +65,30 @@ class PageCache:
         if not self.enabled:
             return
         self.base = digest(templates, repr(site_context))
-        self.view_digests = {key: view_digest(view) for key, view in views.items()}
+        self._keys = {view_id: key_digests(view) for view_id, view in views.items()}
+        self.view_digests = {view_id: view_digest(keys) for view_id, keys in self._keys.items()}
+        self._parts: dict[tuple[str, tuple[str, ...]], bytes] = {}
 
     def _key(self, page: Page) -> str:
         return digest(self.base, repr(page))
+
+    def _part(self, view_id: str, keys: tuple[str, ...]) -> bytes:
+        """Return the digest of some keys of one view (WHOLE: all of it); pages share many."""
+        found = self._parts.get((view_id, keys))
+        if found is None:
+            values = self._keys.get(view_id)
+            if values is None:
+                found = GONE
+            elif keys == (WHOLE,):
+                found = self.view_digests[view_id].encode("ascii")
+            else:
+                found = _hash(b"".join(values.get(key, MISSING) for key in keys))
+            self._parts[view_id, keys] = found
+        return found
+
+    def _combined(self, reads: Reads) -> str:
+        part = self._part
+        return _hash(b"".join([part(view_id, keys) for view_id, keys in reads])).hex()
 
     def split(self, pages: list[Page], out_dir: Path) -> tuple[list[Page], list[tuple[str, None]]]:
         """Return the pages to render and the (output, KEEP) entries of the pages to keep."""
@@ -70,7 +105,7 @@ class PageCache:
 
     def _still_valid(self, entry: tuple, path: Path) -> bool:
         reads, combined, size, mtime = entry
-        if digest(*(self.view_digests.get(view_id, "gone") for view_id in reads)) != combined:
+        if self._combined(reads) != combined:
             return False
         try:
             stat = os.stat(path)
@@ -78,17 +113,16 @@ class PageCache:
             return False
         return (stat.st_size, stat.st_mtime_ns) == (size, mtime)
 
-    def record(self, pages: list[Page], reads: dict[str, tuple[str, ...]], out_dir: Path) -> None:
+    def record(self, pages: list[Page], reads: dict[str, Reads], out_dir: Path) -> None:
         """Remember, for each rendered page, what it read and the file it left in out_dir."""
         if not self.enabled:
             return
         for page in pages:
-            ids = reads.get(page.output)
-            if ids is None:
+            read = reads.get(page.output)
+            if read is None:
                 continue
             try:
                 stat = os.stat(out_dir / page.output)
             except OSError:
                 continue
-            combined = digest(*(self.view_digests.get(view_id, "gone") for view_id in ids))
-            self.cache.put("pages", self._key(page), (ids, combined, stat.st_size, stat.st_mtime_ns))
+            self.cache.put("pages", self._key(page), (read, self._combined(read), stat.st_size, stat.st_mtime_ns))

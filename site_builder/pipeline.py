@@ -28,6 +28,7 @@ from .render import environment_for, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .search import index_site
 from .templatelint import check_templates
+from .tracking import Reads
 from .validate import Entity, validate, validate_doc
 from .views import build_views
 
@@ -127,7 +128,7 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
     published = publish_files(pages, site, settings, views, base, cache, page_cache.view_digests)
-    reads: dict[str, tuple[str, ...]] = {}
+    reads: dict[str, Reads] = {}
     # Pages are written as the workers render them (never all in memory at once).
     env = environment_for(paths.templates, templates)
     rendered = render_pages(todo, site, views, env, base, reads, context)

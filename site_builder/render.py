@@ -21,7 +21,7 @@ from .pages import Page
 from .reader import site_extras
 from .sanitize import escape_text
 from .parallel import iter_chunks
-from .tracking import View, recording
+from .tracking import Reads, View, grouped, recording
 
 
 class _CodeGenerator(CodeGenerator):
@@ -54,7 +54,7 @@ class _Environment(jinja2.Environment):
             # View.__getitem__ inline (millions of reads per build): note the read, then look up.
             reads = tracking._reads
             if reads is not None:
-                reads.add(obj.view_id)
+                reads.add((obj.view_id, attribute))
             try:
                 return dict.__getitem__(obj, attribute)
             except KeyError:
@@ -156,13 +156,13 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
-                 base_url: str, reads: dict[str, tuple[str, ...]] | None = None,
+                 base_url: str, reads: dict[str, Reads] | None = None,
                  context: dict[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output file, bytes) of every page as workers finish them; after the last,
     raise every template error together.
 
     The caller writes pages as they come, so a large site is never all in memory.
-    `reads`, when given, receives the ids of the views each page read (tracking.py);
+    `reads`, when given, receives the keys of the views each page read (tracking.py);
     `context` is site_context() when the caller has already made it.
     """
     shared = {"site": context if context is not None else site_context(site, views, base_url),
@@ -178,18 +178,18 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
             if isinstance(result, SiteError):
                 errors.append(result)
                 continue
-            output, html, ids = result
+            output, html, read = result
             if reads is not None:
-                reads[output] = ids
+                reads[output] = read
             if not errors:  # after an error nothing will be kept: stop writing
                 yield output, html
     if errors:
         raise BuildFailed(_first_per_template(errors))
 
 
-def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, tuple[str, ...]] | SiteError]:
+def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, Reads] | SiteError]:
     env, context, site, views, base_url = shared
-    results: list[tuple[str, bytes, tuple[str, ...]] | SiteError] = []
+    results: list[tuple[str, bytes, Reads] | SiteError] = []
     for page in pages:
         try:
             with recording() as read:
@@ -198,7 +198,7 @@ def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, tu
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue
-        results.append((page.output, html.encode("utf-8"), tuple(sorted(read))))
+        results.append((page.output, html.encode("utf-8"), grouped(read)))
     return results
 
 

@@ -1,16 +1,21 @@
-"""Record which entity views a page reads while it renders.
+"""Record which keys of which entity views a page reads while it renders.
 
-A View is the dict a template sees for one entity; every read of it (attribute,
-item, `in`, iteration) notes the entity's id while a recording is open. The page
-cache (page_cache.py) uses the record as the page's dependencies, as Lektor
-records artifact dependencies. Knows nothing about templates or files.
+A View is the dict a template sees for one entity; every read of one of its keys
+(attribute, item, `in`) notes the pair (entity id, key) while a recording is open,
+and a read of the whole (iteration, keys(), values(), items()) notes (id, WHOLE).
+The page cache (page_cache.py) uses the record as the page's dependencies, as Lektor
+records artifact dependencies, so a page that shows only a person's name is not
+rendered again when the person's summary changes. Knows nothing about templates or files.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-_reads: set[str] | None = None   # where reads are noted; render.py notes Jinja's reads itself
+WHOLE = "*"   # the key noted for a read of the whole view; no field is named so
+Reads = tuple[tuple[str, tuple[str, ...]], ...]   # ((view id, (key, ...)), ...), in order
+
+_reads: set[tuple[str, Any]] | None = None   # where reads are noted; render.py notes Jinja's reads itself
 
 
 class View(dict):
@@ -18,38 +23,39 @@ class View(dict):
 
     __slots__ = ("view_id",)
 
-    def _note(self) -> None:
+    def _note_whole(self) -> None:
         if _reads is not None:
-            _reads.add(self.view_id)
+            _reads.add((self.view_id, WHOLE))
 
     def __getitem__(self, key: str) -> Any:
-        if _reads is not None:  # _note() inline: the most frequent reads
-            _reads.add(self.view_id)
+        if _reads is not None:  # inline: the most frequent reads
+            _reads.add((self.view_id, key))
         return dict.__getitem__(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
         if _reads is not None:
-            _reads.add(self.view_id)
+            _reads.add((self.view_id, key))
         return dict.get(self, key, default)
 
     def __contains__(self, key: object) -> bool:
-        self._note()
+        if _reads is not None:
+            _reads.add((self.view_id, key))
         return dict.__contains__(self, key)
 
     def __iter__(self) -> Iterator[str]:
-        self._note()
+        self._note_whole()
         return dict.__iter__(self)
 
     def keys(self):
-        self._note()
+        self._note_whole()
         return dict.keys(self)
 
     def values(self):
-        self._note()
+        self._note_whole()
         return dict.values(self)
 
     def items(self):
-        self._note()
+        self._note_whole()
         return dict.items(self)
 
     def __repr__(self) -> str:
@@ -65,8 +71,8 @@ def make_view(view_id: str, fields: dict[str, Any]) -> View:
 
 
 @contextmanager
-def recording() -> Iterator[set[str]]:
-    """Collect the ids of every View read inside the block into the yielded set."""
+def recording() -> Iterator[set[tuple[str, Any]]]:
+    """Collect the (view id, key) pairs read inside the block into the yielded set."""
     global _reads
     outer, _reads = _reads, set()
     try:
@@ -76,6 +82,16 @@ def recording() -> Iterator[set[str]]:
         _reads = outer
         if outer is not None:
             outer.update(inner)
+
+
+def grouped(reads: set[tuple[str, Any]]) -> Reads:
+    """Return recorded pairs as ((view id, (key, ...)), ...), sorted; a view read whole, or
+    by a key that is not a str, has the one key WHOLE."""
+    keys: dict[str, set[str]] = {}
+    for view_id, key in reads:
+        keys.setdefault(view_id, set()).add(key if isinstance(key, str) else WHOLE)
+    return tuple((view_id, (WHOLE,) if WHOLE in keys[view_id] else tuple(sorted(keys[view_id])))
+                 for view_id in sorted(keys))
 
 
 # Jinja names an object's type in "has no attribute" errors; a View reads as the dict

@@ -1,0 +1,75 @@
+"""page_cache.py with tracking.py: a page is kept exactly while every key it read is unchanged."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.cache import Cache
+from site_builder.page_cache import PageCache
+from site_builder.pages import Page
+from site_builder.tracking import WHOLE, grouped, make_view, recording
+
+PAGE = Page("/people/ada/", "people/ada/index.html", "person.html", "entity", "Ada", "content/people/ada.yaml", "ada")
+
+
+def _views(**ada: object) -> dict:
+    fields = {"title": "Ada", "summary": "A mathematician.", **ada}
+    return {"ada": make_view("ada", {k: v for k, v in fields.items() if v is not None}),
+            "bob": make_view("bob", {"title": "Bob", "summary": "An engineer."})}
+
+
+def _kept_after(tmp_path: Path, read, views_then: dict, views_now: dict) -> bool:
+    """Render PAGE reading `read(views)` with views_then, then ask whether views_now keep it."""
+    out = tmp_path / "_site"
+    (out / "people/ada").mkdir(parents=True, exist_ok=True)
+    (out / PAGE.output).write_text("page")
+    cache = Cache(tmp_path / "cache")
+    then = PageCache(cache, "templates", {}, views_then)
+    with recording() as reads:
+        read(views_then)
+    then.record([PAGE], {PAGE.output: grouped(reads)}, out)
+    cache.save()
+    todo, kept = PageCache(Cache(tmp_path / "cache"), "templates", {}, views_now).split([PAGE], out)
+    assert len(todo) + len(kept) == 1
+    return bool(kept)
+
+
+def test_reads_are_grouped_by_view_with_their_keys():
+    views = _views()
+    with recording() as reads:
+        views["ada"]["title"], views["ada"].get("summary"), "born" in views["ada"]
+        list(views["bob"])
+    assert grouped(reads) == (("ada", ("born", "summary", "title")), ("bob", (WHOLE,)))
+
+
+def test_a_page_is_kept_while_the_keys_it_read_are_unchanged(tmp_path):
+    def title(views):
+        return views["ada"]["title"]
+
+    assert _kept_after(tmp_path, title, _views(), _views(summary="Changed."))
+    assert not _kept_after(tmp_path, title, _views(), _views(title="Ada Lovelace"))
+
+
+def test_a_key_read_while_missing_renders_again_once_it_is_there(tmp_path):
+    def born(views):
+        return views["ada"].get("born")
+
+    assert _kept_after(tmp_path, born, _views(), _views())
+    assert not _kept_after(tmp_path, born, _views(), _views(born="1815"))
+    assert not _kept_after(tmp_path, born, _views(born="1815"), _views())
+
+
+def test_a_view_read_whole_renders_again_on_any_change(tmp_path):
+    def everything(views):
+        return dict(views["ada"].items())
+
+    assert _kept_after(tmp_path, everything, _views(), _views())
+    assert not _kept_after(tmp_path, everything, _views(), _views(summary="Changed."))
+
+
+def test_a_page_that_read_a_view_now_gone_renders_again(tmp_path):
+    def bob(views):
+        return views["bob"]["title"]
+
+    views_now = _views()
+    del views_now["bob"]
+    assert not _kept_after(tmp_path, bob, _views(), views_now)
