@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from . import urls
@@ -24,8 +24,13 @@ from .views import entity_path, plain_text
 FORMAT_VERSION = 1
 
 
-def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
-    """Return data.json: the site's settings and every entity by folder, in display order."""
+def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str,
+                 encode: Callable[[Entity, dict[str, Any], str], bytes] | None = None) -> bytes:
+    """Return data.json: the site's settings and every entity by folder, in display order.
+
+    `encode(entity, view, base_url)` gives one entity's JSON, by default record_json
+    (publish.py passes one that reuses the records of unchanged entities)."""
+    encode = encode or record_json
     head = {
         "version": FORMAT_VERSION,
         "site": {"title": site.settings.get("title"), "description": site.settings.get("description"),
@@ -35,15 +40,20 @@ def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str) ->
     }
     # Compact JSON (the C encoder; indenting would use the pure-Python one), one entity at
     # a time, so the records of a large site never exist all at once as Python objects,
-    # and each encoded at once, so the whole text never exists both as str and as bytes.
+    # and as bytes, so the whole text never exists both as str and as bytes.
     parts = [_dumps(head)[:-1], b',"entities":{']
     for n, ctype in enumerate(site.types):
         parts.append(b"," * bool(n) + _dumps(ctype.folder) + b":[")
-        parts += (b"," * bool(i) + _dumps(record(entity, views[entity.id], base_url))
+        parts += (b"," * bool(i) + encode(entity, views[entity.id], base_url)
                   for i, entity in enumerate(site.by_type[ctype.name]))
         parts.append(b"]")
     parts.append(b"}}\n")
     return b"".join(parts)
+
+
+def record_json(entity: Entity, view: dict[str, Any], base_url: str) -> bytes:
+    """Return one entity's record (see record()) as compact JSON."""
+    return _dumps(record(entity, view, base_url))
 
 
 def _dumps(value: Any) -> bytes:

@@ -6,10 +6,10 @@ for output.py to write. Knows nothing about Jinja or the disk.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .dataset import dataset_json
+from .dataset import dataset_json, record_json
 from .errors import BuildFailed, Location, SiteError
 from .cache import Cache, digest
 from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
@@ -43,7 +43,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     jobs: list[str | range] = [name for name in todo if name not in ("calendar.ics", "data.json")]
     jobs[0:0] = calendar.jobs(workers()) if calendar else []
     shared = (pages, site, views, base_url, calendar)
-    dataset = lambda: dataset_json(site, views, base_url)  # noqa: E731
+    dataset = lambda: dataset_json(site, views, base_url, _records(cache, view_digests))  # noqa: E731
     if len(pages) >= PARALLEL_FROM:
         results, made["data.json"] = map_chunks_beside(_make, shared, jobs, dataset, min_per_worker=1)
     else:
@@ -74,6 +74,27 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
 PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
 _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")
 EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
+
+
+def _records(cache: Cache | None, view_digests: dict[str, str] | None) -> Callable[[Entity, dict, str], bytes] | None:
+    """Return a data.json record encoder that reuses the record of every unchanged entity.
+
+    A record reads the entity's own values and view, and the id, type and title of
+    every entity it links to (their URLs follow from id, type and the base URL)."""
+    if cache is None or view_digests is None:
+        return None
+
+    def encode(entity: Entity, view: dict, base_url: str) -> bytes:
+        linked = [(name, [(e.type.name, e.id, e.title) for e in items]) for name, items in entity.links.items()]
+        key = digest("record", base_url, entity.type.name, entity.id, view_digests[entity.id],
+                     repr(entity.values), repr(linked))
+        data = cache.get("records", key)
+        if data is None:
+            data = record_json(entity, view, base_url)
+            cache.put("records", key, data)
+        return data
+
+    return encode
 
 
 def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
