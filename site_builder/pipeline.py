@@ -128,13 +128,13 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
     published = publish_files(pages, site, settings, views, base, cache, page_cache.view_digests)
-    reads: dict[str, Reads] = {}
+    reads: dict[str, Reads] | None = {} if page_cache.enabled else None   # what each page read
     # Pages are written as the workers render them (never all in memory at once).
     env = environment_for(paths.templates, templates)
     rendered = render_pages(todo, site, views, env, base, reads, context)
     write_site(itertools.chain(_handed_over(published), rendered, kept), paths.templates / "static", paths.out,
                before_swap=index_site if search else None, before_rename=before_rename, keep_folders=keep_folders)
-    page_cache.record(todo, reads, paths.out)
+    page_cache.record(todo, reads or {}, paths.out)
     uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)

@@ -6,6 +6,7 @@ being rendered. Knows nothing about writing files.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -162,7 +163,8 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
     raise every template error together.
 
     The caller writes pages as they come, so a large site is never all in memory.
-    `reads`, when given, receives the keys of the views each page read (tracking.py);
+    `reads`, when given, receives the keys of the views each page read (tracking.py;
+    without it nothing is recorded);
     `context` is site_context() when the caller has already made it.
     """
     shared = {"site": context if context is not None else site_context(site, views, base_url),
@@ -173,7 +175,7 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
         except Exception:  # reported with the page that uses it
             pass
     errors: list[SiteError] = []
-    for chunk in iter_chunks(_render_chunk, (env, shared, site, views, base_url), pages):
+    for chunk in iter_chunks(_render_chunk, (env, shared, site, views, base_url, reads is not None), pages):
         for result in chunk:
             if isinstance(result, SiteError):
                 errors.append(result)
@@ -188,17 +190,17 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
 
 
 def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, Reads] | SiteError]:
-    env, context, site, views, base_url = shared
+    env, context, site, views, base_url, track = shared
     results: list[tuple[str, bytes, Reads] | SiteError] = []
     for page in pages:
         try:
-            with recording() as read:
+            with recording() if track else nullcontext(set()) as read:
                 template = env.get_template(page.template)
                 html = template.render(context, page=page_context(page, site, views, base_url))
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue
-        results.append((page.output, html.encode("utf-8"), grouped(read)))
+        results.append((page.output, html.encode("utf-8"), grouped(read) if track else ()))
     return results
 
 
