@@ -1,11 +1,13 @@
 """Remember the results of pure stages by the hash of their inputs, in one folder.
 
-Each table (parsed files, rendered Markdown, ...) is one file `<name>.bin`: a header
-naming this builder's version, a checksum, then a marshal payload (plain values only,
-so reading a cache never runs code). A missing, corrupt or foreign table is ignored
-and rewritten, never trusted. A table keeps only what the last build used. Tables
-also stay in memory, so repeated builds in one process (`serve`) skip reading them.
-Knows nothing about what the values mean.
+Each table (parsed files, rendered Markdown, ...) is split by key into SHARDS files
+`<name>-<n>.bin`, each a header naming this builder's version, a checksum, then a
+marshal payload (plain values only, so reading a cache never runs code). A missing,
+corrupt or foreign file is ignored and rewritten, never trusted. A shard keeps only
+what the last build used of it, and is rewritten only when that changed, so an edit
+at the large preset rewrites a few MB of cache instead of every table (issue 7).
+Shards also stay in memory, so repeated builds in one process (`serve`) skip reading
+them. Knows nothing about what the values mean.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import hashlib
 import marshal
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +24,9 @@ import markdown
 
 DEFAULT_DIR = Path(".cache/site_builder")
 MAGIC = b"site_builder-cache\n"
+SHARDS = 16
 _MISSING = object()
-_memory: dict[tuple[str, str], tuple[tuple, dict]] = {}
+_memory: dict[str, tuple[tuple, dict]] = {}   # shard file -> (stat signature, entries)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -53,9 +57,9 @@ class Cache:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._old: dict[str, dict] = {}
-        self._new: dict[str, dict] = {}
-        self._changed: set[str] = set()
+        self._old: dict[tuple[str, int], dict] = {}   # (table, shard) -> entries as read
+        self._new: dict[tuple[str, int], dict] = {}   # (table, shard) -> entries this build used
+        self._changed: set[tuple[str, int]] = set()
 
     @property
     def enabled(self) -> bool:
@@ -65,10 +69,11 @@ class Cache:
         """Return the value stored under key, or default; a hit is kept for the next build."""
         if self.folder is None:
             return default
-        new = self._table(table)
+        shard = (table, _shard(key))
+        new = self._shard_entries(shard)
         value = new.get(key, _MISSING)
         if value is _MISSING:
-            value = self._old[table].get(key, _MISSING)
+            value = self._old[shard].get(key, _MISSING)
             if value is _MISSING:
                 return default
             new[key] = value
@@ -77,40 +82,41 @@ class Cache:
     def put(self, table: str, key: str, value: Any) -> None:
         """Store a plain value (str, bytes, numbers, None, tuples, lists, dicts of those)."""
         if self.folder is not None:
-            self._table(table)[key] = value
-            self._changed.add(table)
+            shard = (table, _shard(key))
+            self._shard_entries(shard)[key] = value
+            self._changed.add(shard)
 
     def save(self) -> None:
-        """Write every table this build used, keeping only its entries; never fail the build."""
+        """Write every shard this build changed or used in part; never fail the build."""
         if self.folder is None:
             return
-        for name, new in self._new.items():
-            if name not in self._changed and len(new) == len(self._old[name]):
+        for shard, new in self._new.items():
+            if shard not in self._changed and len(new) == len(self._old[shard]):
                 continue  # every old entry used, nothing added: the file is already right
             try:
-                self._write(name, new)
+                self._write(shard, new)
             except (OSError, ValueError):
                 continue  # an unwritable cache only costs speed next time
         self._old, self._new, self._changed = {}, {}, set()
 
-    def _table(self, name: str) -> dict:
-        table = self._new.get(name)
-        if table is None:
-            self._old[name] = self._read(name)
-            table = self._new[name] = {}
-        return table
+    def _shard_entries(self, shard: tuple[str, int]) -> dict:
+        entries = self._new.get(shard)
+        if entries is None:
+            self._old[shard] = self._read(shard)
+            entries = self._new[shard] = {}
+        return entries
 
-    def _path(self, name: str) -> Path:
-        return self.folder / f"{name}.bin"
+    def _path(self, shard: tuple[str, int]) -> Path:
+        return self.folder / f"{shard[0]}-{shard[1]:02d}.bin"
 
-    def _read(self, name: str) -> dict:
-        path = self._path(name)
+    def _read(self, shard: tuple[str, int]) -> dict:
+        path = self._path(shard)
         try:
             stat = path.stat()
         except OSError:
             return {}
         signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        remembered = _memory.get((str(path), name))
+        remembered = _memory.get(str(path))
         if remembered and remembered[0] == signature:
             return remembered[1]
         try:
@@ -119,20 +125,24 @@ class Cache:
             entries = None
         if not isinstance(entries, dict):
             return {}  # corrupt or from another version: ignored, rewritten on save
-        _memory[(str(path), name)] = (signature, entries)
+        _memory[str(path)] = (signature, entries)
         return entries
 
-    def _write(self, name: str, entries: dict) -> None:
+    def _write(self, shard: tuple[str, int], entries: dict) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(name)
-        temp = path.with_name(f".{name}.{os.getpid()}.tmp")
+        path = self._path(shard)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             temp.write_bytes(_encode(entries))
             os.replace(temp, path)
         finally:
             temp.unlink(missing_ok=True)
         stat = path.stat()
-        _memory[(str(path), name)] = ((stat.st_mtime_ns, stat.st_size, stat.st_ino), entries)
+        _memory[str(path)] = ((stat.st_mtime_ns, stat.st_size, stat.st_ino), entries)
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 def _encode(entries: dict) -> bytes:

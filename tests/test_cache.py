@@ -7,6 +7,7 @@ single-core build; a failed build leaves the previous site untouched.
 """
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -70,13 +71,27 @@ def test_warm_build_writes_exactly_the_cold_bytes(work, cold, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")  # also proves the forked workers change nothing
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))        # fills the cache
-    assert {p.name for p in cache.iterdir()} >= {"parsed.bin", "markdown.bin"}
+    assert {p.name for p in cache.iterdir()} >= {"parsed-00.bin", "markdown-00.bin"}
     assert snapshot(work / "_site") == cold
     cache_module._memory.clear()                  # a new process: tables come from disk
     build(paths(work), cache=Cache(cache))
     assert snapshot(work / "_site") == cold
     build(paths(work, "other"), cache=Cache(cache))  # warm cache, fresh output folder
     assert snapshot(work / "other") == cold
+
+
+def test_an_edit_rewrites_only_the_cache_shards_it_touched(work):
+    cache = work / "cache"
+    build(paths(work), cache=Cache(cache))
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.bin")}
+    person = work / "content/people/person-00001.yaml"
+    person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  Newly noted. ", 1))
+    build(paths(work), cache=Cache(cache))
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.bin")}
+    rewritten = sorted(name for name in after if before.get(name) != after[name])
+    # The edited file's parse, its Markdown, its data.json record, its two pages, the build key.
+    assert {name.rsplit("-", 1)[0] for name in rewritten} >= {"parsed", "markdown", "records", "pages", "uptodate"}
+    assert len(rewritten) < len(after) / 5
 
 
 def _edit(work: Path) -> None:
@@ -106,8 +121,9 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))
     tables = sorted(cache.glob("*.bin"))
-    assert len(tables) == 7
-    for table, damage in zip(tables, ("garbage", "truncated", "empty", "flipped", "garbage", "truncated", "empty")):
+    assert {t.name.rsplit("-", 1)[0] for t in tables} == {
+        "markdown", "pages", "parsed", "published", "records", "uptodate", "vevents"}
+    for table, damage in zip(tables, itertools.cycle(("garbage", "truncated", "empty", "flipped"))):
         data = table.read_bytes()
         table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
                            "flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
@@ -116,23 +132,25 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     assert all(cache_module._decode(t.read_bytes()) for t in cache.glob("*.bin"))
 
 
-def _poison(table: Path, version: bytes) -> None:
-    """Rewrite every rendered Markdown field as 'POISON', under the given version."""
-    entries = cache_module._decode(table.read_bytes())
-    poisoned = cache_module._encode({key: ("<p>POISON</p>", []) for key in entries})
-    table.write_bytes(poisoned.replace(cache_module.VERSION, version, 1))
+def _poison(cache: Path, version: bytes) -> None:
+    """Rewrite every rendered Markdown field as 'POISON', under the given version, and forget
+    the rendered pages, so that they are rendered again."""
+    for page_shard in cache.glob("pages-*.bin"):
+        page_shard.unlink()
+    for shard in cache.glob("markdown-*.bin"):
+        entries = cache_module._decode(shard.read_bytes())
+        poisoned = cache_module._encode({key: ("<p>POISON</p>", []) for key in entries})
+        shard.write_bytes(poisoned.replace(cache_module.VERSION, version, 1))
 
 
 def test_cache_from_another_version_is_ignored(work, cold):
     cache = work / "cache"
     build(paths(work), cache=Cache(cache))
-    (cache / "pages.bin").unlink()                # so that pages are rendered again
-    _poison(cache / "markdown.bin", b"0" * len(cache_module.VERSION))
+    _poison(cache, b"0" * len(cache_module.VERSION))
     build(paths(work, "second"), cache=Cache(cache))   # a fresh output folder: a full build
     assert snapshot(work / "second") == cold
     # The same poisoned table under this version is trusted: the check above could fail.
-    (cache / "pages.bin").unlink()
-    _poison(cache / "markdown.bin", cache_module.VERSION)
+    _poison(cache, cache_module.VERSION)
     build(paths(work, "third"), cache=Cache(cache))
     assert b"POISON" in (work / "third/people/person-00001/index.html").read_bytes()
 
