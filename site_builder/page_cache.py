@@ -20,11 +20,15 @@ from .pages import Page
 from .tracking import WHOLE, Reads, View
 
 KEEP = None   # in a rendered list: this page's file in the output folder is already right
-GONE, MISSING = b"gone", b"missing"   # what a read digests to when its view or key no longer exists
 
 
 def _hash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# What a read digests to when its view or key does not exist. Every part of a page's
+# digest is 16 bytes, so parts joined without a separator never run into each other.
+GONE, MISSING = _hash(b"view gone"), _hash(b"key missing")
 
 
 def key_digests(view: View) -> dict[str, bytes]:
@@ -80,7 +84,7 @@ class PageCache:
             if values is None:
                 found = GONE
             elif keys == (WHOLE,):
-                found = self.view_digests[view_id].encode("ascii")
+                found = _hash(self.view_digests[view_id].encode("ascii"))
             else:
                 found = _hash(b"".join(values.get(key, MISSING) for key in keys))
             self._parts[view_id, keys] = found
