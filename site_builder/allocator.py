@@ -6,13 +6,14 @@ millions of small objects before it renders. glibc's malloc serves a block of 12
 or more by mmap and returns it on free, but after such a block is freed it raises
 that threshold (up to 32 MB), so the next ones come from the heap, which fragments
 and seldom shrinks: the main process grew by about 50 MB while writing the large
-preset's pages (issue 7). Here every large block stays mmap'd, and the heap's free
-pages are handed back before workers fork, so that they are not counted in every
-worker's share. Other C libraries are left as they are.
+preset's pages (issue 7). Here every block of 256 KB or more stays mmap'd, and the
+heap's free pages are handed back before workers fork, so that they are not counted
+in every worker's share. Other C libraries (musl, macOS, Windows) are left as they are.
 """
 from __future__ import annotations
 
 import ctypes
+import os
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3   # mallopt parameter numbers, from glibc's malloc.h
 MMAP_THRESHOLD = 256 * 1024    # blocks of this size or more: mmap'd, returned on free
@@ -23,10 +24,11 @@ TRIM_THRESHOLD = 64 * 1024 * 1024
 
 def _glibc() -> ctypes.CDLL | None:
     try:
-        libc = ctypes.CDLL(None)   # the C library this interpreter runs on
-    except OSError:                # no dynamic loading at all
+        if not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"):
+            return None
+        return ctypes.CDLL(None)   # the C library this interpreter runs on
+    except (AttributeError, ValueError, OSError, TypeError):   # no confstr, not glibc, no dlopen
         return None
-    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 _LIBC = _glibc()

@@ -88,8 +88,8 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
     bounds = [(len(items) * i // pieces, len(items) * (i + 1) // pieces) for i in range(pieces)]
     # Frozen objects are left alone by the workers' garbage collector, so the pages
     # holding them stay shared with this process instead of being copied (less memory).
-    gc.freeze()
     trim()  # freed memory would otherwise be counted in every worker's share of this one
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             # At most two chunks per worker in flight: when the caller consumes results more
