@@ -3,11 +3,12 @@
 Each table (parsed files, rendered Markdown, ...) is split by key into SHARDS files
 `<name>-<n>.bin`, each a header naming this builder's version, a checksum, then a
 marshal payload (plain values only, so reading a cache never runs code). A missing,
-corrupt or foreign file is ignored and rewritten, never trusted. A shard keeps only
-what the last build used of it, and is rewritten only when that changed, so an edit
-at the large preset rewrites a few MB of cache instead of every table (issue 7).
-Shards also stay in memory, so repeated builds in one process (`serve`) skip reading
-them. Knows nothing about what the values mean.
+corrupt or foreign file is ignored and rewritten, never trusted. A table keeps only
+what the last build used of it (a shard it did not use is deleted), and a shard is
+rewritten only when that changed, so an edit at the large preset rewrites a few MB
+of cache instead of every table (issue 7). Shards also stay in memory, so repeated
+builds in one process (`serve`) skip reading them. Knows nothing about what the
+values mean.
 """
 from __future__ import annotations
 
@@ -97,7 +98,22 @@ class Cache:
                 self._write(shard, new)
             except (OSError, ValueError):
                 continue  # an unwritable cache only costs speed next time
+        self._drop_unused({table for table, _ in self._new})
         self._old, self._new, self._changed = {}, {}, set()
+
+    def _drop_unused(self, tables: set[str]) -> None:
+        """Delete the shards of these tables that this build never used, and the
+        one-file tables of builders before shards: nothing in them was used."""
+        for table in tables:
+            for path in [*self.folder.glob(f"{table}-*.bin"), self.folder / f"{table}.bin"]:
+                number = path.stem.rpartition("-")[2]
+                if number.isdigit() and (table, int(number)) in self._new:
+                    continue
+                _memory.pop(str(path), None)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:
+                    continue
 
     def _shard_entries(self, shard: tuple[str, int]) -> dict:
         entries = self._new.get(shard)

@@ -284,3 +284,21 @@ def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, 
     reference = work / "reference"
     build(Paths(work / "content", work / "templates", reference))
     assert snapshot(work / "_site") == snapshot(reference)
+
+
+def test_a_table_keeps_only_what_the_last_build_used(tmp_path):
+    cache_module._memory.clear()
+    first = Cache(tmp_path)
+    for i in range(40):
+        first.put("t", f"key-{i}", i)
+    first.save()
+    assert len(list(tmp_path.glob("t-*.bin"))) > 8          # spread over the shards
+    (tmp_path / "t.bin").write_bytes(b"a table from before the shards")
+    second = Cache(tmp_path)
+    assert second.get("t", "key-1") == 1
+    second.save()
+    # Shards the build did not use are deleted with what they held, and so is the old layout.
+    assert [p.name for p in tmp_path.glob("t*.bin")] == [f"t-{cache_module._shard('key-1'):02d}.bin"]
+    cache_module._memory.clear()
+    third = Cache(tmp_path)
+    assert third.get("t", "key-1") == 1 and third.get("t", "key-2") is None
