@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .cache import Cache, digest
 from .pages import Page
-from .tracking import WHOLE, Reads, View
+from .tracking import LENGTH, WHOLE, Reads, View
 
 KEEP = None   # in a rendered list: this page's file in the output folder is already right
 
@@ -32,13 +32,16 @@ GONE, MISSING = _hash(b"view gone"), _hash(b"key missing")
 
 
 def key_digests(view: View) -> dict[str, bytes]:
-    """Return the digest of each key's value in one view, as a template reads it.
+    """Return the digest of each key's value in one view, as a template reads it, and
+    under LENGTH the digest of how many keys it has.
 
     A value's repr is exact for what views hold (str and Markup, dates, times,
     numbers, lists, dicts); a nested View appears as its id (tracking.py), its own
     keys being reads of their own.
     """
-    return {key: _hash(repr(value).encode("utf-8", "surrogatepass")) for key, value in dict.items(view)}
+    digests = {key: _hash(repr(value).encode("utf-8", "surrogatepass")) for key, value in dict.items(view)}
+    digests[LENGTH] = _hash(str(dict.__len__(view)).encode("ascii"))
+    return digests
 
 
 def view_digest(keys: dict[str, bytes]) -> str:

@@ -2,7 +2,8 @@
 
 A View is the dict a template sees for one entity; every read of one of its keys
 (attribute, item, `in`) notes the pair (entity id, key) while a recording is open,
-and a read of the whole (iteration, keys(), values(), items()) notes (id, WHOLE).
+its size (len(), truthiness) notes (id, LENGTH), and a read of the whole (iteration,
+keys(), values(), items(), ==, copy()) notes (id, WHOLE).
 The page cache (page_cache.py) uses the record as the page's dependencies, as Lektor
 records artifact dependencies, so a page that shows only a person's name is not
 rendered again when the person's summary changes. Knows nothing about templates or files.
@@ -12,7 +13,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-WHOLE = "*"   # the key noted for a read of the whole view; no field is named so
+WHOLE = "*"      # the key noted for a read of the whole view; no field is named so
+LENGTH = "#len"  # the key noted for len(), truthiness and |length: how many keys the view has
 Reads = tuple[tuple[str, tuple[str, ...]], ...]   # ((view id, (key, ...)), ...), in order
 
 _reads: set[tuple[str, Any]] | None = None   # where reads are noted; render.py notes Jinja's reads itself
@@ -41,6 +43,25 @@ class View(dict):
         if _reads is not None:
             _reads.add((self.view_id, key))
         return dict.__contains__(self, key)
+
+    def __len__(self) -> int:
+        if _reads is not None:
+            _reads.add((self.view_id, LENGTH))
+        return dict.__len__(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._note_whole()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        self._note_whole()
+        return dict.__ne__(self, other)
+
+    __hash__ = None   # as for any dict
+
+    def copy(self) -> dict:
+        self._note_whole()
+        return dict.copy(self)
 
     def __iter__(self) -> Iterator[str]:
         self._note_whole()

@@ -73,3 +73,21 @@ def test_a_page_that_read_a_view_now_gone_renders_again(tmp_path):
     views_now = _views()
     del views_now["bob"]
     assert not _kept_after(tmp_path, bob, _views(), views_now)
+
+
+def test_the_size_of_a_view_is_a_read_of_its_own(tmp_path):
+    def size(views):
+        return len(views["ada"]) and bool(views["ada"])
+
+    assert _kept_after(tmp_path, size, _views(), _views(summary="Changed."))
+    assert not _kept_after(tmp_path, size, _views(), _views(born="1815"))
+
+
+def test_comparing_or_copying_a_view_reads_all_of_it(tmp_path):
+    def compare(views):
+        return views["ada"] == views["bob"], views["bob"].copy()
+
+    assert not _kept_after(tmp_path, compare, _views(), _views(summary="Changed."))
+    with recording() as reads:
+        compare(_views())
+    assert grouped(reads) == (("ada", (WHOLE,)), ("bob", (WHOLE,)))
