@@ -80,13 +80,14 @@ def _records(cache: Cache | None, view_digests: dict[str, str] | None) -> Callab
     """Return a data.json record encoder that reuses the record of every unchanged entity.
 
     A record reads the entity's own values and view, and the id, type and title of
-    every entity it links to (their URLs follow from id, type and the base URL)."""
+    every entity it links to (their URLs follow from id, type folder and the base URL)."""
     if cache is None or view_digests is None:
         return None
 
     def encode(entity: Entity, view: dict, base_url: str) -> bytes:
-        linked = [(name, [(e.type.name, e.id, e.title) for e in items]) for name, items in entity.links.items()]
-        key = digest("record", base_url, entity.type.name, entity.id, view_digests[entity.id],
+        linked = [(name, [(e.type.name, e.type.folder, e.id, e.title) for e in items])
+                  for name, items in entity.links.items()]
+        key = digest("record", base_url, entity.type.name, entity.type.folder, entity.id, view_digests[entity.id],
                      repr(entity.values), repr(linked))
         data = cache.get("records", key)
         if data is None:
