@@ -70,11 +70,12 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
     results of a large job never sit in memory all at once. `meanwhile`, if given, runs
     in this process once every chunk is handed to the workers, before the first is yielded.
     """
-    count = min(workers(), len(items) // min_per_worker)
+    cores = workers()
+    count = min(cores, len(items) // min_per_worker)
     # Forking a process that runs other threads (the preview server) can copy a lock held
     # by one of them and deadlock the child, so such callers work in this process. Beside
     # a job of its own (meanwhile), this process already keeps one core busy.
-    enough = 2 if meanwhile is None or workers() < 2 else 1
+    enough = 2 if meanwhile is None or cores < 2 else 1
     if count < enough or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile:
             meanwhile()
