@@ -5,8 +5,10 @@ replaces a folder that carries its marker file. This is the only stage that writ
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -65,46 +67,39 @@ def pid_alive(text: str) -> bool:
 
 
 def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
-               before_swap: Callable[[Path], None] | None = None,
+               index: Callable[[Path], AbstractContextManager] | None = None,
+               later: Iterable[tuple[str, bytes]] = (),
                before_rename: BeforeRename | None = None, keep_folders: tuple[str, ...] = ()) -> int:
     """Write every file into a staging folder, copy static assets, then swap it into place.
 
     `rendered` may be a generator: each file is written as it comes, so the whole site
-    is never in memory; if it raises, nothing is swapped in. `before_swap(staging)` runs
-    on the complete staging folder (e.g. to add a search index); if it raises, the
-    previous output stays as it was. Without it, a folder this builder made is updated
-    in place instead (only changed files; see update_in_place). A None instead of bytes
-    keeps that file as the previous build left it (page_cache.py).
+    is never in memory; if it raises, nothing is swapped in. `index(staging)` is a
+    context entered once the pages and static assets are staged (e.g. a search index
+    made in the background, search.indexing): the files of `later`, which must not be
+    pages, are written inside it. If it raises, the previous output stays as it was.
+    Without it, a folder this builder made is updated in place instead (only changed
+    files; see update_in_place). A None instead of bytes keeps that file as the
+    previous build left it (page_cache.py).
     `before_rename` and `keep_folders` are passed to update_in_place; when the folder must
     be replaced whole instead, `before_rename` gets every file of the new site."""
     out_dir = out_dir.absolute()
-    if before_swap is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
+    if index is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
         try:
-            return update_in_place(rendered, static_dir, out_dir, before_rename, keep_folders)
+            return update_in_place(itertools.chain(rendered, later), static_dir, out_dir, before_rename,
+                                   keep_folders)
         except _NotInPlace:
             pass  # a layout the in-place update does not handle (seen before writing anything)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}{STAGING_PREFIX}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    count = 0
     try:
         staging.mkdir()
-        root = staging.resolve()
-        for relative, data in rendered:
-            target = staging / _safe_relative(relative)
-            if not target.resolve().is_relative_to(root):
-                raise _fail(Path(relative), "output path escapes the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if data is None:  # kept from the previous build (page_cache.py)
-                shutil.copy2(out_dir / relative, target)
-            else:
-                target.write_bytes(data)
-            count += 1
+        count = _stage(rendered, staging, out_dir)
         if static_dir is not None and static_dir.is_dir():
             _copy_static(static_dir, staging / "static")
         (staging / MARKER).write_text(MARKER_TEXT)
-        if before_swap is not None:
-            before_swap(staging)
+        with index(staging) if index is not None else nullcontext():
+            count += _stage(later, staging, out_dir)
         if before_rename is not None and out_dir.exists():
             before_rename(_read_tree(staging), [])
         _swap(staging, out_dir)
@@ -114,6 +109,22 @@ def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return count
+
+
+def _stage(files: Iterable[tuple[str, bytes | None]], staging: Path, out_dir: Path) -> int:
+    root = staging.resolve()
+    count = 0
+    for relative, data in files:
+        target = staging / _safe_relative(relative)
+        if not target.resolve().is_relative_to(root):
+            raise _fail(Path(relative), "output path escapes the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if data is None:  # kept from the previous build (page_cache.py)
+            shutil.copy2(out_dir / relative, target)
+        else:
+            target.write_bytes(data)
+        count += 1
     return count
 
 

@@ -9,7 +9,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import uptodate
 from .assets import check_assets
@@ -26,7 +26,7 @@ from .prerender import Rendered, prerender_markdown
 from .publish import publish_files
 from .render import environment_for, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
-from .search import index_site
+from .search import indexing
 from .templatelint import check_templates
 from .tracking import Reads
 from .validate import Entity, validate, validate_doc
@@ -126,22 +126,27 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     templates = templates_digest(paths.templates)   # keys both the page cache and the Jinja environment
     page_cache = PageCache(cache, templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
-    # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages.
-    published = publish_files(pages, site, settings, views, base, cache, page_cache.view_digests)
+    # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages,
+    # made and written after them, while Pagefind indexes the pages.
+    published = _handed_over(lambda: publish_files(pages, site, settings, views, base, cache,
+                                                   page_cache.view_digests))
     reads: dict[str, Reads] | None = {} if page_cache.enabled else None   # what each page read
     # Pages are written as the workers render them (never all in memory at once).
     env = environment_for(paths.templates, templates)
     rendered = render_pages(todo, site, views, env, base, reads, context)
-    write_site(itertools.chain(_handed_over(published), rendered, kept), paths.templates / "static", paths.out,
-               before_swap=index_site if search else None, before_rename=before_rename, keep_folders=keep_folders)
+    write_site(itertools.chain(rendered, kept), paths.templates / "static", paths.out,
+               index=indexing if search else None, later=published, before_rename=before_rename,
+               keep_folders=keep_folders)
     page_cache.record(todo, reads or {}, paths.out)
     uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)
 
 
-def _handed_over(files: list[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
-    """Yield and forget each file, so that written bytes (data.json is large) are freed."""
+def _handed_over(make: Callable[[], list[tuple[str, bytes]]]) -> Iterator[tuple[str, bytes]]:
+    """Make the files when first asked, then yield and forget each, so that written bytes
+    (data.json is large) are freed."""
+    files = make()
     files.reverse()
     while files:
         yield files.pop()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -259,9 +261,11 @@ def test_failed_search_index_leaves_previous_output_untouched(make_site, tmp_pat
     build(Paths(content, TEMPLATES, out))
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
 
-    def broken(staging: Path) -> None:
+    @contextmanager
+    def broken(staging: Path) -> Iterator[None]:
+        yield
         raise BuildFailed([])
-    monkeypatch.setattr(pipeline, "index_site", broken)
+    monkeypatch.setattr(pipeline, "indexing", broken)
     with pytest.raises(BuildFailed):
         build(Paths(content, TEMPLATES, out))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
