@@ -27,6 +27,8 @@ from .publish import publish_files
 from .render import environment_for, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .search import indexing
+from .template_cache import Ahead, compiled_ahead
+from .template_cache import store as store_templates
 from .templatelint import check_templates
 from .tracking import Reads
 from .validate import Entity, validate, validate_doc
@@ -94,13 +96,16 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     cache = cache or Cache(None)
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out):  # one build at a time per output folder
-        return _build_locked(paths, base_url, strict, types, search, cache, started,
-                             before_rename, keep_folders)
+        templates = templates_digest(paths.templates)   # keys the page cache and compiled templates
+        with compiled_ahead(paths.templates, templates, cache) as ahead:
+            return _build_locked(paths, base_url, strict, types, search, cache, started,
+                                 before_rename, keep_folders, templates, ahead)
 
 
 def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
                   search: bool, cache: Cache, started: float,
-                  before_rename: BeforeRename | None, keep_folders: tuple[str, ...]) -> Report:
+                  before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
+                  templates: str, ahead: Ahead) -> Report:
     clean_leftovers(paths.out)
     # Nothing to do when every input and the output folder are as the last build left them.
     key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
@@ -123,7 +128,6 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     views = build_views(site, settings, base, markdown)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
     context = site_context(site, views, base)  # what every page sees as `site`: made once
-    templates = templates_digest(paths.templates)   # keys both the page cache and the Jinja environment
     page_cache = PageCache(cache, templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages,
@@ -132,12 +136,13 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
                                                    page_cache.view_digests))
     reads: dict[str, Reads] | None = {} if page_cache.enabled else None   # what each page read
     # Pages are written as the workers render them (never all in memory at once).
-    env = environment_for(paths.templates, templates)
+    env = environment_for(paths.templates, templates, ahead.bytecode)
     rendered = render_pages(todo, site, views, env, base, reads, context)
     write_site(itertools.chain(rendered, kept), paths.templates / "static", paths.out,
                index=indexing if search else None, later=published, before_rename=before_rename,
                keep_folders=keep_folders)
     page_cache.record(todo, reads or {}, paths.out)
+    store_templates(cache, templates, env)
     uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 from jinja2 import nodes
@@ -90,13 +90,18 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
-def environment_for(templates_dir: Path, fingerprint: str) -> jinja2.Environment:
+def environment_for(templates_dir: Path, fingerprint: str,
+                    bytecode: Callable[[], jinja2.BytecodeCache] | None = None) -> jinja2.Environment:
     """Return the environment for templates_dir while the digest of its files is `fingerprint`,
-    so that a preview server compiles each template once, not on every build."""
+    so that a preview server compiles each template once, not on every build. A new
+    environment loads compiled templates from `bytecode()` (template_cache.py)."""
     key = (str(templates_dir.resolve()), fingerprint)
     if key not in _environments:
         _environments.clear()   # only the newest templates are kept
-        _environments[key] = make_environment(templates_dir)
+        env = make_environment(templates_dir)
+        if bytecode is not None:
+            env.bytecode_cache = bytecode()
+        _environments[key] = env
     return _environments[key]
 
 
