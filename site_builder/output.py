@@ -128,7 +128,7 @@ def _stage(files: Iterable[tuple[str, bytes | None]], staging: Path, out_dir: Pa
 
 
 class _Writers:
-    """Write files on threads of their own, in the order given, while this thread goes on.
+    """Write files on threads of their own while this thread goes on.
 
     Creating a file costs the kernel about 0.4 ms of CPU on an ext4 disk, more than
     rendering a small page; the threads let that happen on the other cores. They start
