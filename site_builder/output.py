@@ -115,14 +115,13 @@ def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | 
 
 
 def _stage(files: Iterable[tuple[str, bytes | None]], staging: Path, out_dir: Path) -> int:
-    root = staging.resolve()
+    # No resolve() of the target (six lstat calls a page, 2 s at 10,000 pages): staging is a
+    # folder this build made and holds only what it wrote, regular files and folders, so
+    # a relative path that passes _safe_relative stays inside it.
     count = 0
     with _Writers(out_dir) as writers:
         for relative, data in files:
-            target = staging / _safe_relative(relative)
-            if not target.resolve().is_relative_to(root):
-                raise _fail(Path(relative), "output path escapes the output folder")
-            writers.add(relative, target, data)
+            writers.add(relative, staging / _safe_relative(relative), data)
             count += 1
     return count
 
