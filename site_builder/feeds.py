@@ -70,9 +70,10 @@ def atom_feed(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> by
     home = urls.absolute("/", base_url)
     updated = max([h.moment for h in items] + [data_updated(site)])
     feed = feedgenerator.Atom1Feed(title=site.settings.get("title", ""), link=home,
-                     description=site.settings.get("description", ""),
-                     feed_url=urls.absolute("/feed.xml", base_url), feed_guid=home,
-                     language=site.settings.get("language", "en"), author_name=site.settings.get("title", ""))
+                                   description=site.settings.get("description", ""),
+                                   feed_url=urls.absolute("/feed.xml", base_url), feed_guid=home,
+                                   language=site.settings.get("language", "en"),
+                                   author_name=site.settings.get("title", ""))
     feed.latest_post_date = lambda: updated  # <updated> from the data, not from the clock
     for item in reversed(items):
         view = item.view

@@ -1,6 +1,7 @@
 """Shared fixtures: write a tiny site from a dict of files, and the minimal valid site."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -55,6 +56,14 @@ MINIMAL = {
         publisher: A publisher
     """,
 }
+
+
+def child_processes() -> list[str]:
+    """The ids of this process's child processes (Linux), to check none is left behind."""
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found += (task / "children").read_text().split()
+    return found
 
 
 def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -13,10 +15,10 @@ from bs4 import BeautifulSoup
 
 from site_builder import BuildFailed, Paths, build, load_site
 from site_builder import graph as graph_module
-from site_builder import pipeline
+from site_builder import pipeline, search
 from site_builder.views import build_views
 
-from .conftest import ROOT, TEMPLATES
+from .conftest import ROOT, TEMPLATES, child_processes
 from .reader_fixtures import RICH
 
 CONTENT = ROOT / "content"
@@ -270,6 +272,24 @@ def test_failed_search_index_leaves_previous_output_untouched(make_site, tmp_pat
         build(Paths(content, TEMPLATES, out))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_pagefind_failing_is_reported_with_its_last_line(tmp_path, monkeypatch):
+    fails = "import sys; print('first'); print('the reason'); sys.exit(3)"
+    monkeypatch.setattr(search, "_pagefind", lambda: [sys.executable, "-c", fails])
+    with pytest.raises(BuildFailed, match=r"Pagefind failed \(exit 3\): the reason"):
+        with search.indexing(tmp_path):
+            pass
+
+
+def test_a_build_failing_while_pagefind_runs_stops_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "_pagefind", lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
+    started = time.monotonic()
+    with pytest.raises(RuntimeError):
+        with search.indexing(tmp_path):
+            raise RuntimeError("the build failed meanwhile")
+    assert time.monotonic() - started < 30
+    assert child_processes() == []
 
 
 # --- page structure and budgets ---------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Compiled templates are reused, never trusted blindly, and the compiling child never lingers."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from site_builder import BuildFailed, Paths, build, render, template_cache
 from site_builder.cache import Cache
 from site_builder.page_cache import templates_digest
 
-from .conftest import TEMPLATES
+from .conftest import TEMPLATES, child_processes
 
 
 @pytest.fixture()
@@ -26,24 +25,15 @@ def two_workers(monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")   # the child is forked only with a second core
 
 
-def children() -> list[str]:
-    """The ids of this process's child processes (Linux)."""
-    me = os.getpid()
-    found = []
-    for task in Path(f"/proc/{me}/task").iterdir():
-        found += (task / "children").read_text().split()
-    return found
-
-
 def built_title(out: Path) -> str:
     return BeautifulSoup((out / "index.html").read_bytes(), "html.parser").title.get_text()
 
 
 def test_the_child_compiles_every_template_and_is_reaped(templates):
     with template_cache.compiled_ahead(templates, templates_digest(templates), Cache(None)) as ahead:
-        assert len(children()) == 1
+        assert len(child_processes()) == 1
         bytecode = ahead.bytecode()
-    assert children() == []
+    assert child_processes() == []
     pages = sorted(p.name for p in templates.glob("*.html"))
     assert len(bytecode.known) == len(pages)
     env = render.make_environment(templates)
@@ -55,15 +45,15 @@ def test_the_child_compiles_every_template_and_is_reaped(templates):
 
 def test_a_child_never_asked_is_stopped(templates):
     with template_cache.compiled_ahead(templates, templates_digest(templates), Cache(None)):
-        assert len(children()) == 1
-    assert children() == []
+        assert len(child_processes()) == 1
+    assert child_processes() == []
 
 
 def test_a_failed_build_leaves_no_child(make_site, tmp_path, templates):
     content = make_site({"people/bad.yaml": "name: [unclosed\n"})
     with pytest.raises(BuildFailed):
         build(Paths(content, templates, tmp_path / "_site"), search=False)
-    assert children() == []
+    assert child_processes() == []
 
 
 def test_stale_bytecode_is_compiled_afresh(make_site, tmp_path, templates):
@@ -109,4 +99,4 @@ def test_a_template_the_child_cannot_compile_is_reported_with_its_line(make_site
     with pytest.raises(BuildFailed) as failed:
         build(Paths(make_site(), templates, tmp_path / "_site"), search=False)
     assert any("person.html" in str(problem) for problem in failed.value.problems)
-    assert children() == []
+    assert child_processes() == []
