@@ -22,13 +22,12 @@ from .loader import load_content
 from .output import BeforeRename, check_output_dir, clean_leftovers, write_site
 from .pages import plan_pages
 from .page_cache import PageCache, templates_digest
+from .precompile import Precompiled, precompiling
 from .prerender import Rendered, prerender_markdown
 from .publish import publish_files
 from .render import environment_for, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .search import indexing
-from .template_cache import Ahead, compiled_ahead
-from .template_cache import store as store_templates
 from .templatelint import check_templates
 from .tracking import Reads
 from .validate import Entity, validate, validate_doc
@@ -96,23 +95,22 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     cache = cache or Cache(None)
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out):  # one build at a time per output folder
-        templates = templates_digest(paths.templates)   # keys the page cache and compiled templates
-        with compiled_ahead(paths.templates, templates, cache) as ahead:
-            return _build_locked(paths, base_url, strict, types, search, cache, started,
-                                 before_rename, keep_folders, templates, ahead)
+        clean_leftovers(paths.out)
+        # Nothing to do when every input and the output folder are as the last build left them.
+        key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
+            if cache.enabled else ""
+        if (done := uptodate.previous(cache, key, paths.out)) is not None:
+            cache.save()
+            return Report(done[0], time.perf_counter() - started, done[1])
+        with precompiling(paths.templates) as precompiled:   # templates compiled meanwhile
+            return _build_changed(paths, base_url, strict, types, search, cache, started,
+                                  before_rename, keep_folders, key, precompiled)
 
 
-def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
-                  search: bool, cache: Cache, started: float,
-                  before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
-                  templates: str, ahead: Ahead) -> Report:
-    clean_leftovers(paths.out)
-    # Nothing to do when every input and the output folder are as the last build left them.
-    key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
-        if cache.enabled else ""
-    if (done := uptodate.previous(cache, key, paths.out)) is not None:
-        cache.save()
-        return Report(done[0], time.perf_counter() - started, done[1])
+def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
+                   search: bool, cache: Cache, started: float,
+                   before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
+                   key: str, precompiled: Precompiled) -> Report:
     problems = Problems()
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
@@ -128,6 +126,7 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
     views = build_views(site, settings, base, markdown)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
     context = site_context(site, views, base)  # what every page sees as `site`: made once
+    templates = templates_digest(paths.templates)   # keys both the page cache and the Jinja environment
     page_cache = PageCache(cache, templates, context, views)
     todo, kept = page_cache.split(pages, paths.out)
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages,
@@ -136,13 +135,12 @@ def _build_locked(paths: Paths, base_url: str | None, strict: bool, types: tuple
                                                    page_cache.view_digests))
     reads: dict[str, Reads] | None = {} if page_cache.enabled else None   # what each page read
     # Pages are written as the workers render them (never all in memory at once).
-    env = environment_for(paths.templates, templates, ahead.bytecode)
+    env = environment_for(paths.templates, templates, precompiled.bytecode)
     rendered = render_pages(todo, site, views, env, base, reads, context)
     write_site(itertools.chain(rendered, kept), paths.templates / "static", paths.out,
-               index=indexing if search else None, later=published, before_rename=before_rename,
+               indexer=indexing if search else None, unindexed=published, before_rename=before_rename,
                keep_folders=keep_folders)
     page_cache.record(todo, reads or {}, paths.out)
-    store_templates(cache, templates, env)
     uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)

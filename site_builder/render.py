@@ -94,7 +94,7 @@ def environment_for(templates_dir: Path, fingerprint: str,
                     bytecode: Callable[[], jinja2.BytecodeCache] | None = None) -> jinja2.Environment:
     """Return the environment for templates_dir while the digest of its files is `fingerprint`,
     so that a preview server compiles each template once, not on every build. A new
-    environment loads compiled templates from `bytecode()` (template_cache.py)."""
+    environment loads compiled templates from `bytecode()` (precompile.py)."""
     key = (str(templates_dir.resolve()), fingerprint)
     if key not in _environments:
         _environments.clear()   # only the newest templates are kept

@@ -122,7 +122,7 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     build(paths(work), cache=Cache(cache))
     tables = sorted(cache.glob("*.bin"))
     assert {t.name.rsplit("-", 1)[0] for t in tables} == {
-        "markdown", "pages", "parsed", "published", "records", "templates", "uptodate", "vevents"}
+        "markdown", "pages", "parsed", "published", "records", "uptodate", "vevents"}
     for table, damage in zip(tables, itertools.cycle(("garbage", "truncated", "empty", "flipped"))):
         data = table.read_bytes()
         table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
