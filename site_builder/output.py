@@ -69,25 +69,25 @@ def pid_alive(text: str) -> bool:
 
 
 def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | None, out_dir: Path,
-               index: Callable[[Path], AbstractContextManager] | None = None,
-               later: Iterable[tuple[str, bytes]] = (),
+               indexer: Callable[[Path], AbstractContextManager] | None = None,
+               unindexed: Iterable[tuple[str, bytes]] = (),
                before_rename: BeforeRename | None = None, keep_folders: tuple[str, ...] = ()) -> int:
     """Write every file into a staging folder, copy static assets, then swap it into place.
 
     `rendered` may be a generator: each file is written as it comes, so the whole site
-    is never in memory; if it raises, nothing is swapped in. `index(staging)` is a
-    context entered once the pages and static assets are staged (e.g. a search index
-    made in the background, search.indexing): the files of `later`, which must not be
-    pages, are written inside it. If it raises, the previous output stays as it was.
+    is never in memory; if it raises, nothing is swapped in. `indexer(staging)` is a
+    context entered once the pages and static assets are staged (a search index made in
+    the background, search.indexing): the files of `unindexed`, which must not be pages,
+    are written inside it. If it raises, the previous output stays as it was.
     Without it, a folder this builder made is updated in place instead (only changed
     files; see update_in_place). A None instead of bytes keeps that file as the
     previous build left it (page_cache.py).
     `before_rename` and `keep_folders` are passed to update_in_place; when the folder must
     be replaced whole instead, `before_rename` gets every file of the new site."""
     out_dir = out_dir.absolute()
-    if index is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
+    if indexer is None and (out_dir / MARKER).is_file() and not out_dir.is_symlink():
         try:
-            return update_in_place(itertools.chain(rendered, later), static_dir, out_dir, before_rename,
+            return update_in_place(itertools.chain(rendered, unindexed), static_dir, out_dir, before_rename,
                                    keep_folders)
         except _NotInPlace:
             pass  # a layout the in-place update does not handle (seen before writing anything)
@@ -100,8 +100,8 @@ def write_site(rendered: Iterable[tuple[str, bytes | None]], static_dir: Path | 
         if static_dir is not None and static_dir.is_dir():
             _copy_static(static_dir, staging / "static")
         (staging / MARKER).write_text(MARKER_TEXT)
-        with index(staging) if index is not None else nullcontext():
-            count += _stage(later, staging, out_dir)
+        with indexer(staging) if indexer is not None else nullcontext():
+            count += _stage(unindexed, staging, out_dir)
         if before_rename is not None and out_dir.exists():
             before_rename(_read_tree(staging), [])
         _swap(staging, out_dir)
@@ -133,7 +133,8 @@ class _Writers:
     rendering a small page; the threads let that happen on the other cores. They start
     with the first file: a generator that forks workers (render.py, publish.py) does so
     before it yields its first file, so no writer thread exists when it forks. The
-    first error stops the writing and is raised here, at the next file or at the end.
+    first error stops the writing and is raised here, at the next file or at the end;
+    an exception in this thread stops it too (the caller then removes the staging folder).
     """
 
     THREADS = 2
@@ -160,12 +161,14 @@ class _Writers:
     def __enter__(self) -> _Writers:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, kind: type | None, raised: BaseException | None, traceback: object) -> None:
+        if raised is not None and self.error is None:
+            self.error = raised   # the threads skip what is still queued
         for _ in self._threads:
             self._queue.put(None)
         for thread in self._threads:
             thread.join()
-        if self.error is not None and exc_info[0] is None:
+        if raised is None and self.error is not None:
             raise self.error
 
     def _run(self) -> None:
@@ -187,9 +190,11 @@ class _Writers:
 
 def _safe_relative(relative: str) -> str:
     # Defence in depth behind the id rules (bad-inputs B3 39-44): no absolute, empty,
-    # '.' or '..' parts and no NUL byte, whatever the planner produced.
+    # '.' or '..' parts, no NUL byte, no backslash and no colon (Windows reads them as a
+    # separator and a drive), whatever the planner produced.
     parts = relative.split("/")
-    if "\0" in relative or relative.startswith("/") or any(part in ("", ".", "..") for part in parts):
+    if any(c in relative for c in "\0\\:") or relative.startswith("/") \
+            or any(part in ("", ".", "..") for part in parts):
         raise _fail(Path(relative.replace("\0", "\\0")), "output path escapes the output folder")
     return relative
 

@@ -51,9 +51,10 @@ def _pagefind_running(options: list[str], bundle: Path) -> Iterator[None]:
             raise _failed(f"could not run Pagefind: {exc}") from None
         try:
             yield
-            code = process.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise _failed(f"could not run Pagefind: no result after {TIMEOUT} s") from None
+            try:
+                code = process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise _failed(f"could not run Pagefind: no result after {TIMEOUT} s") from None
         finally:
             if process.poll() is None:
                 process.kill()

@@ -238,7 +238,8 @@ def test_output_may_not_overlap_the_sources(make_site, tmp_path, out_name):
         build(Paths(content, templates, tmp_path / out_name))
 
 
-@pytest.mark.parametrize("relative", ["../x.html", "/etc/passwd", "", ".", "a/../../x.html", "a//b.html", "a\0b.html"])
+@pytest.mark.parametrize("relative", ["../x.html", "/etc/passwd", "", ".", "a/../../x.html", "a//b.html", "a\0b.html",
+                                      "a\\..\\..\\x.html", "C:x.html"])
 def test_write_time_path_check_refuses_escapes(tmp_path, relative):
     out = tmp_path / "_site"
     with pytest.raises(BuildFailed, match="output path escapes the output folder"):
@@ -252,7 +253,7 @@ def test_a_write_failing_on_a_writer_thread_fails_the_build_and_keeps_the_old_si
     # Many files, so that the failure happens on a writer thread while more are queued.
     files = [(f"page-{n}/index.html", b"x") for n in range(300)] + [("page-7/index.html/clash.html", b"y")]
     with pytest.raises(BuildFailed, match="cannot write the site"):
-        write_site(files + [(f"after-{n}/index.html", b"z") for n in range(300)], None, out, index=nullcontext)
+        write_site(files + [(f"after-{n}/index.html", b"z") for n in range(300)], None, out, indexer=nullcontext)
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "index.html"]
     assert (out / "index.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]   # no staging folder left behind
