@@ -74,15 +74,18 @@ def templates_digest(templates_dir: Path) -> str:
 class PageCache:
     """Decide which pages need rendering, and remember what the rendered ones read."""
 
-    def __init__(self, cache: Cache, templates: str, site_context: dict, views: dict[str, View]):
+    def __init__(self, cache: Cache, templates: str, site_context: View, views: dict[str, View]):
         """`templates` is templates_digest() of the templates folder."""
         self.cache = cache
         self.enabled = cache.enabled
         self.view_digests: dict[str, str] | None = None   # view id -> view_digest, with a cache
         if not self.enabled:
             return
-        self.base = digest(templates, repr(site_context))
-        self._keys = {view_id: key_digests(view) for view_id, view in views.items()}
+        self.base = digest(templates)
+        # The site context is read key by key too (render.site_context): it and the views in it.
+        context_views = [site_context, *(v for v in dict.values(site_context) if isinstance(v, View))]
+        self._keys = {view.view_id: key_digests(view) for view in context_views}
+        self._keys.update((view_id, key_digests(view)) for view_id, view in views.items())
         self.view_digests = {view_id: view_digest(keys) for view_id, keys in self._keys.items()}
         self._parts: dict[tuple[str, tuple[str, ...]], bytes] = {}
 

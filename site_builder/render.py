@@ -22,7 +22,7 @@ from .pages import Page
 from .reader import site_extras
 from .sanitize import escape_text
 from .parallel import iter_chunks
-from .tracking import Reads, View, grouped, recording
+from .tracking import Reads, View, grouped, make_view, recording
 
 
 class _CodeGenerator(CodeGenerator):
@@ -122,11 +122,18 @@ def _short_date(value: dt.date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
 
 
-def site_context(site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
-    """Return what every page sees as `site`: settings, navigation and the home lists."""
+SITE_VIEW, READER_VIEW = "@site", "@reader"   # no entity id has an '@'
+
+
+def site_context(site: Site, views: dict[str, dict], base_url: str) -> View:
+    """Return what every page sees as `site`: settings, navigation and the home lists.
+
+    A view of its own, and so is its `reader` part, so that the page cache knows which
+    keys each page read (a reordered list of people re-renders the pages that show the
+    list, not every page)."""
     by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
     settings = views.get("site", {})
-    return {
+    return make_view(SITE_VIEW, {
         "title": site.settings.get("title", ""),
         "description": site.settings.get("description", ""),
         "language": site.settings.get("language", "en"),
@@ -138,8 +145,8 @@ def site_context(site: Site, views: dict[str, dict], base_url: str) -> dict[str,
         "by_type": by_type,
         "featured_people": settings.get("featured_people") or by_type.get("person", []),
         "featured_issues": settings.get("featured_issues") or by_type.get("issue", []),
-        "reader": site_extras(site, views, base_url),
-    }
+        "reader": make_view(READER_VIEW, site_extras(site, views, base_url)),
+    })
 
 
 def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
