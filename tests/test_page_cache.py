@@ -6,7 +6,7 @@ from pathlib import Path
 from site_builder.cache import Cache
 from site_builder.page_cache import PageCache
 from site_builder.pages import Page
-from site_builder.tracking import WHOLE, grouped, make_view, recording
+from site_builder.tracking import WHOLE, View, grouped, make_view, recording
 
 PAGE = Page("/people/ada/", "people/ada/index.html", "person.html", "entity", "Ada", "content/people/ada.yaml", "ada")
 
@@ -17,18 +17,25 @@ def _views(**ada: object) -> dict:
             "bob": make_view("bob", {"title": "Bob", "summary": "An engineer."})}
 
 
+def _site(**fields: object) -> View:
+    """The site context every page sees (render.site_context), a view of its own."""
+    return make_view("@site", {"title": "Explainer", "people": ["ada", "bob"], **fields})
+
+
 def _kept_after(tmp_path: Path, read, views_then: dict, views_now: dict) -> bool:
-    """Render PAGE reading `read(views)` with views_then, then ask whether views_now keep it."""
+    """Render PAGE reading `read(views)` with views_then, then ask whether views_now keep it.
+    The site context is views["@site"] when given."""
     out = tmp_path / "_site"
     (out / "people/ada").mkdir(parents=True, exist_ok=True)
     (out / PAGE.output).write_text("page")
     cache = Cache(tmp_path / "cache")
-    then = PageCache(cache, "templates", {}, views_then)
+    then = PageCache(cache, "templates", views_then.get("@site", _site()), views_then)
     with recording() as reads:
         read(views_then)
     then.record([PAGE], {PAGE.output: grouped(reads)}, out)
     cache.save()
-    todo, kept = PageCache(Cache(tmp_path / "cache"), "templates", {}, views_now).split([PAGE], out)
+    now = PageCache(Cache(tmp_path / "cache"), "templates", views_now.get("@site", _site()), views_now)
+    todo, kept = now.split([PAGE], out)
     assert len(todo) + len(kept) == 1
     return bool(kept)
 
@@ -91,3 +98,16 @@ def test_comparing_or_copying_a_view_reads_all_of_it(tmp_path):
     with recording() as reads:
         compare(_views())
     assert grouped(reads) == (("ada", (WHOLE,)), ("bob", (WHOLE,)))
+
+
+def test_a_page_is_kept_while_the_site_keys_it_read_are_unchanged(tmp_path):
+    def site_title(views):
+        return views["@site"]["title"]
+
+    def people(views):
+        return views["@site"]["people"]
+
+    before, reordered = {**_views(), "@site": _site()}, {**_views(), "@site": _site(people=["bob", "ada"])}
+    assert _kept_after(tmp_path, site_title, before, reordered)   # the list's order is not the title
+    assert not _kept_after(tmp_path, people, before, reordered)
+    assert not _kept_after(tmp_path, site_title, before, {**_views(), "@site": _site(title="Renamed")})
