@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from pathlib import Path
 
 from .cache import Cache, digest
@@ -52,22 +51,13 @@ def view_digest(keys: dict[str, bytes]) -> str:
 
 
 def templates_digest(templates_dir: Path) -> str:
-    """Return the digest of every file below the templates folder.
-
-    Never fails nor blocks: only regular files are read; anything else (a symlink, a
-    pipe) counts by its kind, and an unreadable file by its error. The template checks
-    (templatelint.py, assets.py) report them all."""
+    """Return the digest of every file below the templates folder."""
     parts: list[str | bytes] = []
     for root, dirs, names in os.walk(templates_dir):
         dirs.sort()
         for name in sorted(names):
             path = os.path.join(root, name)
-            try:
-                mode = os.lstat(path).st_mode
-                data = Path(path).read_bytes() if stat.S_ISREG(mode) else f"not a file: {stat.S_IFMT(mode)}"
-            except OSError as exc:
-                data = f"unreadable: {exc}"
-            parts += [os.path.relpath(path, templates_dir), data]
+            parts += [os.path.relpath(path, templates_dir), Path(path).read_bytes()]
     return digest(*parts)
 
 
