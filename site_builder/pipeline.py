@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import uptodate
+from . import collector, uptodate
 from .assets import check_assets
 from .cache import Cache
 from .contentlint import check_markdown
@@ -94,7 +94,7 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     started = time.perf_counter()
     cache = cache or Cache(None)
     check_output_dir(paths.out, [paths.content, paths.templates])
-    with build_lock(paths.out):  # one build at a time per output folder
+    with build_lock(paths.out), collector.paused():  # one build at a time per output folder
         clean_leftovers(paths.out)
         # Nothing to do when every input and the output folder are as the last build left them.
         key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \

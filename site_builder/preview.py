@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from . import urls
+from . import collector, urls
 from .cache import Cache
 from .errors import BuildFailed, Location, Problems, SiteError
 from .loader import display_path, load_file
@@ -141,6 +141,14 @@ class Previewer:
         With drop_stale, a failure is dropped (None) when newer changes already wait:
         a file deleted or half-saved mid-build is not worth an error flash.
         """
+        try:
+            return self._build(changes, drop_stale)
+        finally:
+            # Builds run without the cycle collector (collector.py). Browsers have been
+            # told to reload by now; free this build's content graph before the next one.
+            collector.collect()
+
+    def _build(self, changes: Iterable[str], drop_stale: bool) -> State | None:
         started = time.perf_counter()
         self._shown = None
         try:
