@@ -20,6 +20,7 @@ MARKER = ".site-builder"
 MARKER_TEXT = "Made by site_builder; replaced on every build.\n"
 STAGING_PREFIX = ".staging-"
 OLD_PREFIX = ".old-"
+COMPARE_CHUNK = 1 << 20   # bytes: how much of an existing file _same_bytes reads at once
 
 # Called with the files an update is about to change (path -> new bytes) and delete, after
 # they are all staged and before any of them replaces the old site (preview.py serves them
@@ -314,11 +315,17 @@ def _read_tree(folder: Path) -> dict[str, bytes]:
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
+    # Piece by piece: a large file (data.json is 75 MB at the large preset) is never
+    # held twice in memory.
     try:
         if os.stat(path).st_size != len(data):
             return False
+        view = memoryview(data)
         with open(path, "rb") as handle:
-            return handle.read() == data
+            for start in range(0, len(data), COMPARE_CHUNK):
+                if handle.read(COMPARE_CHUNK) != view[start:start + COMPARE_CHUNK]:
+                    return False
+            return handle.read(1) == b""
     except OSError:
         return False
 
