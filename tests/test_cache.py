@@ -272,6 +272,13 @@ def test_output_changed_by_hand_is_rebuilt(work, cold):
     page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>Vandalised "))
     (work / "_site/stray.html").write_text("not part of the site")
     (work / "_site/meetings/meeting-00005/index.html").unlink()
+    # Same size, one byte changed past the first piece that the comparison reads.
+    data = work / "_site/data.json"
+    raw = bytearray(data.read_bytes())
+    assert len(raw) > 2 * output.COMPARE_CHUNK
+    at = output.COMPARE_CHUNK + 100
+    raw[at] = ord("x") if raw[at] != ord("x") else ord("y")
+    data.write_bytes(raw)
     build(paths(work), cache=Cache(work / "cache"))
     assert snapshot(work / "_site") == cold
 
