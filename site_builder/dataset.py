@@ -11,6 +11,7 @@ urls.py. Knows nothing about Jinja or the disk.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -40,15 +41,20 @@ def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str,
     }
     # Compact JSON (the C encoder; indenting would use the pure-Python one), one entity at
     # a time, so the records of a large site never exist all at once as Python objects,
-    # and as bytes, so the whole text never exists both as str and as bytes.
-    parts = [_dumps(head)[:-1], b',"entities":{']
+    # and as bytes, so the whole text never exists both as str and as bytes. Each record
+    # goes into one growing buffer and is dropped: the text is never held twice, as
+    # records and joined (getvalue() hands over the buffer without a copy).
+    out = io.BytesIO()
+    out.write(_dumps(head)[:-1] + b',"entities":{')
     for n, ctype in enumerate(site.types):
-        parts.append(b"," * bool(n) + _dumps(ctype.folder) + b":[")
-        parts += (b"," * bool(i) + encode(entity, views[entity.id], base_url)
-                  for i, entity in enumerate(site.by_type[ctype.name]))
-        parts.append(b"]")
-    parts.append(b"}}\n")
-    return b"".join(parts)
+        out.write(b"," * bool(n) + _dumps(ctype.folder) + b":[")
+        for i, entity in enumerate(site.by_type[ctype.name]):
+            if i:
+                out.write(b",")
+            out.write(encode(entity, views[entity.id], base_url))
+        out.write(b"]")
+    out.write(b"}}\n")
+    return out.getvalue()
 
 
 def record_json(entity: Entity, view: dict[str, Any], base_url: str) -> bytes:
