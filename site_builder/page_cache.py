@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .cache import Cache, digest
 from .pages import Page
-from .tracking import LENGTH, WHOLE, Reads, View
+from .tracking import LENGTH, WHOLE, Reads, View, unpacked
 
 KEEP = None   # in a rendered list: this page's file in the output folder is already right
 
@@ -114,8 +114,11 @@ class PageCache:
         return todo, kept
 
     def _still_valid(self, entry: tuple, path: Path) -> bool:
-        reads, combined, size, mtime = entry
-        if self._combined(reads) != combined:
+        read, combined, size, mtime = entry
+        try:
+            if self._combined(unpacked(read)) != combined:
+                return False
+        except (EOFError, ValueError, TypeError):   # not what record() stores: render again
             return False
         try:
             stat = os.stat(path)
@@ -123,8 +126,8 @@ class PageCache:
             return False
         return (stat.st_size, stat.st_mtime_ns) == (size, mtime)
 
-    def record(self, pages: list[Page], reads: dict[str, Reads], out_dir: Path) -> None:
-        """Remember, for each rendered page, what it read and the file it left in out_dir."""
+    def record(self, pages: list[Page], reads: dict[str, bytes], out_dir: Path) -> None:
+        """Remember, for each rendered page, what it read (tracking.packed) and the file it left in out_dir."""
         if not self.enabled:
             return
         for page in pages:
@@ -135,4 +138,5 @@ class PageCache:
                 stat = os.stat(out_dir / page.output)
             except OSError:
                 continue
-            self.cache.put("pages", self._key(page), (read, self._combined(read), stat.st_size, stat.st_mtime_ns))
+            self.cache.put("pages", self._key(page),
+                           (read, self._combined(unpacked(read)), stat.st_size, stat.st_mtime_ns))

@@ -29,7 +29,6 @@ from .render import environment_for, render_pages, site_context
 from .schema import CONTENT_TYPES, SITE, ContentType
 from .search import indexing
 from .templatelint import check_templates
-from .tracking import Reads
 from .validate import Entity, validate, validate_doc
 from .views import build_views
 
@@ -133,7 +132,7 @@ def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tupl
     # made and written after them, while Pagefind indexes the pages.
     published = _handed_over(lambda: publish_files(pages, site, settings, views, base, cache,
                                                    page_cache.view_digests))
-    reads: dict[str, Reads] | None = {} if page_cache.enabled else None   # what each page read
+    reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read, packed
     # Pages are written as the workers render them (never all in memory at once).
     env = environment_for(paths.templates, templates, precompiled.bytecode)
     rendered = render_pages(todo, site, views, env, base, reads, context)

@@ -22,7 +22,7 @@ from .pages import Page
 from .reader import site_extras
 from .sanitize import escape_text
 from .parallel import iter_chunks
-from .tracking import Reads, View, grouped, make_view, recording
+from .tracking import View, make_view, packed, recording
 
 
 class _CodeGenerator(CodeGenerator):
@@ -169,14 +169,14 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
-                 base_url: str, reads: dict[str, Reads] | None = None,
+                 base_url: str, reads: dict[str, bytes] | None = None,
                  context: dict[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output file, bytes) of every page as workers finish them; after the last,
     raise every template error together.
 
     The caller writes pages as they come, so a large site is never all in memory.
-    `reads`, when given, receives the keys of the views each page read (tracking.py;
-    without it nothing is recorded);
+    `reads`, when given, receives the keys of the views each page read, packed
+    (tracking.py; without it nothing is recorded);
     `context` is site_context() when the caller has already made it.
     """
     shared = {"site": context if context is not None else site_context(site, views, base_url),
@@ -201,9 +201,9 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
         raise BuildFailed(_first_per_template(errors))
 
 
-def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, Reads] | SiteError]:
+def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, bytes] | SiteError]:
     env, context, site, views, base_url, track = shared
-    results: list[tuple[str, bytes, Reads] | SiteError] = []
+    results: list[tuple[str, bytes, bytes] | SiteError] = []
     for page in pages:
         try:
             with recording() if track else nullcontext(set()) as read:
@@ -212,7 +212,7 @@ def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, Re
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue
-        results.append((page.output, html.encode("utf-8"), grouped(read) if track else ()))
+        results.append((page.output, html.encode("utf-8"), packed(read) if track else b""))
     return results
 
 

@@ -10,6 +10,7 @@ rendered again when the person's summary changes. Knows nothing about templates 
 """
 from __future__ import annotations
 
+import marshal
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -113,6 +114,18 @@ def grouped(reads: set[tuple[str, Any]]) -> Reads:
         keys.setdefault(view_id, set()).add(key if isinstance(key, str) else WHOLE)
     return tuple((view_id, (WHOLE,) if WHOLE in keys[view_id] else tuple(sorted(keys[view_id])))
                  for view_id in sorted(keys))
+
+
+def packed(reads: set[tuple[str, Any]]) -> bytes:
+    """Return grouped(reads) as bytes. What each page read is kept packed, from the worker
+    that renders it to the cache: for 10,000 pages that is a fifth of the memory the
+    tuples take (issue 7)."""
+    return marshal.dumps(grouped(reads))
+
+
+def unpacked(data: bytes) -> Reads:
+    """Return the Reads that packed() made; raise ValueError, EOFError or TypeError on other bytes."""
+    return marshal.loads(data)
 
 
 # Jinja names an object's type in "has no attribute" errors; a View reads as the dict

@@ -1,12 +1,15 @@
 """page_cache.py with tracking.py: a page is kept exactly while every key it read is unchanged."""
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
+
+import pytest
 
 from site_builder.cache import Cache
 from site_builder.page_cache import PageCache
 from site_builder.pages import Page
-from site_builder.tracking import WHOLE, View, grouped, make_view, recording
+from site_builder.tracking import WHOLE, View, grouped, make_view, packed, recording, unpacked
 
 PAGE = Page("/people/ada/", "people/ada/index.html", "person.html", "entity", "Ada", "content/people/ada.yaml", "ada")
 
@@ -32,7 +35,7 @@ def _kept_after(tmp_path: Path, read, views_then: dict, views_now: dict) -> bool
     then = PageCache(cache, "templates", views_then.get("@site", _site()), views_then)
     with recording() as reads:
         read(views_then)
-    then.record([PAGE], {PAGE.output: grouped(reads)}, out)
+    then.record([PAGE], {PAGE.output: packed(reads)}, out)
     cache.save()
     now = PageCache(Cache(tmp_path / "cache"), "templates", views_now.get("@site", _site()), views_now)
     todo, kept = now.split([PAGE], out)
@@ -111,3 +114,28 @@ def test_a_page_is_kept_while_the_site_keys_it_read_are_unchanged(tmp_path):
     assert _kept_after(tmp_path, site_title, before, reordered)   # the list's order is not the title
     assert not _kept_after(tmp_path, people, before, reordered)
     assert not _kept_after(tmp_path, site_title, before, {**_views(), "@site": _site(title="Renamed")})
+
+
+def test_what_a_page_read_is_kept_packed_and_unpacks_to_the_same_reads():
+    views = _views()
+    with recording() as reads:
+        views["ada"]["title"], views["bob"]["title"], len(views["ada"])
+    assert isinstance(packed(reads), bytes)
+    assert unpacked(packed(reads)) == grouped(reads)
+
+
+@pytest.mark.parametrize("stored", [b"", b"\xffnot marshal", marshal.dumps(42), marshal.dumps(("ada",))])
+def test_a_page_whose_stored_reads_are_not_packed_reads_renders_again(tmp_path, stored):
+    out = tmp_path / "_site"
+    (out / "people/ada").mkdir(parents=True)
+    (out / PAGE.output).write_text("page")
+    views = _views()
+    cache = Cache(tmp_path / "cache")
+    then = PageCache(cache, "templates", _site(), views)
+    with recording() as reads:
+        views["ada"]["title"]
+    then.record([PAGE], {PAGE.output: packed(reads)}, out)
+    assert then.split([PAGE], out)[1]    # as recorded, the page is kept ...
+    entry = cache.get("pages", then._key(PAGE))
+    cache.put("pages", then._key(PAGE), (stored, *entry[1:]))   # ... as a tampered cache has it, not
+    assert then.split([PAGE], out) == ([PAGE], [])
