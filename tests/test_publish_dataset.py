@@ -97,3 +97,20 @@ def test_values_are_plain_json_with_markdown_and_its_text(data):
     assert wang["fields"]["native_name"] == "王毅"
     source = next(s for s in data["entities"]["sources"] if s["fields"]["url"])
     assert source["url"] == f"{BASE}sources/{source['id']}/" and source["fields"]["url"].startswith("https://")
+
+
+def test_records_a_tampered_cache_holds_are_made_again(tmp_path, monkeypatch):
+    from site_builder import Paths, build, publish
+    from site_builder.cache import Cache
+
+    from .conftest import TEMPLATES
+    build(Paths(CONTENT, TEMPLATES, tmp_path / "plain"), base_url=BASE, search=False)
+    with monkeypatch.context() as patch:   # every record the cache keeps is not what publish stores
+        patch.setattr(publish.zlib, "compress", lambda data, level: b"not zlib: " + data[:20])
+        build(Paths(CONTENT, TEMPLATES, tmp_path / "first"), base_url=BASE, search=False,
+              cache=Cache(tmp_path / "cache"))
+    build(Paths(CONTENT, TEMPLATES, tmp_path / "second"), base_url=BASE, search=False,
+          cache=Cache(tmp_path / "cache"))
+    expected = (tmp_path / "plain" / "data.json").read_bytes()
+    assert (tmp_path / "first" / "data.json").read_bytes() == expected
+    assert (tmp_path / "second" / "data.json").read_bytes() == expected
