@@ -1,17 +1,21 @@
-"""Keep Python's cycle collector out of a build, and run it once when a build is done.
+"""Keep Python's cycle collector out of a build, and free the build's garbage in one pass.
 
 The linked content is one big graph of cycles (a person's meetings point back at the
 person), so it is freed only by the cycle collector, never by reference counts. While
-a build makes that graph, the collector's automatic full passes walk all of it again
-and again, finding nothing to free. In the preview, whose cache keeps hundreds of
+a build makes that graph, the collector's automatic passes walk all of it again and
+again, finding nothing to free. In the preview, whose cache keeps hundreds of
 thousands of objects alive between builds, that was 2 to 3 s of a 10 to 12 s edit
 build at the large preset (issue 7); a cold one-off build did not measurably change.
 A build allocates little else in cycles, so pausing the collector costs no memory to
 speak of: the graph stays alive until the build returns either way.
 
-`build.py` ends with os._exit, so a one-off build never needs to collect; a
-long-lived process (`serve`) calls collect() after each build, once the browser has
-been told to reload, so the last build's graph is freed before the next one starts.
+Pausing does not stop new objects from being tracked: they wait in the youngest
+generation, and the first allocation after the pause ends walks them all once. A
+long-lived process (`serve`) therefore frees them itself, with collect() inside its
+own pause, at a moment it chooses; a one-off build leaves them to that one pass, or
+to os._exit in `build.py`. The switch is process-wide: threads running meanwhile (the
+preview's HTTP server) run without automatic collection too, and forked render
+workers inherit it (they make little cyclic garbage, and end with their pool).
 """
 from __future__ import annotations
 
@@ -33,5 +37,8 @@ def paused() -> Iterator[None]:
 
 
 def collect() -> int:
-    """Free the garbage in cycles now (the graph of the last build); return how many objects."""
-    return gc.collect()
+    """Free the cycles among the objects made since the last pass (the youngest generation,
+    where everything a paused build made still is, unless it forked workers: parallel.py
+    freezes and so ages every object; the preview never forks), in one pass; return how
+    many objects were freed."""
+    return gc.collect(0)

@@ -141,12 +141,14 @@ class Previewer:
         With drop_stale, a failure is dropped (None) when newer changes already wait:
         a file deleted or half-saved mid-build is not worth an error flash.
         """
-        try:
-            return self._build(changes, drop_stale)
-        finally:
-            # Builds run without the cycle collector (collector.py). Browsers have been
-            # told to reload by now; free this build's content graph before the next one.
-            collector.collect()
+        # Without automatic collection (collector.py) until this build's garbage, its
+        # content graph, is freed in one pass: after it, when browsers have been told to
+        # reload, and before the next build makes another graph.
+        with collector.paused():
+            try:
+                return self._build(changes, drop_stale)
+            finally:
+                collector.collect()
 
     def _build(self, changes: Iterable[str], drop_stale: bool) -> State | None:
         started = time.perf_counter()

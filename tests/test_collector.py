@@ -39,9 +39,25 @@ def stage_spy(monkeypatch):
 @pytest.fixture
 def collector_off():
     """Automatic collection off for the whole test, so that only an explicit one frees cycles."""
+    was_enabled = gc.isenabled()
     gc.disable()
     yield
-    gc.enable()
+    if was_enabled:
+        gc.enable()
+
+
+@pytest.fixture
+def passes():
+    """(generation, automatic?) of every collection pass that starts while the test runs."""
+    started: list[tuple[int, bool]] = []
+
+    def note(phase, info):
+        if phase == "start":
+            started.append((info["generation"], gc.isenabled()))
+
+    gc.callbacks.append(note)
+    yield started
+    gc.callbacks.remove(note)
 
 
 def test_a_build_pauses_automatic_collection_and_turns_it_back_on(make_site, tmp_path, stage_spy):
@@ -52,10 +68,12 @@ def test_a_build_pauses_automatic_collection_and_turns_it_back_on(make_site, tmp
     assert gc.isenabled()
 
 
-def test_a_failed_build_turns_automatic_collection_back_on(make_site, tmp_path):
+def test_a_failed_build_turns_automatic_collection_back_on(make_site, tmp_path, stage_spy):
+    seen, _ = stage_spy
     content = make_site({"people/wang-yi.yaml": "name: [unclosed\n"})
     with pytest.raises(BuildFailed):
         build(Paths(content, TEMPLATES, tmp_path / "out"))
+    assert seen == [False]
     assert gc.isenabled()
 
 
@@ -71,14 +89,20 @@ def test_a_build_alone_leaves_its_cycles_for_later(make_site, tmp_path, stage_sp
     assert cycles[0]() is not None
 
 
-def test_the_preview_frees_each_builds_cycles_once_it_is_published(make_site, tmp_path, stage_spy,
-                                                                   collector_off):
+def test_the_preview_frees_each_builds_cycles_in_one_pass_as_the_build_ends(make_site, tmp_path, stage_spy,
+                                                                            passes):
     _, cycles = stage_spy
     content = make_site()
     preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None, search=False)
-    assert preview.build_now().problems == ()
-    assert cycles[0]() is None
-    (content / "people" / "wang-yi.yaml").write_text("name: [unclosed\n")
-    assert preview.build_now().problems   # a failed build is collected after too
-    assert cycles[1]() is None
-    preview.stop()
+    try:
+        passes.clear()
+        assert preview.build_now().problems == ()
+        assert passes == [(0, False)]   # one pass, the preview's own, over what the build made
+        assert cycles[0]() is None
+        assert gc.isenabled() and gc.get_count()[0] < 100   # and none left pending for later
+        (content / "people" / "wang-yi.yaml").write_text("name: [unclosed\n")
+        passes.clear()
+        assert preview.build_now().problems   # a failed build too
+        assert passes == [(0, False)] and cycles[1]() is None
+    finally:
+        preview.stop()
