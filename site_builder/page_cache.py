@@ -114,8 +114,8 @@ class PageCache:
         return todo, kept
 
     def _still_valid(self, entry: tuple, path: Path) -> bool:
-        read, combined, size, mtime = entry
         try:
+            read, combined, size, mtime = entry
             if self._combined(unpacked(read)) != combined:
                 return False
         except (EOFError, ValueError, TypeError):   # not what record() stores: render again

@@ -124,7 +124,9 @@ def packed(reads: set[tuple[str, Any]]) -> bytes:
 
 
 def unpacked(data: bytes) -> Reads:
-    """Return the Reads that packed() made; raise ValueError, EOFError or TypeError on other bytes."""
+    """Return the Reads that packed() made. Other bytes (a tampered cache) may raise
+    ValueError or EOFError, or give any plain value, which the page cache then fails to
+    match (page_cache.py); a value that is not bytes raises TypeError."""
     return marshal.loads(data)
 
 

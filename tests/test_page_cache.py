@@ -124,8 +124,12 @@ def test_what_a_page_read_is_kept_packed_and_unpacks_to_the_same_reads():
     assert unpacked(packed(reads)) == grouped(reads)
 
 
-@pytest.mark.parametrize("stored", [b"", b"\xffnot marshal", marshal.dumps(42), marshal.dumps(("ada",))])
-def test_a_page_whose_stored_reads_are_not_packed_reads_renders_again(tmp_path, stored):
+@pytest.mark.parametrize("tamper", [
+    lambda entry: (b"", *entry[1:]), lambda entry: (b"\xffnot marshal", *entry[1:]),
+    lambda entry: (marshal.dumps(42), *entry[1:]), lambda entry: (marshal.dumps(("ada",)), *entry[1:]),
+    lambda entry: (marshal.dumps({"ab": 1}), *entry[1:]), lambda entry: ("text", *entry[1:]),
+    lambda entry: 5, lambda entry: (), lambda entry: {}, lambda entry: entry[:3], lambda entry: None])
+def test_a_page_whose_stored_entry_is_not_what_record_stores_renders_again(tmp_path, tamper):
     out = tmp_path / "_site"
     (out / "people/ada").mkdir(parents=True)
     (out / PAGE.output).write_text("page")
@@ -137,5 +141,5 @@ def test_a_page_whose_stored_reads_are_not_packed_reads_renders_again(tmp_path, 
     then.record([PAGE], {PAGE.output: packed(reads)}, out)
     assert then.split([PAGE], out)[1]    # as recorded, the page is kept ...
     entry = cache.get("pages", then._key(PAGE))
-    cache.put("pages", then._key(PAGE), (stored, *entry[1:]))   # ... as a tampered cache has it, not
+    cache.put("pages", then._key(PAGE), tamper(entry))   # ... as a tampered cache has it, not
     assert then.split([PAGE], out) == ([PAGE], [])
