@@ -49,11 +49,14 @@ def previous(cache: Cache, key: str, out_dir: Path) -> tuple[int, list[SiteError
     entry = cache.get(TABLE, str(out_dir.absolute()))
     if entry is None:
         return None
-    old_key, pages, warnings, signature = entry
-    if old_key != key or signature != digest(*_tree(out_dir, False)):
+    try:
+        old_key, pages, warnings, signature = entry
+        if old_key != key or signature != digest(*_tree(out_dir, False)):
+            return None
+        return pages, [SiteError(Location(path, line, col), field, message, hint, True)
+                       for path, line, col, field, message, hint in warnings]
+    except (ValueError, TypeError):   # not what remember() stores (a tampered cache): build
         return None
-    return pages, [SiteError(Location(path, line, col), field, message, hint, True)
-                   for path, line, col, field, message, hint in warnings]
 
 
 def remember(cache: Cache, key: str, out_dir: Path, pages: int, warnings: list[SiteError]) -> None:

@@ -20,7 +20,7 @@ import functools
 import site_builder
 from site_builder import BuildFailed, Paths
 from site_builder import cache as cache_module
-from site_builder import output
+from site_builder import output, uptodate
 from site_builder.cache import Cache
 
 from .conftest import TEMPLATES
@@ -328,3 +328,16 @@ def test_a_table_keeps_only_what_the_last_build_used(tmp_path):
     cache_module._memory.clear()
     third = Cache(tmp_path)
     assert third.get("t", "key-1") == 1 and third.get("t", "key-2") is None
+
+
+@pytest.mark.parametrize("tamper", [lambda entry: 5, lambda entry: (), lambda entry: entry[:3],
+                                    lambda entry: (*entry[:2], [("a",)], entry[3]),
+                                    lambda entry: (*entry[:2], 7, entry[3])])
+def test_an_up_to_date_entry_that_is_not_what_remember_stores_means_build(tmp_path, tamper):
+    out = tmp_path / "_site"
+    out.mkdir()
+    cache = Cache(tmp_path / "cache")
+    uptodate.remember(cache, "key", out, 3, [])
+    assert uptodate.previous(cache, "key", out) == (3, [])     # as remembered: nothing to do
+    cache.put(uptodate.TABLE, str(out.absolute()), tamper(cache.get(uptodate.TABLE, str(out.absolute()))))
+    assert uptodate.previous(cache, "key", out) is None
