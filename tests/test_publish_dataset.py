@@ -5,9 +5,11 @@ import json
 import jsonschema
 import pytest
 
-from site_builder import load_site
+from site_builder import Paths, build, load_site
+from site_builder.cache import Cache
 from site_builder.kinds import Markdown, MarkdownList, MarkdownMap, Refs
 
+from .conftest import TEMPLATES
 from .publish_helpers import CONTENT, build_real
 
 BASE = "https://user.github.io/repo/"
@@ -99,18 +101,24 @@ def test_values_are_plain_json_with_markdown_and_its_text(data):
     assert source["url"] == f"{BASE}sources/{source['id']}/" and source["fields"]["url"].startswith("https://")
 
 
-def test_records_a_tampered_cache_holds_are_made_again(tmp_path, monkeypatch):
-    from site_builder import Paths, build, publish
-    from site_builder.cache import Cache
-
-    from .conftest import TEMPLATES
+@pytest.mark.parametrize("stored", [b"not zlib", b"", "text", 5, (b"x",), None])
+def test_records_a_tampered_cache_holds_are_made_again(tmp_path, monkeypatch, stored):
     build(Paths(CONTENT, TEMPLATES, tmp_path / "plain"), base_url=BASE, search=False)
-    with monkeypatch.context() as patch:   # every record the cache keeps is not what publish stores
-        patch.setattr(publish.zlib, "compress", lambda data, level: b"not zlib: " + data[:20])
-        build(Paths(CONTENT, TEMPLATES, tmp_path / "first"), base_url=BASE, search=False,
-              cache=Cache(tmp_path / "cache"))
+    build(Paths(CONTENT, TEMPLATES, tmp_path / "first"), base_url=BASE, search=False,
+          cache=Cache(tmp_path / "cache"))
+    real_get, hits = Cache.get, []
+
+    def tampered_get(self, table, key, default=None):   # every record the cache holds is `stored`
+        value = real_get(self, table, key, default)
+        if table == "records" and value is not None:
+            hits.append(key)
+            return stored
+        return value
+
+    monkeypatch.setattr(Cache, "get", tampered_get)
     build(Paths(CONTENT, TEMPLATES, tmp_path / "second"), base_url=BASE, search=False,
           cache=Cache(tmp_path / "cache"))
+    assert len(hits) > 100
     expected = (tmp_path / "plain" / "data.json").read_bytes()
     assert (tmp_path / "first" / "data.json").read_bytes() == expected
     assert (tmp_path / "second" / "data.json").read_bytes() == expected
