@@ -127,7 +127,8 @@ class PageCache:
         return (stat.st_size, stat.st_mtime_ns) == (size, mtime)
 
     def record(self, pages: list[Page], reads: dict[str, bytes], out_dir: Path) -> None:
-        """Remember, for each rendered page, what it read (tracking.packed) and the file it left in out_dir."""
+        """Remember, for each rendered page, what it read (packed, tracking.py) and the file
+        it left in out_dir."""
         if not self.enabled:
             return
         for page in pages:
