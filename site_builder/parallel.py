@@ -36,6 +36,14 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Return whether this process may fork: the platform can, and no other thread runs.
+
+    Forking a process that runs other threads (the preview server) can copy a lock held
+    by one of them and deadlock the child, so such callers work in this process."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list:
     func, (shared, items) = _task
     return func(shared, items[bounds[0]:bounds[1]])
@@ -72,11 +80,9 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
     """
     cores = workers()
     count = min(cores, len(items) // min_per_worker)
-    # Forking a process that runs other threads (the preview server) can copy a lock held
-    # by one of them and deadlock the child, so such callers work in this process. Beside
-    # a job of its own (meanwhile), this process already keeps one core busy.
+    # Beside a job of its own (meanwhile), this process already keeps one core busy.
     enough = 2 if meanwhile is None or cores < 2 else 1
-    if count < enough or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if count < enough or not can_fork():
         if meanwhile:
             meanwhile()
         yield func(shared, items)

@@ -19,7 +19,6 @@ import marshal
 import os
 import select
 import signal
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Iterator
 
 import jinja2
 
-from .parallel import workers
+from .parallel import can_fork, workers
 from .render import make_environment
 
 WAIT_SECONDS = 10.0   # a child that has not answered by then is stopped; Jinja compiles here instead
@@ -118,9 +117,8 @@ def _read_all(read_end: int, deadline: float) -> bytes | None:
 
 def _fork_compiler(templates_dir: Path) -> tuple[int, int] | None:
     """Fork a child that writes compile_all's result to a pipe; return (pid, read end)."""
-    # Forking a process that runs other threads can copy a lock one of them holds; with
-    # one core (or SITE_BUILDER_JOBS=1) the child would only take turns with this process.
-    if not hasattr(os, "fork") or threading.active_count() > 1 or workers() < 2:
+    # With one core (or SITE_BUILDER_JOBS=1) the child would only take turns with this process.
+    if not can_fork() or workers() < 2:
         return None
     read_end, write_end = os.pipe()
     # Ctrl+C stays blocked in the child for its whole life: it must never run this build's
