@@ -7,6 +7,7 @@ it runs, so that `build` does not wait for them (the link checker alone takes 20
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,7 +62,28 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument("--content", type=Path, default=Path("content"),
                         help="content folder whose ids references may use (default: content)")
     schema.add_argument("--schemas", type=Path, default=Path("schemas"), help="output folder (default: schemas)")
+    pages = commands.add_parser("pages-url", help="print the address GitHub Pages serves this site at "
+                                "(from content/site.yaml's domain and $GITHUB_REPOSITORY)")
+    pages.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    pages.add_argument("--repository", default=os.environ.get("GITHUB_REPOSITORY", ""),
+                       help="owner/name of the repository (default: $GITHUB_REPOSITORY)")
     return parser
+
+
+def run_pages_url(args: argparse.Namespace) -> int:
+    """Print the GitHub Pages address for the repository, or say why there is none."""
+    from .publish import pages_url
+    try:
+        site, _, _ = load_site(args.content)
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        return 1
+    try:
+        print(pages_url(site.settings.get("domain"), args.repository))
+    except ValueError as exc:
+        print(f"pages-url: {exc} (set GITHUB_REPOSITORY or pass --repository owner/name)", file=sys.stderr)
+        return 2
+    return 0
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -142,7 +164,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve,
-            "new": run_new, "schema": run_schema}
+            "new": run_new, "schema": run_schema, "pages-url": run_pages_url}
 
 
 def main(argv: list[str] | None = None) -> int:

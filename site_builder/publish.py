@@ -174,3 +174,16 @@ def check_domain(domain: str, base_url: str, settings: Entity | None) -> None:
         where, "domain", f"custom domain '{domain}' does not match the base URL {base_url}",
         f"build with --base-url https://{domain}/ (a custom domain serves the site at its root), "
         "or remove domain")])
+
+
+def pages_url(domain: str | None, repository: str) -> str:
+    """Return where GitHub Pages serves this repository's site: the custom domain's root,
+    the root of a user or organisation site (repository `<owner>.github.io`), or the
+    project path `https://<owner>.github.io/<repo>/`."""
+    owner, _, repo = repository.partition("/")
+    if not owner or not repo:
+        raise ValueError(f"expected owner/repository, got {repository!r}")
+    if domain:
+        return f"https://{domain}/"
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"
