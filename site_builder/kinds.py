@@ -220,6 +220,27 @@ class MarkdownList:
 
 
 @dataclass(frozen=True, slots=True)
+class TextList:
+    """A list of single lines of plain text."""
+
+    max_length: int = 200
+
+    def convert(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise FieldError(f"expected a list, got {_describe(value)}", "one '- text' per line")
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(Text(max_length=self.max_length).convert(item))
+            except FieldError as exc:
+                raise FieldError(exc.message, exc.hint, i) from None
+        return tuple(out)
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": Text(max_length=self.max_length).json_schema()}
+
+
+@dataclass(frozen=True, slots=True)
 class MarkdownMap:
     """A mapping from a short label (e.g. a party) to a Markdown statement."""
 

@@ -159,7 +159,7 @@ def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: 
             if target is None:
                 continue
             inbound.add(target.id)
-            if target.type.name == "source" and target not in cited:
+            if target.type.citable and target not in cited:
                 cited.append(target)
     entity.links["citations"] = cited
 

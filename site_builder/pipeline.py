@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 from . import collector, uptodate
 from .assets import check_assets
 from .cache import Cache
+from .checks import check_content
 from .contentlint import check_markdown
 from .errors import BuildFailed, Problems, SiteError
 from .links import Site, link
@@ -69,6 +70,7 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, c
     # References can point anywhere, so linking waits until every entity is validated.
     site = link(entities, settings, types, problems)
     everything = entities + ([settings] if settings else [])
+    check_content(everything, site, problems)
     # One Markdown conversion per field gives both its HTML and what contentlint finds in
     # it. When references failed, links become placeholders and only the findings count.
     linked = not problems.errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .kinds import (Choice, Date, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
-                    Time, TimeZone, Url)
+                    TextList, Time, TimeZone, Url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class Field:
     symmetric: bool = False       # a reference to the same type that holds both ways
     default: object = None
     needs: str | None = None      # another field that must be set when this one is
+    every_party: bool = False     # a statement by party: each of site.yaml's `parties` must have one
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class ContentType:
     derived: tuple[Derived, ...] = ()
     sequence: bool = False        # pages link to the previous and next entity in order
     description: str = ""
+    citable: bool = False         # [[id]] of this type in a text is a citation of it
 
     @property
     def template(self) -> str:
@@ -137,7 +139,8 @@ ISSUE = ContentType(
         Field("title", Text(), "Name of the issue.", required=True),
         Field("summary", Markdown(), "Neutral summary (Markdown).", required=True),
         REQUIRED_SOURCES,
-        Field("positions", MarkdownMap(), "Each party's stated position, attributed and cited (Markdown)."),
+        Field("positions", MarkdownMap(), "Each party's stated position, attributed and cited (Markdown).",
+              every_party=True),
         Field("related", Refs("issue"), "Ids of related issues (linked both ways).",
               backlink="related", symmetric=True),
         Field("body", Markdown(), "Background (Markdown)."),
@@ -157,7 +160,7 @@ TERM = ContentType(
 
 SOURCE = ContentType(
     name="source", folder="sources", label="Source", plural="Sources", title_field="title",
-    order_by=("publisher", "title"),
+    order_by=("publisher", "title"), citable=True,
     description="A document, article or transcript that claims rest on.",
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
@@ -185,6 +188,12 @@ SITE = ContentType(
         Field("featured_people", Refs("person"), "Ids of the key people for the home page."),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page."),
         Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
+        Field("parties", TextList(max_length=80),
+              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict)."),
+        Field("quote_only", TextList(),
+              "Wording that may appear only inside quotation marks, e.g. a source's loaded phrase (checked by check --strict)."),
+        Field("refused_hosts", TextList(max_length=253),
+              "Web sites no source may link to, e.g. content farms (checked by check --strict)."),
     ),
 )
 

@@ -1,7 +1,12 @@
 """The facts of the published explainer, checked in the built pages.
 
 Each test parses the HTML of the real content, so an edit that breaks a date, a
-place, a role, a native name or a figure the brief singles out fails here.
+place, a role, a native name or a figure the brief singles out fails here. They check
+that the facts are there, never that nothing else is: an editor's new meeting, person or
+issue, or entries reordered by date, keep them green, and the facts of an entity an editor
+deletes are deselected (conftest's `facts_of`). Rules that every explainer follows (both
+parties' positions, every statement cited, wording only in quotes, refused hosts) are
+content checks in site_builder/checks.py, run by `check --strict`.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from site_builder import Paths, build, load_site
 
-from .conftest import ROOT, TEMPLATES
+from .conftest import ROOT, TEMPLATES, real_content_ids
 
 CONTENT = ROOT / "content"
 BASE = "https://example.org/"
@@ -50,12 +55,12 @@ GLOSSARY = ["dual-use-goods", "divestiture", "divest-or-ban-law", "precursor-che
             "central-foreign-affairs-commission", "state-councilor", "foreign-military-financing",
             "industrial-overcapacity", "background-briefing"]
 
-# Wording of the source article that must never appear on the site except inside quotation marks:
-# D5 (Chen is not China's top official), D1/D2 (the "$8 billion"), and its opinion sentences.
-QUOTE_ONLY = ["China’s top official", "$8 billion", "tensions loom large", "crucial opportunity"]
 
-# Hosts the brief (D10) says must not be cited.
-BANNED_HOSTS = ("redcensor.com", "exbulletin.com", "america-times.com")
+
+def facts(ids) -> list:
+    """One parameter per id, each deselected if an editor has deleted that entity."""
+    return [pytest.param(i, marks=pytest.mark.facts_of(i)) for i in sorted(ids)]
+
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +104,10 @@ def inside_quotes(text: str, index: int) -> bool:
 def test_content_loads_strictly_with_no_problems():
     site, _, warnings = load_site(CONTENT, strict=True)
     assert warnings == []
-    assert set(MEETINGS) <= set(site.by_id) and set(EVENTS) <= set(site.by_id)
+    assert site.by_id
 
 
-@pytest.mark.parametrize("meeting_id", sorted(MEETINGS))
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
 def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
     date, zone, place = MEETINGS[meeting_id]
     box = infobox(page(site_dir, "meetings", meeting_id))
@@ -112,7 +117,7 @@ def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
     assert box["Status"].get_text(strip=True) == "held"
 
 
-@pytest.mark.parametrize("event_id", sorted(EVENTS))
+@pytest.mark.parametrize("event_id", facts(EVENTS))
 def test_event_date_and_zone(site_dir, event_id):
     date, zone = EVENTS[event_id]
     box = infobox(page(site_dir, "events", event_id))
@@ -120,6 +125,7 @@ def test_event_date_and_zone(site_dir, event_id):
     assert box["Date"].find("abbr")["title"] == zone
 
 
+@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
 def test_signing_is_dated_in_washington_and_arrival_in_shanghai(site_dir):
     signing = infobox(page(site_dir, "events", "biden-signs-aid-law"))["Date"]
     arrival = infobox(page(site_dir, "events", "blinken-arrives-shanghai"))["Date"]
@@ -130,11 +136,16 @@ def test_signing_is_dated_in_washington_and_arrival_in_shanghai(site_dir):
 def test_meetings_are_listed_in_order_on_the_home_page(site_dir):
     home = page(site_dir)
     cards = section(home, "meetings-heading").find_all("li")
-    assert [li.a["href"] for li in cards] == [f"/meetings/{m}/" for m in MEETINGS]
-    assert [li.time["datetime"] for li in cards] == [MEETINGS[m][0] for m in MEETINGS]
+    listed = [li.a["href"].split("/")[-2] for li in cards]
+    dates = [li.time["datetime"] for li in cards]
+    assert dates == sorted(dates), "meetings are not in date order"
+    known = [m for m in listed if m in MEETINGS]
+    assert known == [m for m in MEETINGS if m in known], "the visit's meetings are out of order"
+    assert {m: d for m, d in zip(listed, dates) if m in MEETINGS} == {m: MEETINGS[m][0] for m in known}
+    assert set(known) == set(MEETINGS) & real_content_ids(), "a meeting of the visit is missing"
 
 
-@pytest.mark.parametrize("person_id", sorted(NATIVE_NAMES))
+@pytest.mark.parametrize("person_id", facts(NATIVE_NAMES))
 def test_native_names_carry_their_language(site_dir, person_id):
     soup = page(site_dir, "people", person_id)
     assert soup.h1.find("span", lang="zh-Hans").get_text() == NATIVE_NAMES[person_id]
@@ -142,24 +153,29 @@ def test_native_names_carry_their_language(site_dir, person_id):
     assert (native["lang"], native.get_text(strip=True)) == ("zh-Hans", NATIVE_NAMES[person_id])
 
 
+@pytest.mark.facts_of("blinken-wang-yi", "wang-yi")
 def test_meeting_pages_show_native_names_of_participants(site_dir):
     participants = infobox(page(site_dir, "meetings", "blinken-wang-yi"))["Participants"]
-    assert [s.get_text() for s in participants.find_all("span", lang="zh-Hans")] == ["王毅"]
+    assert "王毅" in [s.get_text() for s in participants.find_all("span", lang="zh-Hans")]
 
 
-def test_roles_held_at_the_time(site_dir):
-    def role(person_id: str) -> str:
-        return words(infobox(page(site_dir, "people", person_id))["Role"])
-
-    assert "Minister of Foreign Affairs" in role("wang-yi")
-    assert "Central Foreign Affairs Commission" in role("wang-yi")
-    assert role("chen-jining").startswith("Communist Party Secretary of Shanghai")
-    assert "State Councilor" in role("wang-xiaohong") and "Minister of Public Security" in role("wang-xiaohong")
-    assert role("xi-jinping").startswith("President of the People's Republic of China")
-    assert role("antony-blinken") == "US Secretary of State"
-    assert role("nicholas-burns") == "US Ambassador to China"
+ROLES = {
+    "wang-yi": ("Minister of Foreign Affairs", "Central Foreign Affairs Commission"),
+    "chen-jining": ("Communist Party Secretary of Shanghai",),
+    "wang-xiaohong": ("State Councilor", "Minister of Public Security"),
+    "xi-jinping": ("President of the People's Republic of China",),
+    "antony-blinken": ("US Secretary of State",),
+    "nicholas-burns": ("US Ambassador to China",),
+}
 
 
+@pytest.mark.parametrize("person_id", facts(ROLES))
+def test_roles_held_at_the_time(site_dir, person_id):
+    role = words(infobox(page(site_dir, "people", person_id))["Role"])
+    assert all(part in role for part in ROLES[person_id]), role
+
+
+@pytest.mark.facts_of("chen-jining")
 def test_chen_is_shanghais_top_official_not_chinas(site_dir):
     soup = page(site_dir, "people", "chen-jining")
     summary = words(soup.find("div", class_="prose"))
@@ -167,23 +183,14 @@ def test_chen_is_shanghais_top_official_not_chinas(site_dir):
     assert "He is Shanghai’s top official, not China’s." in summary
 
 
-def test_article_wording_appears_only_as_a_quotation(site_dir):
-    for path in site_dir.rglob("*.html"):
-        main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").main
-        text = main.get_text(" ") if main else ""
-        for phrase in QUOTE_ONLY:
-            start = text.find(phrase)
-            while start != -1:
-                assert inside_quotes(text, start), f"{path.relative_to(site_dir)}: unquoted {phrase!r}"
-                start = text.find(phrase, start + 1)
-
-
+@pytest.mark.facts_of("senior-state-department-official")
 def test_unnamed_official_is_not_given_a_name(site_dir):
     soup = page(site_dir, "people", "senior-state-department-official")
     assert soup.h1.get_text(strip=True) == "Unnamed senior State Department official"
     assert infobox(soup)["Role"].get_text(strip=True) == "Background briefer before the trip (name withheld)"
 
 
+@pytest.mark.facts_of("taiwan-indo-pacific-funding", "biden-signs-aid-law")
 def test_taiwan_support_is_inside_the_indo_pacific_funding(site_dir):
     summary = page(site_dir, "issues", "taiwan-indo-pacific-funding").find("div", class_="prose")
     text = words(summary)
@@ -194,6 +201,7 @@ def test_taiwan_support_is_inside_the_indo_pacific_funding(site_dir):
     assert "part of the roughly $8.1 billion Indo-Pacific funding, not in addition to it" in signing
 
 
+@pytest.mark.facts_of("tiktok-divest-or-ban-law", "biden-signs-aid-law", "tiktok-divestiture-deadline")
 def test_tiktok_law_number_division_and_window(site_dir):
     issue = page(site_dir, "issues", "tiktok-divest-or-ban-law")
     summary = words(issue.find("div", class_="prose"))
@@ -206,7 +214,7 @@ def test_tiktok_law_number_division_and_window(site_dir):
     assert "19 April 2025" in words(deadline.find("div", class_="prose"))
 
 
-@pytest.mark.parametrize("meeting_id", sorted(MEETINGS))
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
 def test_article_said_is_kept_apart_and_cites_the_article(site_dir, meeting_id):
     soup = page(site_dir, "meetings", meeting_id)
     said = section(soup, "article-heading")
@@ -215,8 +223,8 @@ def test_article_said_is_kept_apart_and_cites_the_article(site_dir, meeting_id):
     assert cited(summary) - {SEED_CITE}, "what happened must cite reporting other than the article"
 
 
-@pytest.mark.parametrize("meeting_id", ["blinken-chen-jining", "blinken-wang-yi", "blinken-xi-jinping",
-                                        "wang-xiaohong-meeting"])
+@pytest.mark.parametrize("meeting_id", facts(["blinken-chen-jining", "blinken-wang-yi", "blinken-xi-jinping",
+                                              "wang-xiaohong-meeting"]))
 def test_both_sides_accounts_side_by_side(site_dir, meeting_id):
     readouts = section(page(site_dir, "meetings", meeting_id), "readouts-heading")
     parties = readouts.find_all("section", class_="position")
@@ -224,31 +232,16 @@ def test_both_sides_accounts_side_by_side(site_dir, meeting_id):
     assert all(cited(p) for p in parties)
 
 
-def test_every_issue_states_both_governments_positions_with_citations(site_dir):
-    site, _, _ = load_site(CONTENT)
-    for issue in site.by_type["issue"]:
-        positions = section(page(site_dir, "issues", issue.id), "positions-heading")
-        by_party = {p.h3.get_text(): p for p in positions.find_all("section", class_="position")}
-        assert {"United States", "China"} <= set(by_party), issue.id
-        assert all(cited(p) for p in by_party.values()), issue.id
-
-
-def test_every_meeting_issue_and_event_lists_its_sources(site_dir):
-    site, _, _ = load_site(CONTENT)
-    for ctype in ("meeting", "issue", "event"):
-        for entity in site.by_type[ctype]:
-            sources = page(site_dir, entity.type.folder, entity.id).find("section", class_="sources")
-            assert sources is not None and sources.find_all("li"), entity.id
-
-
+@pytest.mark.facts_of("blinken-wang-yi")
 def test_beijing_outcomes_come_from_outside_the_article(site_dir):
     outcomes = section(page(site_dir, "meetings", "blinken-wang-yi"), "outcomes-heading")
     items = outcomes.find_all("li")
     assert len(items) >= 3
     assert all(cited(li) and SEED_CITE not in cited(li) for li in items)
-    assert "artificial intelligence" in words(items[0])
+    assert any("artificial intelligence" in words(li) for li in items)
 
 
+@pytest.mark.facts_of("seed-article")
 def test_seed_source_is_the_article_without_invented_url(site_dir):
     box = infobox(page(site_dir, "sources", "seed-article"))
     assert box["Kind"].get_text(strip=True) == "article"
@@ -256,16 +249,7 @@ def test_seed_source_is_the_article_without_invented_url(site_dir):
     assert "Link" not in box and "Date" not in box
 
 
-def test_no_source_links_to_a_host_the_brief_rejects(site_dir):
-    site, _, _ = load_site(CONTENT)
-    for source in site.by_type["source"]:
-        link = infobox(page(site_dir, "sources", source.id)).get("Link")
-        if link is not None:
-            assert link.a["href"].startswith(("https://", "http://"))
-            assert not any(host in link.a["href"] for host in BANNED_HOSTS), source.id
-
-
-@pytest.mark.parametrize("term_id", GLOSSARY)
+@pytest.mark.parametrize("term_id", facts(GLOSSARY))
 def test_glossary_terms_exist_and_are_linked_from_the_text(site_dir, term_id):
     assert page(site_dir, "terms", term_id).h1.get_text(strip=True)
     href = f"/terms/{term_id}/"
@@ -279,8 +263,8 @@ def test_home_page_features_people_and_issues(site_dir):
     home = page(site_dir)
     people = [a["href"] for a in section(home, "people-heading").find_all("a")]
     issues = [a["href"] for a in section(home, "issues-heading").find_all("a")]
-    assert people[:3] == ["/people/antony-blinken/", "/people/wang-yi/", "/people/xi-jinping/"]
-    assert "/people/chen-jining/" in people and "/people/wang-xiaohong/" in people
-    assert "/issues/tiktok-divest-or-ban-law/" in issues and len(issues) == 7
+    featured = {f"/people/{p}/" for p in ("antony-blinken", "wang-yi", "xi-jinping", "chen-jining", "wang-xiaohong")}
+    assert featured & {f"/people/{p}/" for p in real_content_ids()} <= set(people)
+    assert "/issues/tiktok-divest-or-ban-law/" in issues or "tiktok-divest-or-ban-law" not in real_content_ids()
     intro = words(home.find("div", class_="prose"))
     assert "270 days" in intro and "up to 90 days" in intro
