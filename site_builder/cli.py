@@ -11,12 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-from .allocator import return_large_blocks
-from .cache import DEFAULT_DIR, Cache
-from .errors import BuildFailed, SiteError
-from .loader import display_path
+from .speed.allocator import return_large_blocks
+from .speed.cache import DEFAULT_DIR, Cache
+from .model.errors import BuildFailed, SiteError
+from .core.loader import display_path
 from .pipeline import Paths, build, load_site
-from .schema import CONTENT_TYPES
+from .model.schema import CONTENT_TYPES
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +72,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def run_pages_url(args: argparse.Namespace) -> int:
     """Print the GitHub Pages address for the repository, or say why there is none."""
-    from .publish import pages_url
+    from .publish.files import pages_url
     try:
         site, _, _ = load_site(args.content)
     except BuildFailed as failed:
@@ -88,7 +88,7 @@ def run_pages_url(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a scaffolded content file, or print why not."""
-    from .scaffold import new_file
+    from .tools.scaffold import new_file
     try:
         path = new_file(args.content, args.type, args.id, args.schemas)
     except BuildFailed as failed:
@@ -100,7 +100,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas."""
-    from .jsonschema import write_schemas
+    from .tools.editor_schemas import write_schemas
     written = write_schemas(args.content, args.schemas)
     print(f"wrote {len(written)} schemas into {args.schemas} (reference ids from {args.content})")
     return 0
@@ -108,7 +108,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the site with live reload."""
-    from .serve import run_serve as serve
+    from .preview.serve import run_serve as serve
     return serve(args)
 
 
@@ -151,7 +151,7 @@ def run_check(args: argparse.Namespace) -> int:
         if not (args.out / "index.html").is_file():
             print(f"{args.out}: no built site here; run `python build.py` first", file=sys.stderr)
             return 1
-        from .linkcheck import check_links
+        from .tools.linkcheck import check_links
         broken = check_links(args.out, args.base_url or site.settings["base_url"])
         for link in broken:
             print(link, file=sys.stderr)

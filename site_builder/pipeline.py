@@ -11,27 +11,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import collector, uptodate
-from .assets import check_assets
-from .cache import Cache
-from .checks import check_content
-from .contentlint import check_markdown
-from .errors import BuildFailed, Problems, SiteError
-from .links import Site, link
-from .lock import build_lock
-from .loader import load_content
-from .output import BeforeRename, check_output_dir, clean_leftovers, write_site
-from .pages import plan_pages
-from .page_cache import PageCache, templates_digest
-from .precompile import Precompiled, precompiling
-from .prerender import Rendered, prerender_markdown
-from .publish import publish_files
-from .render import environment_for, render_pages, site_context
-from .schema import CONTENT_TYPES, SITE, ContentType
-from .search import indexing
-from .templatelint import check_templates
-from .validate import Entity, validate, validate_doc
-from .views import build_views
+from .speed import collector, uptodate
+from .core.assets import check_assets
+from .speed.cache import Cache
+from .core.checks import check_content
+from .core.contentlint import check_markdown
+from .model.errors import BuildFailed, Problems, SiteError
+from .core.links import Site, link
+from .core.lock import build_lock
+from .core.loader import load_content
+from .core.output import BeforeRename, check_output_dir, clean_leftovers, write_site
+from .core.pages import plan_pages
+from .speed.page_cache import PageCache, templates_digest
+from .speed.precompile import Precompiled, precompiling
+from .core.markdown import Rendered, prerender_markdown
+from .publish.files import publish_files
+from .core.render import environment_for, render_pages, site_context
+from .model.schema import CONTENT_TYPES, SITE, ContentType
+from .publish.search import indexing
+from .core.templatelint import check_templates
+from .core.validate import Entity, validate, validate_doc
+from .core.views import build_views
 
 
 @dataclass(frozen=True, slots=True)

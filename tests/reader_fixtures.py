@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder import Paths, build, urls
+from site_builder import Paths, build
+from site_builder.model import urls
 
 from .conftest import MINIMAL, TEMPLATES, write_tree
 

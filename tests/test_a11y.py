@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from site_builder import Paths, build, load_site, urls
+from site_builder import Paths, build, load_site
+from site_builder.model import urls
 
 from .browser_support import chromium, serve, site_under_subpath
 from .conftest import ROOT, TEMPLATES

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from site_builder import BuildFailed, Paths, build, load_site
-from site_builder.linkcheck import check_links
+from site_builder.tools.linkcheck import check_links
 
 from .conftest import ROOT, TEMPLATES
 
@@ -208,7 +208,7 @@ def test_template_output_is_escaped_exactly_as_markupsafe_escapes_it(tmp_path):
     import jinja2
     from markupsafe import Markup
 
-    from site_builder.render import make_environment
+    from site_builder.core.render import make_environment
 
     class Html:
         def __html__(self):
@@ -233,7 +233,7 @@ def test_template_output_is_escaped_exactly_as_markupsafe_escapes_it(tmp_path):
 def test_date_filters_write_what_strftime_writes():
     import datetime as dt
 
-    from site_builder.render import _long_date, _short_date
+    from site_builder.core.render import _long_date, _short_date
 
     days = [dt.date(1999, 12, 1) + dt.timedelta(days=n) for n in range(12000)]
     for day in days + [dt.date(1, 1, 1), dt.date(9999, 12, 31)]:

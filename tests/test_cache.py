@@ -19,9 +19,10 @@ import functools
 
 import site_builder
 from site_builder import BuildFailed, Paths
-from site_builder import cache as cache_module
-from site_builder import output, uptodate
-from site_builder.cache import Cache
+from site_builder.speed import cache as cache_module
+from site_builder.core import output
+from site_builder.speed import uptodate
+from site_builder.speed.cache import Cache
 
 from .conftest import TEMPLATES
 
@@ -284,7 +285,7 @@ def test_output_changed_by_hand_is_rebuilt(work, cold):
 
 
 def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, cold, monkeypatch):
-    from site_builder import publish
+    from site_builder.publish import files as publish
     # per build: the files workers made whole (data.json is always made, beside them), the VEVENTs made
     made: list[tuple[list[str], int]] = []
     real = publish._make

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from site_builder import load_site
-from site_builder.errors import BuildFailed
+from site_builder.model.errors import BuildFailed
 
 from .conftest import MINIMAL
 

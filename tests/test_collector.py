@@ -7,7 +7,7 @@ import weakref
 import pytest
 
 from site_builder import BuildFailed, Paths, build, pipeline
-from site_builder.preview import Previewer
+from site_builder.preview.rebuild import Previewer
 
 from .conftest import TEMPLATES
 

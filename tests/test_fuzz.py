@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import site_builder.pipeline as pipeline
 from site_builder import BuildFailed, Paths, build
-from site_builder.errors import SiteError
+from site_builder.model.errors import SiteError
 
 from .conftest import MINIMAL, TEMPLATES
 from .test_hostile import HOSTILE

@@ -22,11 +22,11 @@ from bs4 import BeautifulSoup
 import site_builder
 import site_builder.pipeline as pipeline
 from site_builder import BuildFailed, Paths, build
-from site_builder.errors import Problems
-from site_builder.lock import build_lock
-from site_builder.output import MARKER, write_site
-from site_builder.sanitize import sanitize, url_allowed
-from site_builder.templatelint import check_templates
+from site_builder.model.errors import Problems
+from site_builder.core.lock import build_lock
+from site_builder.core.output import MARKER, write_site
+from site_builder.core.sanitize import sanitize, url_allowed
+from site_builder.core.templatelint import check_templates
 
 from .conftest import MINIMAL, TEMPLATES, write_tree
 from .unsafe_html import site_findings

@@ -1,9 +1,9 @@
 """Loading YAML: every plain value a string, positions kept, unsafe constructs refused."""
 from pathlib import Path
 
-from site_builder.errors import Problems
-from site_builder.loader import load_file, parse
-from site_builder.schema import PERSON
+from site_builder.model.errors import Problems
+from site_builder.core.loader import load_file, parse
+from site_builder.model.schema import PERSON
 
 
 def load(text: str, name: str = "people/x.yaml"):
@@ -97,8 +97,8 @@ def test_utf8_bom_is_accepted_and_utf16_refused(tmp_path: Path):
 
 
 def test_a_file_deleted_while_its_folder_is_read_is_no_longer_content(tmp_path: Path, monkeypatch):
-    from site_builder import loader
-    from site_builder.schema import CONTENT_TYPES, SITE
+    from site_builder.core import loader
+    from site_builder.model.schema import CONTENT_TYPES, SITE
     (tmp_path / "site.yaml").write_text("title: T\n")
     (tmp_path / "people").mkdir()
     for name in ("a", "b", "c"):

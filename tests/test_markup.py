@@ -1,7 +1,7 @@
 """Markdown with [[id]] links and numbered citations."""
 from bs4 import BeautifulSoup
 
-from site_builder.markup import Target, render_markdown
+from site_builder.core.markup import Target, render_markdown
 
 TARGETS = {
     "wang-yi": Target("Wang Yi", "/repo/people/wang-yi/", "person"),

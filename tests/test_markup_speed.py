@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
-from site_builder import markup
-from site_builder.markup import Target, _WikiLinkProcessor
+from site_builder.core import markup
+from site_builder.core.markup import Target, _WikiLinkProcessor
 
 TRICKY = [
     "plain words only",

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cache import Cache
-from site_builder.page_cache import PageCache
-from site_builder.pages import Page
-from site_builder.tracking import WHOLE, View, grouped, make_view, packed, recording, unpacked
+from site_builder.speed.cache import Cache
+from site_builder.speed.page_cache import PageCache
+from site_builder.core.pages import Page
+from site_builder.speed.tracking import WHOLE, View, grouped, make_view, packed, recording, unpacked
 
 PAGE = Page("/people/ada/", "people/ada/index.html", "person.html", "entity", "Ada", "content/people/ada.yaml", "ada")
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import allocator, parallel
+from site_builder.speed import allocator
+from site_builder.speed import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +71,7 @@ def test_a_job_beside_a_small_task_runs_here_too(two_workers, tmp_path):
 
 LARGE_BLOCKS = """
 import sys
-from site_builder.allocator import return_large_blocks
+from site_builder.speed.allocator import return_large_blocks
 def rss_mb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder import BuildFailed, Paths, build, precompile, render
-from site_builder.cache import Cache
+from site_builder import BuildFailed, Paths, build
+from site_builder.speed import precompile
+from site_builder.core import render
+from site_builder.speed.cache import Cache
 
 from .conftest import TEMPLATES, child_processes
 

@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 
 from site_builder import Paths, build, load_site
-from site_builder.cache import Cache
-from site_builder.kinds import Markdown, MarkdownList, MarkdownMap, Refs
+from site_builder.speed.cache import Cache
+from site_builder.model.kinds import Markdown, MarkdownList, MarkdownMap, Refs
 
 from .conftest import TEMPLATES
 from .publish_helpers import CONTENT, build_real

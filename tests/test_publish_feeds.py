@@ -7,13 +7,15 @@ import feedparser
 import icalendar
 import pytest
 
-from site_builder import Paths, build, feeds, publish
-from site_builder.cache import Cache
-from site_builder.errors import Problems
-from site_builder.pages import plan_pages
+from site_builder import Paths, build
+from site_builder.publish import feeds
+from site_builder.publish import files as publish
+from site_builder.speed.cache import Cache
+from site_builder.model.errors import Problems
+from site_builder.core.pages import plan_pages
 from site_builder.pipeline import read_site
-from site_builder.schema import CONTENT_TYPES
-from site_builder.views import build_views
+from site_builder.model.schema import CONTENT_TYPES
+from site_builder.core.views import build_views
 
 from .conftest import TEMPLATES
 from .publish_helpers import TIMED

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from site_builder import Paths, build, load_site
-from site_builder.seo import json_ld_script
-from site_builder.views import plain_text
+from site_builder.publish.seo import json_ld_script
+from site_builder.core.views import plain_text
 
 from .conftest import TEMPLATES
 from .publish_helpers import CONTENT, FIXTURES, TIMED, build_real, json_ld, soup

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder import BuildFailed, Paths, build
-from site_builder.linkcheck import check_links
-from site_builder.static_server import serve_site
+from site_builder.tools.linkcheck import check_links
+from site_builder.tools.static_server import serve_site
 
 from .conftest import MINIMAL, ROOT, TEMPLATES, write_tree
 from .publish_helpers import CONTENT, build_real, crawl, fetch, mount, soup, stock_server

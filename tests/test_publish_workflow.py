@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.publish import pages_url
+from site_builder.publish.files import pages_url
 
 from .conftest import ROOT
 from .workflow_runner import Runner, _Context, clean_checkout, load_workflow, run_job

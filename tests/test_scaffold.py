@@ -9,11 +9,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from site_builder import BuildFailed, load_site
-from site_builder.errors import Problems
-from site_builder.jsonschema import all_schemas
-from site_builder.loader import load_file
-from site_builder.scaffold import new_file
-from site_builder.schema import CONTENT_TYPES, TYPES_BY_NAME
+from site_builder.model.errors import Problems
+from site_builder.tools.editor_schemas import all_schemas
+from site_builder.core.loader import load_file
+from site_builder.tools.scaffold import new_file
+from site_builder.model.schema import CONTENT_TYPES, TYPES_BY_NAME
 
 from .conftest import MINIMAL, ROOT, write_tree
 

@@ -11,12 +11,13 @@ import pytest
 from bs4 import BeautifulSoup
 from tornado import httpserver, netutil
 
-from site_builder import BuildFailed, errorpage
-from site_builder.errors import Location, SiteError
+from site_builder import BuildFailed
+from site_builder.preview import errorpage
+from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
-from site_builder.preview import Previewer, State
-from site_builder.serve import allowed_host, bind_warning, make_app
-from site_builder.watch import Debouncer, Watcher, changed_paths, scan
+from site_builder.preview.rebuild import Previewer, State
+from site_builder.preview.serve import allowed_host, bind_warning, make_app
+from site_builder.preview.watch import Debouncer, Watcher, changed_paths, scan
 
 from .conftest import TEMPLATES, MINIMAL, write_tree
 
@@ -214,7 +215,7 @@ def test_previewer_turns_an_unexpected_exception_into_a_problem(tmp_path, make_s
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr("site_builder.preview.build", explode)
+    monkeypatch.setattr("site_builder.preview.rebuild.build", explode)
     state = preview.build_now()
     assert [str(p) for p in state.problems] == ["site_builder: internal error: RuntimeError: boom"]
 
@@ -253,7 +254,7 @@ def test_changed_files_are_served_from_memory_before_they_reach_the_disk(tmp_pat
 
 
 def test_a_rebuild_rewrites_only_changed_files(tmp_path, make_site):
-    from site_builder.cache import Cache
+    from site_builder.speed.cache import Cache
     content = make_site()
     out = tmp_path / "out"
     preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, search=False,

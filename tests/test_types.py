@@ -2,8 +2,8 @@
 import shutil
 
 from site_builder import Paths, build
-from site_builder.kinds import Refs, Text, Markdown
-from site_builder.schema import CONTENT_TYPES, ContentType, Field
+from site_builder.model.kinds import Refs, Text, Markdown
+from site_builder.model.schema import CONTENT_TYPES, ContentType, Field
 
 from .conftest import TEMPLATES
 

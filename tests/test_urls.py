@@ -1,6 +1,6 @@
 import pytest
 
-from site_builder import urls
+from site_builder.model import urls
 
 
 @pytest.mark.parametrize("path, base_url, expected", [

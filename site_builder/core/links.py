@@ -1,0 +1,205 @@
+"""Resolve references between entities and compute backlinks, derived lists and neighbours.
+
+links() turns validated entities into a Site graph. It needs every entity validated
+first, because a reference can point to any file. It knows nothing about HTML.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..model.errors import Location, Problems, suggest
+from ..model.kinds import ID_RE, Markdown, MarkdownList, MarkdownMap, Refs
+from ..model.schema import ContentType
+from .validate import Entity
+
+WIKILINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
+
+
+@dataclass(slots=True)
+class Site:
+    """Every entity, by id and by type (each list in display order), plus the settings."""
+
+    settings: dict[str, Any]
+    types: tuple[ContentType, ...]
+    by_id: dict[str, Entity] = field(default_factory=dict)
+    by_type: dict[str, list[Entity]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<Site of {len(self.by_id)} entities>"
+
+
+def markdown_texts(entity: Entity):
+    """Yield (field path, text) for every Markdown string of an entity."""
+    for fdef in entity.type.fields:
+        value = entity.values.get(fdef.name)
+        if value is None:
+            continue
+        if isinstance(fdef.kind, Markdown):
+            yield (fdef.name,), value
+        elif isinstance(fdef.kind, MarkdownList):
+            for i, text in enumerate(value):
+                yield (fdef.name, i), text
+        elif isinstance(fdef.kind, MarkdownMap):
+            for key, text in value:
+                yield (fdef.name, key), text
+
+
+def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:
+    """Return the line of a character inside a Markdown value ('|' block scalars are exact)."""
+    pos = entity.doc.pos(path)
+    if pos is None:
+        return entity.doc.at(*path)
+    if pos.style == "|":
+        return Location(pos.value.path, pos.value.line + 1 + text.count("\n", 0, offset), 1)
+    return pos.value
+
+
+def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentType, ...],
+         problems: Problems) -> Site:
+    """Check every reference, then fill each entity's `links` with forward refs,
+    backlinks, derived lists, citations and previous/next neighbours."""
+    site = Site(settings.values if settings else {}, types)
+    for entity in entities + ([settings] if settings else []):
+        entity.links = {name: [] for name in link_names(entity.type, types)}
+    _index(entities, site, problems)
+    inbound: set[str] = set()
+    for entity in entities + ([settings] if settings else []):
+        _resolve_refs(entity, site, problems, inbound)
+        _resolve_wikilinks(entity, site, problems, inbound)
+    # (owner, list name, target) of every link already in a list: adding checks this set,
+    # not the list, whose hubs hold thousands.
+    filled = {(id(entity), name, id(target)) for entity in entities
+              for name, items in entity.links.items() for target in items}
+    for entity in entities:
+        _fill_backlinks(entity, filled)
+    # Each entity's place in any list, worked out once: hubs are in thousands of lists.
+    order = {t.name: i for i, t in enumerate(types)}
+    rank = {id(e): (order[e.type.name], e.sort_key()) for e in entities}
+    forward = {t.name: _forward_names(t) for t in types}
+    for entity in entities:
+        for name, items in entity.links.items():
+            if name not in forward[entity.type.name]:
+                items.sort(key=lambda e: rank[id(e)])
+    for entity in entities:
+        _fill_derived(entity, rank)
+    for ctype in types:
+        if ctype.sequence:
+            _fill_neighbours(site.by_type[ctype.name])
+    _warn_orphans(entities, inbound, problems)
+    return site
+
+
+def link_names(ctype: ContentType, types: tuple[ContentType, ...]) -> list[str]:
+    """Return every list name an entity of ctype gets in `links`, present even when empty."""
+    names = [f.name for f in ctype.fields if isinstance(f.kind, Refs)] + ["citations"]
+    names += [f.backlink for t in types for f in t.fields
+              if isinstance(f.kind, Refs) and f.kind.target == ctype.name and f.backlink]
+    names += [d.name for d in ctype.derived] + (["previous", "next"] if ctype.sequence else [])
+    return sorted(set(names))
+
+
+def _forward_names(ctype: ContentType) -> set[str]:
+    return {f.name for f in ctype.fields if isinstance(f.kind, Refs) and not f.symmetric} | {"citations"}
+
+
+def _index(entities: list[Entity], site: Site, problems: Problems) -> None:
+    folded: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.type.folder and not ID_RE.match(entity.id):
+            continue  # its file name is reported by validate; references to it cannot be valid ids
+        twin = folded.get(entity.id.casefold())
+        if twin is not None:
+            problems.add(entity.doc.at(), None, f"id '{entity.id}' is already used by {twin.path}",
+                         "ids must be unique across all content types")
+            continue
+        folded[entity.id.casefold()] = entity
+        site.by_id[entity.id] = entity
+    for ctype in site.types:
+        site.by_type[ctype.name] = sorted((e for e in site.by_id.values() if e.type is ctype),
+                                          key=Entity.sort_key)
+
+
+def _resolve_refs(entity: Entity, site: Site, problems: Problems, inbound: set[str]) -> None:
+    for fdef in entity.type.fields:
+        if not isinstance(fdef.kind, Refs) or not entity.values.get(fdef.name):
+            continue
+        resolved = []
+        for index, ref in enumerate(entity.values[fdef.name]):
+            target = _lookup(ref, fdef.kind.target, site, problems, lambda: entity.doc.at(fdef.name, index),
+                             f"{fdef.name}[{index}]")
+            if target is not None:
+                resolved.append(target)
+                if target is not entity:
+                    inbound.add(target.id)
+        entity.links[fdef.name] = resolved
+
+
+def _lookup(ref: str, wanted: str | None, site: Site, problems: Problems, where: Callable[[], Location],
+            field_name: str) -> Entity | None:
+    """Return the entity ref names, or report (at where(), worked out only then) why not."""
+    target = site.by_id.get(ref)
+    if target is None:
+        pool = [e.id for e in site.by_id.values() if wanted is None or e.type.name == wanted]
+        problems.add(where(), field_name, f"unknown {wanted or 'id'} '{ref}'", suggest(ref, pool))
+        return None
+    if wanted is not None and target.type.name != wanted:
+        problems.add(where(), field_name, f"'{ref}' is a {target.type.name}, not a {wanted}", None)
+        return None
+    return target
+
+
+def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: set[str]) -> None:
+    cited = list(entity.links.get("sources", []))
+    for path, text in markdown_texts(entity):
+        for match in WIKILINK_RE.finditer(text):
+            where = lambda: text_location(entity, path, text, match.start())  # noqa: E731
+            target = _lookup(match.group(1).strip(), None, site, problems, where, path[0])
+            if target is None:
+                continue
+            inbound.add(target.id)
+            if target.type.citable and target not in cited:
+                cited.append(target)
+    entity.links["citations"] = cited
+
+
+def _fill_backlinks(entity: Entity, filled: set[tuple[int, str, int]]) -> None:
+    for fdef in entity.type.fields:
+        if not fdef.backlink:
+            continue
+        targets = entity.links.get("citations", []) if fdef.name == "sources" else entity.links.get(fdef.name, [])
+        for target in targets:
+            _add_link(target, fdef.backlink, entity, filled)
+        if fdef.symmetric:
+            for target in entity.links.get(fdef.name, []):
+                _add_link(entity, fdef.backlink, target, filled)
+
+
+def _add_link(owner: Entity, name: str, target: Entity, filled: set[tuple[int, str, int]]) -> None:
+    if (id(owner), name, id(target)) not in filled:
+        filled.add((id(owner), name, id(target)))
+        owner.links.setdefault(name, []).append(target)
+
+
+def _fill_derived(entity: Entity, rank: dict[int, tuple]) -> None:
+    for derived in entity.type.derived:
+        found: dict[int, Entity] = {}
+        for via in entity.links.get(derived.via, []):
+            for item in via.links.get(derived.then, []):
+                if item is not entity:
+                    found[id(item)] = item
+        entity.links[derived.name] = sorted(found.values(), key=lambda e: rank[id(e)][1])
+
+
+def _fill_neighbours(ordered: list[Entity]) -> None:
+    for before, after in zip(ordered, ordered[1:]):
+        after.links["previous"] = [before]
+        before.links["next"] = [after]
+
+
+def _warn_orphans(entities: list[Entity], inbound: set[str], problems: Problems) -> None:
+    for entity in entities:
+        if entity.type.name in ("person", "source", "term") and entity.id not in inbound:
+            problems.add(entity.doc.at(), None, f"{entity.type.name} '{entity.id}' is not linked from anywhere",
+                         "link it, or remove the file", warning=True)

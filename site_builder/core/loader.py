@@ -1,0 +1,447 @@
+"""Read content/ into RawDocs: every value a string, list or mapping, each with its position.
+
+The loader is the only stage that reads content files. It knows the folder layout
+(from schema) but nothing about field meanings; validate.py converts the values.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..speed.cache import Cache, digest
+from ..model.errors import Location, Problems, SiteError
+from ..speed.parallel import map_chunks
+from ..model.schema import ContentType
+
+# CBaseLoader: libyaml's parser with no implicit typing, so `NO` stays 'NO' and
+# `10:30` stays '10:30'; the pure-Python loader is ten times slower (issue 7).
+_BaseLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 6
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """Where a key and its value stand; `style` is the scalar style ('|', '>', '"', ...)."""
+
+    key: Location
+    value: Location
+    style: str | None = None
+
+
+@dataclass(slots=True)
+class RawDoc:
+    """One content file as loaded: its type, id, plain data and the positions of its parts."""
+
+    path: str
+    type: ContentType
+    id: str
+    data: dict[str, Any]
+    # Plain values, made into Pos only when asked (a large site has ~20 per file):
+    # path -> (key line, key column, value line, value column, scalar style).
+    positions: dict[tuple, tuple[int, int, int, int, str | None]] = field(default_factory=dict)
+    broken: bool = False          # unreadable; its problems are reported, its id still counts
+
+    def pos(self, path: tuple) -> Pos | None:
+        """Return where the key and the value at path stand, or None."""
+        found = self.positions.get(path)
+        if found is None:
+            return None
+        key_line, key_col, value_line, value_col, style = found
+        return Pos(Location(self.path, key_line, key_col), Location(self.path, value_line, value_col), style)
+
+    def at(self, *path: Any, key: bool = False) -> Location:
+        """Return the location of a field or list item, falling back to its parent, then the file."""
+        while path:
+            pos = self.pos(tuple(path))
+            if pos:
+                return pos.key if key else pos.value
+            path = path[:-1]
+        return Location(self.path, 1, 1)
+
+
+def display_path(path: Path) -> str:
+    """Return path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    try:
+        return str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
+    except ValueError:
+        return None
+
+
+def _display_file(path: Path) -> str:
+    """Return display_path(path), resolving each folder once rather than each file (issue 7)."""
+    if path.is_symlink():
+        return display_path(path)
+    folder = _shown_folder(str(path.parent), os.getcwd())
+    return str(path) if folder is None else os.path.join(folder, path.name) if folder != "." else path.name
+
+
+def is_ignored(name: str) -> bool:
+    """Tell editors' backup, lock and temp files apart from content."""
+    return (name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name == "4913"
+            or name.startswith("___jb_") or name.endswith("___jb_tmp___") or name.endswith("___jb_old___"))
+
+
+def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: ContentType,
+                 problems: Problems, cache: Cache | None = None) -> tuple[RawDoc | None, list[RawDoc]]:
+    """Load site.yaml and every entity file below content_dir, in a stable order.
+
+    Files the cache does not know are parsed across all cores; problems are reported
+    in file order either way.
+    """
+    folders = {t.folder: t for t in types}
+    site_doc = None
+    if not content_dir.is_dir():
+        problems.add(Location(display_path(content_dir)), None, "content folder not found",
+                     "pass the folder that holds site.yaml with --content")
+        return None, []
+    site_file = content_dir / "site.yaml"
+    if site_file.is_file() and not site_file.is_symlink():
+        site_doc = load_file(site_file, site_type, "site", problems, cache)
+    else:
+        problems.add(Location(display_path(site_file)), None, "site.yaml is missing",
+                     "create it with title, description, base_url and language")
+    found: list[SiteError | _File] = []   # in order: a problem, or a file to load
+    for entry in sorted(os.scandir(content_dir), key=lambda e: e.name):
+        if is_ignored(entry.name) or entry.name == "site.yaml":
+            continue
+        where = Location(display_path(Path(entry.path)))
+        if entry.is_symlink():
+            found.append(SiteError(where, None, "symlinks are not allowed in content"))
+        elif entry.is_dir() and entry.name in folders:
+            found.extend(_scan_folder(Path(entry.path), folders[entry.name]))
+        else:
+            found.append(SiteError(where, None, f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
+                                   "content folders are: " + ", ".join(sorted(folders))))
+    files = [item for item in found if isinstance(item, _File)]
+    loaded = iter(_load_files(files, cache))
+    docs: list[RawDoc] = []
+    for item in found:
+        if isinstance(item, SiteError):
+            problems.extend([item])
+            continue
+        doc, file_problems = next(loaded)
+        problems.extend(file_problems)
+        if doc is not None:
+            docs.append(doc)
+    return site_doc, docs
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    """A content file to load: where it is, its type and id, and its name as shown."""
+
+    path: Path
+    type: ContentType
+    id: str
+    shown: str
+
+
+def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
+    found: list[SiteError | _File] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if is_ignored(entry.name):
+            continue
+        path = Path(entry.path)
+        shown = _display_file(path)
+        if entry.is_symlink():
+            found.append(SiteError(Location(shown), None, "symlinks are not allowed in content"))
+        elif not entry.is_file(follow_symlinks=False) or path.suffix != ".yaml":
+            hint = "rename it to .yaml" if path.suffix == ".yml" else f"{ctype.folder}/ holds only <id>.yaml files"
+            found.append(SiteError(Location(shown), None, "unexpected file in content", hint))
+        else:
+            found.append(_File(path, ctype, path.stem, shown))
+    return found
+
+
+def _load_files(files: list[_File], cache: Cache | None,
+                gone_ok: bool = True) -> list[tuple[RawDoc | None, list[SiteError]]]:
+    """Return (doc, its problems) for each file: from the cache by the hash of its bytes,
+    else parsed, the misses across all cores (each worker hands back plain values).
+    With gone_ok, a file deleted since its folder was listed gives (None, []): it is no
+    longer content; otherwise it is reported as unreadable."""
+    results: list[tuple[RawDoc | None, list[SiteError]] | None] = []
+    misses: list[tuple[int, _File, bytes, str | None]] = []
+    for file in files:
+        problems = Problems()
+        raw = _read(file.path, file.shown, problems, gone_ok)
+        if raw is None:
+            broken = RawDoc(file.shown, file.type, file.id, {}, broken=True) if problems.items else None
+            results.append((broken, problems.items))
+            continue
+        key = digest(raw, file.shown, file.type.name, file.id) if cache is not None and cache.enabled else None
+        if key is not None and (cached := cache.get("parsed", key)) is not None:
+            results.append((_thaw(cached, file.shown, file.type, file.id), []))
+            continue
+        misses.append((len(results), file, raw, key))
+        results.append(None)
+    parsed = map_chunks(_parse_files, None, misses, min_per_worker=PARALLEL_MIN_FILES)
+    for (index, file, _, key), (frozen, file_problems) in zip(misses, parsed):
+        if frozen is None:
+            results[index] = (RawDoc(file.shown, file.type, file.id, {}, broken=True), file_problems)
+            continue
+        if key is not None:
+            cache.put("parsed", key, frozen)
+        results[index] = (_thaw(frozen, file.shown, file.type, file.id), file_problems)
+    return results
+
+
+PARALLEL_MIN_FILES = 1000   # per worker; parsing a file takes ~0.1 ms, handing it back a third of that
+
+
+def _parse_files(_shared: None, jobs: list[tuple[int, _File, bytes, str | None]]) -> list[tuple[tuple | None, list]]:
+    out = []
+    for _, file, raw, _ in jobs:
+        problems = Problems()
+        doc = _parse_raw(raw, file.shown, file.type, file.id, problems)
+        out.append((None if doc.broken else _freeze(doc), problems.items))
+    return out
+
+
+def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems,
+              cache: Cache | None = None) -> RawDoc:
+    """Load one YAML file; report every problem into `problems` (an unusable file comes back broken)."""
+    (doc, file_problems), = _load_files([_File(path, ctype, doc_id, _display_file(path))], cache, gone_ok=False)
+    problems.extend(file_problems)
+    return doc
+
+
+def _read(path: Path, shown: str, problems: Problems, gone_ok: bool = False) -> bytes | None:
+    """Return the file's bytes, or None after reporting why not (or, with gone_ok, silently
+    when the file no longer exists: an editor deleted it while the folder was being read)."""
+    try:
+        if os.lstat(path).st_size > MAX_FILE_BYTES:
+            problems.add(Location(shown, 1, 1), None, f"file larger than {MAX_FILE_BYTES} bytes")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        if gone_ok and isinstance(exc, FileNotFoundError):
+            return None
+        problems.add(Location(shown), None, f"cannot read file: {exc.strerror}")
+        return None
+
+
+def _parse_raw(raw: bytes, shown: str, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
+    text = decode(raw, shown, problems)
+    if text is None:
+        return RawDoc(shown, ctype, doc_id, {}, broken=True)
+    return parse(text, shown, ctype, doc_id, problems)
+
+
+def _freeze(doc: RawDoc) -> tuple:
+    """Return a parsed document as plain values for the cache (only files that parsed cleanly)."""
+    return doc.data, doc.positions
+
+
+def _thaw(frozen: tuple, shown: str, ctype: ContentType, doc_id: str) -> RawDoc:
+    data, positions = frozen
+    return RawDoc(shown, ctype, doc_id, data, positions)
+
+
+def decode(raw: bytes, shown: str, problems: Problems) -> str | None:
+    """Decode UTF-8 (with or without BOM), naming the line of any bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(Location(shown, 1, 1), None, "file is UTF-16", "save it as UTF-8")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.add(Location(shown, line, col), None,
+                     f"not valid UTF-8 ({exc.reason} at byte {exc.start})", "save the file as UTF-8")
+        return None
+    return unicodedata.normalize("NFC", text)
+
+
+def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
+    """Parse YAML text into a RawDoc, refusing tags, anchors, aliases and duplicate keys."""
+    broken = RawDoc(shown, ctype, doc_id, {}, broken=True)
+    errors: list[SiteError] = []
+    # Aliases (*x) need an anchor (&x); without one compose() fails on them and says
+    # so. Only files with a '&' need the slower scan (Markdown bold is full of '*').
+    if "&" in text:
+        errors.extend(_anchor_errors(text, shown))
+    try:
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        problems.add(*_syntax_error(exc, shown, text))
+        return broken
+    except yaml.reader.ReaderError as exc:
+        problems.add(*_character_error(exc, shown, text))
+        return broken
+    except yaml.YAMLError as exc:
+        problems.add(Location(shown, 1, 1), None, f"YAML error: {exc}")
+        return broken
+    except RecursionError:
+        problems.add(Location(shown, 1, 1), None, "nesting too deep")
+        return broken
+    if errors:
+        problems.extend(errors)
+        return broken
+    if node is None:
+        names = ", ".join(f.name for f in ctype.fields if f.required)
+        problems.add(Location(shown, 1, 1), None, "file is empty", f"expected a mapping with {names}")
+        return broken
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(_loc(shown, node.start_mark), None, "top level must be a mapping of field: value")
+        return broken
+    doc = RawDoc(shown, ctype, doc_id, {})
+    walker = _Walker(shown, doc.positions)
+    doc.data = walker.value(node, (), 0)
+    if walker.errors:
+        problems.extend(walker.errors)
+        return broken
+    return doc
+
+
+def _loc(shown: str, mark: Any) -> Location:
+    return Location(shown, mark.line + 1, mark.column + 1)
+
+
+def _anchor_errors(text: str, shown: str) -> list[SiteError]:
+    # Report the first anchor and the first alias; a billion-laughs file has dozens.
+    found: dict[str, list] = {"anchors": [], "aliases": []}
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                found["aliases"].append(event)
+            elif getattr(event, "anchor", None):
+                found["anchors"].append(event)
+    except yaml.YAMLError:
+        pass  # compose() reports the syntax error with its position
+    errors = []
+    for kind, sign in (("anchors", "&"), ("aliases", "*")):
+        events = found[kind]
+        if events:
+            more = f"; {len(events) - 1} more {kind} in this file" if len(events) > 1 else ""
+            errors.append(SiteError(_loc(shown, events[0].start_mark), None,
+                                    f"{kind} ({sign}{events[0].anchor}) are not allowed",
+                                    "repeat the value instead" + more))
+    return errors
+
+
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "unquoted ': ' inside a value", 'wrap the value in "double quotes"'),
+    ("cannot start any token", None, "tab character; YAML needs spaces for indentation"),
+    ("found undefined alias", None, "aliases are not allowed; repeat the value instead"),
+    ("exceeded maximum nesting depth", "nesting too deep", f"at most {MAX_DEPTH} levels"),
+    ("could not find expected ':'", None, "each line needs 'field: value'; quote values that contain ': '"),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, text: str) -> tuple:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or "YAML syntax error"
+    hint = None
+    for needle, better, tip in _SYNTAX_HINTS:
+        if needle in message:
+            message, hint = better or message, tip
+            break
+    location = _loc(shown, mark) if mark else Location(shown, 1, 1)
+    field_name = _field_on_line(text, location.line)
+    return location, field_name, f"YAML syntax error: {message}", hint
+
+
+def _character_error(exc: yaml.reader.ReaderError, shown: str, text: str) -> tuple:
+    # libyaml counts the position in UTF-8 bytes; turn it into a line and column.
+    raw = text.encode("utf-8")[: exc.position]
+    line = raw.count(b"\n") + 1
+    col = len(raw[raw.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+    return (Location(shown, line, col), _field_on_line(text, line),
+            f"control character U+{code:04X} is not allowed", "delete it; it is invisible in most editors")
+
+
+def _field_on_line(text: str, line: int) -> str | None:
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)) - 1, -1, -1):
+        candidate = lines[number]
+        if candidate and not candidate[0].isspace() and ":" in candidate and not candidate.startswith(("#", "-")):
+            return candidate.split(":", 1)[0].strip() or None
+    return None
+
+
+class _Walker:
+    """Turn a composed node tree into plain data, recording positions and refusing
+    explicit tags, reused nodes, non-string keys, duplicate keys and deep nesting."""
+
+    def __init__(self, shown: str, positions: dict[tuple, tuple]):
+        self.shown, self.positions, self.errors = shown, positions, []
+        self.seen: set[int] = set()
+
+    def fail(self, node: Any, message: str, hint: str | None = None, field_name: str | None = None) -> None:
+        self.errors.append(SiteError(_loc(self.shown, node.start_mark), field_name, message, hint))
+
+    def value(self, node: Any, path: tuple, depth: int) -> Any:
+        if id(node) in self.seen:
+            self.fail(node, "aliases are not allowed", "repeat the value instead", path_name(path))
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"explicit tags are not allowed (found {node.tag})",
+                      "includes and custom types are not supported", path_name(path))
+            return None
+        if depth > MAX_DEPTH:
+            self.fail(node, "nesting too deep", None, path_name(path))
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                line, col = child.start_mark.line + 1, child.start_mark.column + 1
+                self.positions[path + (index,)] = (line, col, line, col, getattr(child, "style", None))
+                items.append(self.value(child, path + (index,), depth + 1))
+            return items
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: Any, path: tuple, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self.fail(key_node, "keys must be plain words", None, path_name(path))
+                continue
+            key = key_node.value
+            key_loc = _loc(self.shown, key_node.start_mark)
+            if key == "<<":
+                self.fail(key_node, "merge keys (<<) are not allowed", "repeat the fields instead", path_name(path))
+                continue
+            if key in first_line:
+                self.errors.append(SiteError(key_loc, path_name(path + (key,)),
+                                             f"duplicate key (first defined on line {first_line[key]})"))
+                continue
+            first_line[key] = key_loc.line
+            mark = value_node.start_mark
+            self.positions[path + (key,)] = (key_loc.line, key_loc.col, mark.line + 1, mark.column + 1,
+                                             getattr(value_node, "style", None))
+            result[key] = self.value(value_node, path + (key,), depth + 1)
+        return result
+
+
+def path_name(path: tuple) -> str | None:
+    """Render a data path as a field name: ('participants', 1) -> 'participants[1]'."""
+    if not path:
+        return None
+    text = str(path[0])
+    for part in path[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+

@@ -1,0 +1,93 @@
+"""Convert every Markdown field of the site once, up front: from the cache when its
+inputs are unchanged, the rest across all cores. Each conversion gives the field's
+HTML and what contentlint.py finds in it.
+
+A field's HTML depends only on its text, whether it is inline, and what each of its
+[[id]] links resolves to (title, URL, type, citation number), so those are its cache
+key. views.py then looks the HTML up instead of rendering. Knows nothing about pages.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator, Sequence
+
+from markupsafe import Markup
+
+from ..speed.cache import Cache, digest
+from .contentlint import Finding, lint_field
+from ..model.kinds import Markdown, MarkdownList, MarkdownMap
+from .links import WIKILINK_RE, Site
+from .markup import Resolver, Target, convert
+from ..speed.parallel import map_chunks
+from .validate import Entity
+from .views import make_resolver
+
+Rendered = dict[tuple[str, str, bool], Markup]   # (entity path, text, inline) -> HTML
+Findings = dict[tuple[str, str], list[Finding]]   # (entity path, text) -> what contentlint found
+
+_ANY_TARGET = Target("linked page", "/", "any")
+
+
+def field_texts(entity: Entity) -> Iterator[tuple[str, bool]]:
+    """Yield (text, inline) for every Markdown string of an entity, as views.py renders them."""
+    for fdef in entity.type.fields:
+        value = entity.values.get(fdef.name)
+        if value is None:
+            continue
+        if isinstance(fdef.kind, Markdown):
+            yield value, False
+        elif isinstance(fdef.kind, MarkdownList):
+            yield from ((text, True) for text in value)
+        elif isinstance(fdef.kind, MarkdownMap):
+            yield from ((text, False) for _, text in value)
+
+
+def prerender_markdown(entities: list[Entity], site: Site | None, base_url: str,
+                       cache: Cache) -> tuple[Rendered, Findings]:
+    """Return the HTML and the lint findings of every Markdown field of `entities`.
+
+    With site None (its references did not resolve), links render as placeholders:
+    the findings are complete, the HTML is not for pages and is not cached.
+    """
+    rendered: Rendered = {}
+    findings: Findings = {}
+    misses: list[tuple[Entity, str, bool]] = []
+    keys: list[str] = []
+    pending: set[tuple[str, str, bool]] = set()
+    for entity in entities:
+        resolve = make_resolver(entity, site, base_url) if site is not None else None
+        for text, inline in field_texts(entity):
+            if (entity.path, text, inline) in rendered or (entity.path, text, inline) in pending:
+                continue
+            key = ""
+            if cache.enabled and resolve is not None:
+                key = digest(text, "inline" if inline else "block",
+                             *(repr(resolve(m.group(1).strip())) for m in WIKILINK_RE.finditer(text)))
+                stored = cache.get("markdown", key)
+                if stored is not None:
+                    rendered[entity.path, text, inline] = Markup(stored[0])
+                    findings[entity.path, text] = [tuple(f) for f in stored[1]]
+                    continue
+            misses.append((entity, text, inline))
+            keys.append(key)
+            pending.add((entity.path, text, inline))
+    for (entity, text, inline), key, (html, found) in zip(misses, keys, map_chunks(_render, (site, base_url), misses)):
+        rendered[entity.path, text, inline] = Markup(html)
+        findings[entity.path, text] = found
+        if key:
+            cache.put("markdown", key, (html, found))
+    return rendered, findings
+
+
+def _render(shared: tuple[Site | None, str], jobs: Sequence[tuple[Entity, str, bool]]) -> list[tuple[str, list]]:
+    site, base_url = shared
+    resolvers: dict[str, Resolver] = {}
+    out = []
+    for entity, text, inline in jobs:
+        resolve = resolvers.get(entity.path) or resolvers.setdefault(entity.path, _resolver(entity, site, base_url))
+        html, unsafe, raw, slow = convert(text, resolve, inline)
+        out.append((str(html), lint_field(text, unsafe, raw, slow)))
+    return out
+
+
+def _resolver(entity: Entity, site: Site | None, base_url: str) -> Callable[[str], Target]:
+    return make_resolver(entity, site, base_url) if site is not None else lambda _ref: _ANY_TARGET

@@ -1,0 +1,72 @@
+"""Plan the pages of the site: home, one index per content type, one page per entity, 404.
+
+A Page says where it goes and what it shows; render.py fills the template. Every
+URL comes from urls.py. Knows nothing about Jinja or the disk.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..model import urls
+from ..model.errors import Location, Problems
+from .links import Site
+from ..explainer.sitepages import EXTRA_PAGES
+from .views import entity_path
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output page: its URL path, output file, template and what it shows."""
+
+    url: str
+    output: str
+    template: str
+    kind: str                 # home | index | entity | 404 | timeline | graph | search
+    title: str
+    source: str               # the content file behind it, named in template errors
+    entity_id: str | None = None
+    type_name: str | None = None
+
+
+def plan_pages(site: Site, problems: Problems) -> list[Page]:
+    """Return every page in a stable order; report two pages that would share one file."""
+    pages = [Page("/", "index.html", "home.html", "home", site.settings.get("title", ""), "content/site.yaml")]
+    for ctype in site.types:
+        path = urls.index_path(ctype.folder)
+        pages.append(Page(path, urls.output_file(path), "index.html", "index", ctype.plural,
+                          f"content/{ctype.folder}/", type_name=ctype.name))
+        for entity in site.by_type[ctype.name]:
+            path = entity_path(entity)
+            pages.append(Page(path, urls.output_file(path), ctype.template, "entity", entity.title,
+                              entity.path, entity.id, ctype.name))
+    for kind, path, title in EXTRA_PAGES:
+        pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, title, f"templates/{kind}.html"))
+    pages.append(Page("/404.html", "404.html", "404.html", "404", "Page not found", "templates/404.html"))
+    _check_collisions(pages, problems)
+    return distinct_titles(pages, site)
+
+
+def distinct_titles(pages: list[Page], site: Site) -> list[Page]:
+    """Give every page a unique title: a later page whose title is taken gets its type's label
+    added ('Chen Jining' the person, 'Chen Jining (Source)' the Wikipedia article)."""
+    labels = {t.name: t.label for t in site.types}
+    taken: set[str] = set()
+    distinct = []
+    for page in pages:
+        if page.title.casefold() in taken and page.type_name in labels:
+            page = replace(page, title=f"{page.title} ({labels[page.type_name]})")
+        taken.add(page.title.casefold())
+        distinct.append(page)
+    return distinct
+
+
+def _check_collisions(pages: list[Page], problems: Problems) -> None:
+    seen: dict[str, Page] = {}
+    for page in pages:
+        key = page.output.casefold()
+        if key in seen:
+            problems.add(Location(page.source), None,
+                         f"page {page.url} would overwrite {seen[key].url} (from {seen[key].source})",
+                         "rename one of the files")
+        else:
+            seen[key] = page

@@ -1,0 +1,244 @@
+"""Render planned pages with Jinja: autoescape on, undefined variables fail loudly.
+
+A template error becomes a SiteError naming the template line and the content file
+being rendered. Knows nothing about writing files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+
+from ..publish import seo
+
+from ..speed import tracking
+
+from ..model import urls
+from ..model.errors import BuildFailed, Location, SiteError
+from .links import Site
+from .loader import display_path
+from .pages import Page
+from ..explainer.sitepages import site_extras
+from .sanitize import escape_text
+from ..speed.parallel import iter_chunks
+from ..speed.tracking import View, make_view, packed, recording
+
+
+class _CodeGenerator(CodeGenerator):
+    """Compile each autoescaped `{{ value }}` to environment.escape_str(value) in place of
+    markupsafe's escape(value). Jinja's code_generator_class hook; _output_child_pre is the
+    jinja2 3.x method that opens each output. tests/test_build.py pins the output to Jinja's."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            return super()._output_child_pre(node, frame, finalize)
+        self.write("environment.escape_str(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class _Environment(jinja2.Environment):
+    """Jinja with two shortcuts for the millions of small steps of rendering a large site."""
+
+    code_generator_class = _CodeGenerator
+
+    # What a template outputs is joined into one str (made Markup again by a macro), so the
+    # Markup object escape() makes of every str only costs time (a tenth of rendering).
+    escape_str = staticmethod(escape_text)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja looks `view.title` up as a Python attribute first and as a key second; views
+        are dicts, so look the key up first (a third of rendering time otherwise)."""
+        cls = type(obj)
+        if cls is View:
+            # View.__getitem__ inline (millions of reads per build): note the read, then look up.
+            reads = tracking._reads
+            if reads is not None:
+                reads.add((obj.view_id, attribute))
+            try:
+                return dict.__getitem__(obj, attribute)
+            except KeyError:
+                pass
+        elif cls is dict or isinstance(obj, dict):
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return jinja2.Environment.getattr(self, obj, attribute)
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Return the Jinja environment: strict, autoescaping, with the few display filters."""
+    env = _Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,   # environment_for() makes a new one when any template file changes
+    )
+    env.filters["longdate"] = _long_date
+    env.filters["shortdate"] = _short_date
+    env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
+    env.globals["seo_meta"] = seo.page_meta
+    return env
+
+
+_environments: dict[tuple[str, str], jinja2.Environment] = {}
+
+
+def environment_for(templates_dir: Path, fingerprint: str,
+                    bytecode: Callable[[], jinja2.BytecodeCache] | None = None) -> jinja2.Environment:
+    """Return the environment for templates_dir while the digest of its files is `fingerprint`,
+    so that a preview server compiles each template once, not on every build. A new
+    environment loads compiled templates from `bytecode()` (precompile.py)."""
+    key = (str(templates_dir.resolve()), fingerprint)
+    if key not in _environments:
+        _environments.clear()   # only the newest templates are kept
+        env = make_environment(templates_dir)
+        if bytecode is not None:
+            env.bytecode_cache = bytecode()
+        _environments[key] = env
+    return _environments[key]
+
+
+# The names strftime's %A and %B give in the C locale, which Python keeps unless told
+# otherwise (nothing here calls locale.setlocale), without strftime's cost (~5 µs a date).
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def _long_date(value: dt.date) -> str:
+    """Return e.g. "Thursday 4 March 2021" (strftime "%A %-d %B %Y")."""
+    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _short_date(value: dt.date) -> str:
+    """Return e.g. "4 Mar 2021" (strftime "%-d %b %Y")."""
+    return f"{value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
+
+
+SITE_VIEW, READER_VIEW = "@site", "@reader"   # no entity id has an '@'
+
+
+def site_context(site: Site, views: dict[str, dict], base_url: str) -> View:
+    """Return what every page sees as `site`: settings, navigation and the home lists.
+
+    A view of its own, and so is its `reader` part, so that the page cache knows which
+    keys each page read (a reordered list of people re-renders the pages that show the
+    list, not every page)."""
+    by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
+    settings = views.get("site", {})
+    return make_view(SITE_VIEW, {
+        "title": site.settings.get("title", ""),
+        "description": site.settings.get("description", ""),
+        "language": site.settings.get("language", "en"),
+        "base_url": base_url,
+        "home": urls.href("/", base_url),
+        "settings": settings,
+        "nav": [{"label": t.plural, "href": urls.href(urls.index_path(t.folder), base_url), "type": t.name}
+                for t in site.types],
+        "by_type": by_type,
+        "featured_people": settings.get("featured_people") or by_type.get("person", []),
+        "featured_issues": settings.get("featured_issues") or by_type.get("issue", []),
+        "reader": make_view(READER_VIEW, site_extras(site, views, base_url)),
+    })
+
+
+def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
+    """Return the `page` a template sees: its URLs, titles and, for entity pages, the entity."""
+    entity = views[page.entity_id] if page.entity_id else None
+    ctype = next((t for t in site.types if t.name == page.type_name), None)
+    crumbs = [{"title": "Home", "href": urls.href("/", base_url)}]
+    if ctype is not None and page.kind == "entity":
+        crumbs.append({"title": ctype.plural, "href": urls.href(urls.index_path(ctype.folder), base_url)})
+    description = (entity["description"] if entity else
+                   f"{ctype.plural}: {ctype.description}" if ctype else site.settings.get("description", ""))
+    return {
+        "kind": page.kind, "title": page.title, "description": description,
+        "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
+        "breadcrumbs": crumbs, "entity": entity,
+        "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
+                 "description": ctype.description} if ctype else None,
+        "entries": [views[e.id] for e in site.by_type[ctype.name]] if ctype and page.kind == "index" else [],
+    }
+
+
+def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
+                 base_url: str, reads: dict[str, bytes] | None = None,
+                 context: dict[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield (output file, bytes) of every page as workers finish them; after the last,
+    raise every template error together.
+
+    The caller writes pages as they come, so a large site is never all in memory.
+    `reads`, when given, receives the keys of the views each page read, packed
+    (tracking.py; without it nothing is recorded);
+    `context` is site_context() when the caller has already made it.
+    """
+    shared = {"site": context if context is not None else site_context(site, views, base_url),
+              "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
+    for name in sorted({page.template for page in pages}):
+        try:  # compile each template once, before the workers fork
+            env.get_template(name)
+        except Exception:  # reported with the page that uses it
+            pass
+    errors: list[SiteError] = []
+    for chunk in iter_chunks(_render_chunk, (env, shared, site, views, base_url, reads is not None), pages):
+        for result in chunk:
+            if isinstance(result, SiteError):
+                errors.append(result)
+                continue
+            output, html, read = result
+            if reads is not None:
+                reads[output] = read
+            if not errors:  # after an error nothing will be kept: stop writing
+                yield output, html
+    if errors:
+        raise BuildFailed(_first_per_template(errors))
+
+
+def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, bytes] | SiteError]:
+    env, context, site, views, base_url, track = shared
+    results: list[tuple[str, bytes, bytes] | SiteError] = []
+    for page in pages:
+        try:
+            with recording() if track else nullcontext(set()) as read:
+                template = env.get_template(page.template)
+                html = template.render(context, page=page_context(page, site, views, base_url))
+        except Exception as exc:  # any failure inside a template is the template's error
+            results.append(template_error(exc, page))
+            continue
+        results.append((page.output, html.encode("utf-8"), packed(read) if track else b""))
+    return results
+
+
+def template_error(exc: Exception, page: Page) -> SiteError:
+    """Name the template file and line of a Jinja error, and the content file being rendered."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith(".html"):
+                filename, line = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    where = Location(display_path(Path(filename)) if filename else "templates", line or 0, 0)
+    message = getattr(exc, "message", None) or str(exc)
+    return SiteError(where, None, f"template error: {message}", f"while rendering {page.source}")
+
+
+def _first_per_template(errors: list[SiteError]) -> list[SiteError]:
+    # One broken template fails every page that uses it; show each distinct error once,
+    # naming the first content file it broke.
+    unique: dict[tuple, SiteError] = {}
+    for error in errors:
+        unique.setdefault((error.location, error.message), error)
+    return list(unique.values())

@@ -1,0 +1,89 @@
+"""Check RawDocs against their content type and convert them into typed Entities.
+
+Validation looks at one document at a time; references between entities are
+checked in links.py. Every problem is collected, none stops the run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.errors import Problems, suggest
+from ..model.kinds import FieldError, check_id
+from .loader import RawDoc, path_name
+from ..model.schema import ContentType
+
+
+@dataclass(slots=True, eq=False)
+class Entity:
+    """A validated content item. `links` is filled by links.py with backlinks and neighbours."""
+
+    type: ContentType
+    id: str
+    path: str
+    values: dict[str, Any]
+    doc: RawDoc
+    links: dict[str, list["Entity"]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # The default repr would walk `links`, i.e. the whole site graph.
+        return f"<Entity {self.type.name} {self.id}>"
+
+    @property
+    def title(self) -> str:
+        return self.values[self.type.title_field] or self.id
+
+    def sort_key(self) -> tuple:
+        return tuple(_orderable(self.values.get(name)) for name in self.type.order_by) + (self.id,)
+
+
+def _orderable(value: Any) -> tuple:
+    # None sorts first; str() gives a total order over dates, times and text.
+    return (value is not None, str(value).casefold() if value is not None else "")
+
+
+def validate(docs: list[RawDoc], problems: Problems) -> list[Entity]:
+    """Convert every document, reporting every problem."""
+    return [validate_doc(doc, problems) for doc in docs]
+
+
+def validate_doc(doc: RawDoc, problems: Problems) -> Entity:
+    """Check one document's id and fields, reporting problems into `problems`.
+
+    The entity is returned even when some fields are wrong, so that references to
+    it still resolve and one typo does not cascade into many errors.
+    """
+    ctype = doc.type
+    if doc.broken:
+        return Entity(ctype, doc.id, doc.path, {f.name: None for f in ctype.fields}, doc)
+    if ctype.folder:
+        try:
+            check_id(doc.id)
+        except FieldError as exc:
+            problems.add(doc.at(), None, f"file name: {exc.message}", exc.hint)
+    known = {f.name for f in ctype.fields}
+    for key in doc.data:
+        if key not in known:
+            problems.add(doc.at(key, key=True), key, f"unknown field '{key}' for a {ctype.name}",
+                         suggest(key, known) or "fields are: " + ", ".join(sorted(known)))
+    values: dict[str, Any] = {}
+    for fdef in ctype.fields:
+        raw = doc.data.get(fdef.name)
+        if raw is None or raw == "" or raw == [] or raw == {}:
+            if fdef.required:
+                present = fdef.name in doc.data
+                problems.add(doc.at(fdef.name) if present else doc.at(), fdef.name,
+                             "required field is empty" if present else "required field is missing",
+                             fdef.help)
+            values[fdef.name] = fdef.default
+            continue
+        try:
+            values[fdef.name] = fdef.kind.convert(raw)
+        except FieldError as exc:
+            where = (fdef.name,) if exc.index is None else (fdef.name, exc.index)
+            problems.add(doc.at(*where), path_name(where), exc.message, exc.hint)
+    for fdef in ctype.fields:
+        if fdef.needs and values.get(fdef.name) is not None and values.get(fdef.needs) is None:
+            problems.add(doc.at(fdef.name), fdef.name, f"needs '{fdef.needs}' to be set too",
+                         ctype.field(fdef.needs).help)
+    return Entity(ctype, doc.id, doc.path, values, doc)

@@ -1,0 +1,125 @@
+"""Build the read-only views that templates see: fields converted for display,
+Markdown rendered, references and backlinks as other views.
+
+This is the serialised view of the model (as in Zola's ser.rs): templates get
+plain data and never compute anything. Knows nothing about Jinja or files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from . import markup
+
+from ..model import urls
+from ..model.kinds import Markdown, MarkdownList, MarkdownMap, Refs, TimeZone
+from .links import Site
+from .markup import Target, render_markdown
+from ..explainer.sitepages import add_reader_views, term_hint
+from ..speed.tracking import make_view
+from .validate import Entity
+
+_CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
+_BREAK_RE = re.compile(r"</(?:p|li|h[1-6]|div|td|th)>|<br\s*/?>")
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_text(html: str, limit: int = 200) -> str:
+    """Return the text of an HTML fragment, shortened to about `limit` characters."""
+    text = _TAG_RE.sub("", _BREAK_RE.sub(" ", _CITE_RE.sub("", str(html))))
+    text = " ".join(Markup(text).unescape().split()).replace(" .", ".").replace(" ,", ",").replace(" ;", ";")
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def entity_path(entity: Entity) -> str:
+    """Return the URL path of an entity's page ('/' for the site settings)."""
+    return urls.url_path(entity.type.folder, entity.id) if entity.type.folder else "/"
+
+
+def make_resolver(owner: Entity, site: Site, base_url: str):
+    """Return the [[id]] resolver for Markdown owned by `owner` (numbering its citations)."""
+    numbers = {e.id: n for n, e in enumerate(owner.links.get("citations", []), start=1)}
+    owner_href = urls.href(entity_path(owner), base_url)
+
+    def resolve(ref: str) -> Target:
+        target = site.by_id[ref]
+        href = urls.href(entity_path(target), base_url)
+        if ref in numbers:
+            return Target(target.title, href, target.type.name, numbers[ref], f"{owner_href}#cite-{ref}")
+        if target.type.name == "term":
+            return Target(target.title, href, target.type.name, hint=term_hint(target, site))
+        return Target(target.title, href, target.type.name)
+
+    return resolve
+
+
+def when(values: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the date, time and zone of a dated entity, with an ISO 8601 form for <time>."""
+    date = values.get("date")
+    if date is None:
+        return None
+    time, zone = values.get("time"), values.get("timezone")
+    iso = date.isoformat()
+    if time is not None:
+        moment = dt.datetime.combine(date, time, tzinfo=zone)
+        iso = moment.isoformat(timespec="minutes")
+    return {"date": date, "time": time, "timezone": zone.key if zone else None,
+            "zone_abbr": dt.datetime.combine(date, time or dt.time(12), tzinfo=zone).tzname() if zone else None,
+            "iso": iso}
+
+
+def build_views(site: Site, settings: Entity | None, base_url: str,
+                rendered: dict | None = None) -> dict[str, dict[str, Any]]:
+    """Return a view for every entity (and 'site' for the settings), keyed by id.
+
+    `rendered` holds Markdown HTML already made by prerender.py, keyed by (path, text, inline).
+    """
+    entities = list(site.by_id.values()) + ([settings] if settings else [])
+    views = {e.id if e.type.folder else "site": _base_view(e, site, base_url, rendered or {}) for e in entities}
+    for entity in entities:
+        view = views[entity.id if entity.type.folder else "site"]
+        for name, items in entity.links.items():
+            view["links"][name] = [views[e.id] for e in items]
+        for fdef in entity.type.fields:
+            if isinstance(fdef.kind, Refs):
+                view[fdef.name] = [views[e.id] for e in entity.links.get(fdef.name, [])]
+        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "source": views[e.id]}
+                             for n, e in enumerate(entity.links.get("citations", []), start=1)]
+    add_reader_views(views, site)
+    return views
+
+
+def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict) -> dict[str, Any]:
+    resolve = make_resolver(entity, site, base_url)
+
+    def render_markdown(text: str, resolve, inline: bool = False) -> Markup:
+        done = rendered.get((entity.path, text, inline))
+        return done if done is not None else markup.render_markdown(text, resolve, inline)
+
+    view: dict[str, Any] = make_view(entity.id if entity.type.folder else "site", {
+        "id": entity.id, "type": entity.type.name, "label": entity.type.label,
+        "title": entity.title, "path": entity.path, "links": {},
+        "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),
+    })
+    for fdef in entity.type.fields:
+        value = entity.values.get(fdef.name)
+        if value is None or isinstance(fdef.kind, Refs):
+            view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
+        elif isinstance(fdef.kind, Markdown):
+            view[fdef.name] = render_markdown(value, resolve)
+        elif isinstance(fdef.kind, MarkdownList):
+            view[fdef.name] = [render_markdown(text, resolve, inline=True) for text in value]
+        elif isinstance(fdef.kind, MarkdownMap):
+            view[fdef.name] = [{"party": key, "html": render_markdown(text, resolve)} for key, text in value]
+        elif isinstance(fdef.kind, TimeZone):
+            view[fdef.name] = value.key
+        else:
+            view[fdef.name] = value
+    summary = view.get("summary") or view.get("definition") or view.get("note")
+    view["description"] = plain_text(summary) if summary else entity.title
+    return view

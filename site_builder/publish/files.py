@@ -1,0 +1,189 @@
+"""Add the files a published site needs besides its pages: feed.xml, calendar.ics,
+sitemap.xml, robots.txt, data.json, .nojekyll and, for a custom domain, CNAME.
+
+One pipeline stage, pure like rendering: it returns (output file, bytes) pairs
+for output.py to write. Knows nothing about Jinja or the disk.
+"""
+from __future__ import annotations
+
+import zlib
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .dataset import dataset_json, record_json
+from ..model.errors import BuildFailed, Location, SiteError
+from ..speed.cache import Cache, digest
+from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
+from ..core.links import Site
+from ..speed.parallel import map_chunks_beside, workers
+from ..core.pages import Page
+from .seo import robots_txt, sitemap_xml
+from ..core.validate import Entity
+
+
+def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
+                  base_url: str, cache: Cache | None = None,
+                  view_digests: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
+    """Return the machine-readable files and the GitHub Pages control files.
+
+    With a cache and the digest of every view (page_cache.py), the feed and the calendar
+    are reused while the views they read are unchanged (an edited person changes neither),
+    and a calendar to remake reuses the VEVENT of every meeting and event left unchanged.
+    """
+    if cache is None or not cache.enabled or not view_digests:
+        cache, view_digests = None, None
+    keys = _keys(site, base_url, view_digests) if view_digests else {}
+    made = {name: data for name, key in keys.items() if (data := cache.get("published", key)) is not None}
+    todo = [name for name in _MADE if name not in made]
+    calendar = _Calendar(site, views, base_url, cache, view_digests) if "calendar.ics" in todo else None
+    # Each file is pure and, for a large site, large. data.json (it holds everything) is made
+    # in this process while workers make the rest: sent back from a worker, its bytes would
+    # exist three times at once (made, pickled, unpickled), and the worker would copy every
+    # page of memory holding a view. The calendar's VEVENTs to make are jobs of their own
+    # (ranges of calendar.missing) that spread over every core, costliest first.
+    jobs: list[str | range] = [name for name in todo if name not in ("calendar.ics", "data.json")]
+    jobs[0:0] = calendar.jobs(workers()) if calendar else []
+    shared = (pages, site, views, base_url, calendar)
+    dataset = lambda: dataset_json(site, views, base_url, _records(cache, view_digests))  # noqa: E731
+    if len(pages) >= PARALLEL_FROM:
+        results, made["data.json"] = map_chunks_beside(_make, shared, jobs, dataset, min_per_worker=1)
+    else:
+        results, made["data.json"] = _make(shared, jobs), dataset()
+    for job, result in zip(jobs, results):
+        if isinstance(job, str):
+            made[job] = result
+    if calendar:
+        made["calendar.ics"] = calendar.assemble([r for job, r in zip(jobs, results) if isinstance(job, range)])
+    for name, key in keys.items():
+        cache.put("published", key, made[name])
+    files = [
+        ("feed.xml", made["feed.xml"]),
+        ("calendar.ics", made["calendar.ics"]),
+        ("sitemap.xml", made["sitemap.xml"]),
+        ("robots.txt", robots_txt(base_url)),
+        ("data.json", made["data.json"]),
+        # GitHub Pages runs Jekyll on uploaded branches unless told not to (it would drop _files).
+        (".nojekyll", b""),
+    ]
+    domain = site.settings.get("domain")
+    if domain:
+        check_domain(domain, base_url, settings)
+        files.append(("CNAME", f"{domain}\n".encode("ascii")))
+    return files
+
+
+PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
+_MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")
+EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
+
+
+def _records(cache: Cache | None, view_digests: dict[str, str] | None) -> Callable[[Entity, dict, str], bytes] | None:
+    """Return a data.json record encoder that reuses the record of every unchanged entity.
+
+    A record reads the entity's own values and view, and the id, type and title of
+    every entity it links to (their URLs follow from id, type folder and the base URL).
+    Records are kept compressed: a quarter of the size, in memory and on disk (75 MB of
+    JSON at the large preset), for about 0.3 s of decompressing them all."""
+    if cache is None or view_digests is None:
+        return None
+
+    def encode(entity: Entity, view: dict, base_url: str) -> bytes:
+        linked = [(name, [(e.type.name, e.type.folder, e.id, e.title) for e in items])
+                  for name, items in entity.links.items()]
+        key = digest("record", base_url, entity.type.name, entity.type.folder, entity.id, view_digests[entity.id],
+                     repr(entity.values), repr(linked))
+        packed = cache.get("records", key)
+        if isinstance(packed, bytes):
+            try:
+                return zlib.decompress(packed)
+            except zlib.error:
+                pass   # not what this function stores: made again below
+        data = record_json(entity, view, base_url)
+        cache.put("records", key, zlib.compress(data, 1))
+        return data
+
+    return encode
+
+
+def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
+    """Return the cache keys of the feed and the calendar: what they read is the meetings,
+    events and issues (their titles are categories), the settings and the latest date."""
+    read = [view_digests[e.id] for name in (*FEED_TYPES, "issue") for e in site.by_type.get(name, [])]
+    common = (base_url, repr(site.settings), data_updated(site).isoformat(), *read)
+    return {name: digest(name, *common) for name in ("feed.xml", "calendar.ics")}
+
+
+class _Calendar:
+    """calendar.ics in the making: the VEVENTs the cache holds, and the ones still to make.
+
+    Each VEVENT is keyed by what it reads: its meeting or event's view, the views of its
+    issues (their titles are categories), the UID's host, DTSTAMP and the base URL.
+    """
+
+    def __init__(self, site: Site, views: dict[str, dict[str, Any]], base_url: str,
+                 cache: Cache | None, view_digests: dict[str, str] | None):
+        self.site, self.cache = site, cache
+        self.host, self.stamp, self.base_url = calendar_host(base_url), data_updated(site), base_url
+        items = happenings(site, views)
+        self.keys = [self._key(item.view, view_digests) for item in items] if view_digests else [None] * len(items)
+        self.events = [cache.get("vevents", key) if key else None for key in self.keys]
+        self.missing = [item for item, event in zip(items, self.events) if event is None]
+
+    def _key(self, view: dict[str, Any], view_digests: dict[str, str]) -> str:
+        issues = [view_digests[issue["id"]] for issue in view.get("issues") or []]
+        return digest("vevent", view_digests[view["id"]], self.host, self.stamp.isoformat(), self.base_url, *issues)
+
+    def jobs(self, cores: int) -> list[range]:
+        """Split the events to make into ranges: two per core, so that no core waits long."""
+        count = len(self.missing)
+        pieces = max(1, min(cores * 2, count // EVENTS_PER_JOB))
+        return [range(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)] if count else []
+
+    def make(self, job: range) -> list[tuple[bytes, tuple[str, ...]]]:
+        return vevents(self.missing[job.start:job.stop], self.host, self.stamp, self.base_url)
+
+    def assemble(self, made: list[list[tuple[bytes, tuple[str, ...]]]]) -> bytes:
+        """Return calendar.ics from the cached events and those made by the jobs, in order."""
+        fresh = iter(event for chunk in made for event in chunk)
+        for i, (key, event) in enumerate(zip(self.keys, self.events)):
+            if event is None:
+                self.events[i] = event = next(fresh)
+            if key:
+                self.cache.put("vevents", key, event)
+        return calendar_from_events(self.site, self.events)
+
+
+def _make(shared: tuple, jobs: list[str | range]) -> list:
+    pages, site, views, base_url, calendar = shared
+    makers = {"feed.xml": lambda: atom_feed(site, views, base_url),
+              "sitemap.xml": lambda: sitemap_xml(pages, base_url)}
+    return [calendar.make(job) if isinstance(job, range) else makers[job]() for job in jobs]
+
+
+def check_domain(domain: str, base_url: str, settings: Entity | None) -> None:
+    """Refuse a custom domain that differs from the host the links are built for.
+
+    GitHub Pages redirects every request to the custom domain, so pages built for
+    https://user.github.io/repo/ would link to /repo/... there and break.
+    """
+    parts = urlsplit(base_url)
+    if parts.hostname == domain and parts.path.strip("/") == "":
+        return
+    where = settings.doc.at("domain") if settings else Location("content/site.yaml")
+    raise BuildFailed([SiteError(
+        where, "domain", f"custom domain '{domain}' does not match the base URL {base_url}",
+        f"build with --base-url https://{domain}/ (a custom domain serves the site at its root), "
+        "or remove domain")])
+
+
+def pages_url(domain: str | None, repository: str) -> str:
+    """Return where GitHub Pages serves this repository's site: the custom domain's root,
+    the root of a user or organisation site (repository `<owner>.github.io`), or the
+    project path `https://<owner>.github.io/<repo>/`."""
+    owner, _, repo = repository.partition("/")
+    if not owner or not repo:
+        raise ValueError(f"expected owner/repository, got {repository!r}")
+    if domain:
+        return f"https://{domain}/"
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"

@@ -1,0 +1,100 @@
+"""Build the full-text search index of a written site with Pagefind.
+
+Runs Pagefind's binary (from the pagefind_bin_extended wheel, else `python -m
+pagefind`, which starts one more interpreter) with `--site <folder>` on the staging
+folder before it is swapped into place, so a failed index leaves the previous site
+untouched (for the preview's live folder: into a work folder whose bundle is then
+swapped in). It runs in the background while the builder writes the files that are
+not pages. The bundle lands in `<site>/pagefind/`; Pagefind derives its base URL
+from where the bundle is served, so search works under a sub-path with no option.
+Pages stay lang="en" with Chinese names as separate tokens ("Wang Yi (王毅)"), which the
+extended binary indexes. Knows nothing about templates or content.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..model.errors import BuildFailed, Location, SiteError
+
+BUNDLE = "pagefind"
+TIMEOUT = 300
+
+
+@contextmanager
+def indexing(site_dir: Path) -> Iterator[None]:
+    """Index every page of site_dir into site_dir/pagefind/ while the with-block runs.
+
+    Pagefind reads the pages already written when the block starts; the block may write
+    other files meanwhile (feeds, data.json: Pagefind reads only HTML). Leaving the block
+    waits for Pagefind and raises BuildFailed if it failed; an exception inside the block
+    stops Pagefind.
+    """
+    with _pagefind_running(["--site", str(site_dir), "--output-subdir", BUNDLE], site_dir / BUNDLE):
+        yield
+
+
+@contextmanager
+def _pagefind_running(options: list[str], bundle: Path) -> Iterator[None]:
+    # Output goes to a file, not a pipe: nobody reads it until Pagefind has finished.
+    with tempfile.TemporaryFile() as output:
+        try:
+            process = subprocess.Popen([*_pagefind(), *options, "--silent"], stdout=output,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            raise _failed(f"could not run Pagefind: {exc}") from None
+        try:
+            yield
+            try:
+                code = process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise _failed(f"could not run Pagefind: no result after {TIMEOUT} s") from None
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if code != 0:
+            output.seek(0)
+            detail = output.read().decode("utf-8", "replace").strip().splitlines()
+            raise _failed(f"Pagefind failed (exit {code}): {detail[-1] if detail else 'no output'}")
+    if not (bundle / "pagefind.js").is_file():
+        raise _failed("Pagefind wrote no pagefind/pagefind.js")
+
+
+def _pagefind() -> list[str]:
+    try:
+        from pagefind_bin_extended import get_executable
+        return [str(get_executable())]
+    except (ImportError, OSError):
+        return [sys.executable, "-m", "pagefind"]
+
+
+def _failed(message: str) -> BuildFailed:
+    return BuildFailed([SiteError(Location("templates"), None, message,
+                                  "install it with: pip install 'pagefind[extended]'")])
+
+
+def reindex_live(site_dir: Path, work_dir: Path) -> None:
+    """Index site_dir into work_dir, then swap the bundle into site_dir/pagefind/.
+
+    For a site that stays online meanwhile (the preview's live folder): the old index
+    serves searches until the new one is complete, and the swap is two renames.
+    Raise BuildFailed if Pagefind fails; the old index then stays.
+    """
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    fresh, old, live = work_dir / BUNDLE, work_dir / f"{BUNDLE}.old", site_dir / BUNDLE
+    try:
+        with _pagefind_running(["--site", str(site_dir), "--output-path", str(fresh)], fresh):
+            pass
+        if live.exists():
+            os.replace(live, old)
+        os.replace(fresh, live)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)

@@ -1,0 +1,146 @@
+"""Describe the site to search engines and link previews: per-page meta data with
+schema.org JSON-LD, sitemap.xml and robots.txt.
+
+Works on the views and page contexts that templates see, and on planned Pages;
+every URL comes from urls.py. Knows nothing about Jinja or the disk.
+"""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as etree
+from typing import Any, Iterable
+
+from markupsafe import Markup
+
+from ..model import urls
+from ..core.pages import Page
+
+SCHEMA = "https://schema.org"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_PATH = "/feed.xml"
+CALENDAR_PATH = "/calendar.ics"
+SITEMAP_PATH = "/sitemap.xml"
+DATA_PATH = "/data.json"
+# schema.org has no "held" or "expected"; EventScheduled means "as planned".
+EVENT_STATUS = {"cancelled": "EventCancelled"}
+
+
+def page_meta(page: dict[str, Any], site: dict[str, Any]) -> dict[str, Any]:
+    """Return what templates/_meta.html shows for one page (Open Graph type, feed links, JSON-LD)."""
+    base_url = site["base_url"]
+    return {
+        "og_type": "article" if page["kind"] == "entity" else "website",
+        "noindex": page["kind"] == "404",
+        "feed": urls.href(FEED_PATH, base_url),
+        "calendar": urls.href(CALENDAR_PATH, base_url),
+        "json_ld": json_ld_script(nodes) if (nodes := graph(page, site)) else None,
+    }
+
+
+def json_ld_script(nodes: list[dict[str, Any]]) -> Markup:
+    """Return a <script type="application/ld+json"> holding nodes, safe inside HTML."""
+    data = {"@context": SCHEMA, "@graph": nodes}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # <, > and & as JSON escapes, so no "</script>" or "<!--" can end the script early
+    # (str.replace: str.translate takes 20 times as long on text with non-ASCII letters).
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
+
+
+def graph(page: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the schema.org nodes of a page: the site on the home page, else the
+    breadcrumb trail, plus the entity itself where schema.org has a type for it."""
+    base_url = site["base_url"]
+    if page["kind"] == "404":
+        return []
+    if page["kind"] == "home":
+        return [{"@type": "WebSite", "name": site["title"], "description": site["description"],
+                 "url": page["canonical"], "inLanguage": site["language"]}]
+    nodes = [breadcrumbs(page, base_url)]
+    entity = page.get("entity")
+    if entity and entity["type"] in ENTITY_NODES:
+        nodes.append(ENTITY_NODES[entity["type"]](entity, base_url))
+    return nodes
+
+
+def breadcrumbs(page: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return the BreadcrumbList of a page: its crumbs, then the page itself."""
+    trail = [(c["title"], urls.absolute_href(c["href"], base_url)) for c in page["breadcrumbs"]]
+    trail.append((page["title"], page["canonical"]))
+    return {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": n, "name": name, "item": {"@type": "WebPage", "@id": url}}
+        for n, (name, url) in enumerate(trail, start=1)]}
+
+
+def _url(view: dict[str, Any], base_url: str) -> str:
+    return urls.absolute_href(view["href"], base_url)
+
+
+def person_node(person: dict[str, Any], base_url: str, full: bool = True) -> dict[str, Any]:
+    """Return a schema.org Person: name, job title, nationality and affiliation."""
+    node: dict[str, Any] = {"@type": "Person", "name": person["name"], "url": _url(person, base_url),
+                            "jobTitle": person["role"]}
+    if not full:
+        return node
+    if person.get("native_name"):
+        node["alternateName"] = person["native_name"]
+    node["nationality"] = {"@type": "Country", "name": person["country"]}
+    if person.get("organization"):
+        node["affiliation"] = {"@type": "Organization", "name": person["organization"]}
+    node["description"] = person["description"]
+    return node
+
+
+def event_node(event: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org Event for a meeting or event: when, where, who and its status."""
+    people = event.get("participants") or event.get("people") or []
+    node: dict[str, Any] = {
+        "@type": "Event", "name": event["title"], "url": _url(event, base_url),
+        "description": event["description"], "startDate": event["when"]["iso"],
+        "eventStatus": f"{SCHEMA}/{EVENT_STATUS.get(event.get('status') or '', 'EventScheduled')}",
+        "eventAttendanceMode": f"{SCHEMA}/OfflineEventAttendanceMode",
+    }
+    if event.get("location"):
+        node["location"] = {"@type": "Place", "name": event["location"]}
+    if people:
+        node["attendee"] = [person_node(p, base_url, full=False) for p in people]
+    return node
+
+
+def source_node(source: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org CreativeWork for a source: its title, publisher, date and original address."""
+    node: dict[str, Any] = {"@type": "CreativeWork", "name": source["title"],
+                            "publisher": {"@type": "Organization", "name": source["publisher"]}}
+    if source.get("date"):
+        node["datePublished"] = source["date"].isoformat()
+    if source.get("url"):
+        node["url"] = source["url"]
+    return node
+
+
+def term_node(term: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org DefinedTerm for a glossary entry."""
+    return {"@type": "DefinedTerm", "name": term["term"], "description": term["description"],
+            "url": _url(term, base_url)}
+
+
+ENTITY_NODES = {"meeting": event_node, "event": event_node, "person": person_node, "source": source_node,
+                "term": term_node}
+
+
+def sitemap_xml(pages: Iterable[Page], base_url: str) -> bytes:
+    """Return sitemap.xml listing the absolute URL of every page except the 404 page."""
+    etree.register_namespace("", SITEMAP_NS)
+    root = etree.Element(f"{{{SITEMAP_NS}}}urlset")
+    for page in pages:
+        if page.kind == "404":
+            continue
+        entry = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(page.url, base_url)
+    etree.indent(root)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(base_url: str) -> bytes:
+    """Return robots.txt allowing everything and naming the sitemap."""
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(SITEMAP_PATH, base_url)}\n").encode()

@@ -1,0 +1,143 @@
+"""Skip rendering pages whose inputs are unchanged since the build that wrote them.
+
+While a page renders, tracking.py records which keys of which entity views it read.
+A page is kept as written last time when the templates, the site-wide context
+(settings, navigation, every list of entities), the page itself and the value of
+every key it read are unchanged, and its file in the output folder is the one that
+build wrote (same size and modification time). If every value a template reads is
+the same, it reads the same keys and writes the same bytes; anything else is
+rendered again. So a page that shows a person's name is kept when only the person's
+summary changes. Knows nothing about Jinja; render.py reports what each page read.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .cache import Cache, digest
+from ..core.pages import Page
+from .tracking import LENGTH, WHOLE, Reads, View, unpacked
+
+KEEP = None   # in a rendered list: this page's file in the output folder is already right
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# What a read digests to when its view or key does not exist. Every part of a page's
+# digest is 16 bytes, so parts joined without a separator never run into each other.
+GONE, MISSING = _hash(b"view gone"), _hash(b"key missing")
+
+
+def key_digests(view: View) -> dict[str, bytes]:
+    """Return the digest of each key's value in one view, as a template reads it, and
+    under LENGTH the digest of how many keys it has.
+
+    A value's repr is exact for what views hold (str and Markup, dates, times,
+    numbers, lists, dicts); a nested View appears as its id (tracking.py), its own
+    keys being reads of their own.
+    """
+    digests = {key: _hash(repr(value).encode("utf-8", "surrogatepass")) for key, value in dict.items(view)}
+    digests[LENGTH] = _hash(str(dict.__len__(view)).encode("ascii"))
+    return digests
+
+
+def view_digest(keys: dict[str, bytes]) -> str:
+    """Return the digest of a whole view from its key_digests (names and values, in order)."""
+    return hashlib.blake2b(b"".join(key.encode("utf-8") + b"\0" + value for key, value in keys.items()),
+                           digest_size=20).hexdigest()
+
+
+def templates_digest(templates_dir: Path) -> str:
+    """Return the digest of every file below the templates folder."""
+    parts: list[str | bytes] = []
+    for root, dirs, names in os.walk(templates_dir):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            parts += [os.path.relpath(path, templates_dir), Path(path).read_bytes()]
+    return digest(*parts)
+
+
+class PageCache:
+    """Decide which pages need rendering, and remember what the rendered ones read."""
+
+    def __init__(self, cache: Cache, templates: str, site_context: View, views: dict[str, View]):
+        """`templates` is templates_digest() of the templates folder."""
+        self.cache = cache
+        self.enabled = cache.enabled
+        self.view_digests: dict[str, str] | None = None   # view id -> view_digest, with a cache
+        if not self.enabled:
+            return
+        self.base = digest(templates)
+        # The site context is read key by key too (render.site_context): it and the views in it.
+        context_views = [site_context, *(v for v in dict.values(site_context) if isinstance(v, View))]
+        self._keys = {view.view_id: key_digests(view) for view in context_views}
+        self._keys.update((view_id, key_digests(view)) for view_id, view in views.items())
+        self.view_digests = {view_id: view_digest(keys) for view_id, keys in self._keys.items()}
+        self._parts: dict[tuple[str, tuple[str, ...]], bytes] = {}
+
+    def _key(self, page: Page) -> str:
+        return digest(self.base, repr(page))
+
+    def _part(self, view_id: str, keys: tuple[str, ...]) -> bytes:
+        """Return the digest of some keys of one view (WHOLE: all of it); pages share many."""
+        found = self._parts.get((view_id, keys))
+        if found is None:
+            values = self._keys.get(view_id)
+            if values is None:
+                found = GONE
+            elif keys == (WHOLE,):
+                found = _hash(self.view_digests[view_id].encode("ascii"))
+            else:
+                found = _hash(b"".join(values.get(key, MISSING) for key in keys))
+            self._parts[view_id, keys] = found
+        return found
+
+    def _combined(self, reads: Reads) -> str:
+        part = self._part
+        return _hash(b"".join([part(view_id, keys) for view_id, keys in reads])).hex()
+
+    def split(self, pages: list[Page], out_dir: Path) -> tuple[list[Page], list[tuple[str, None]]]:
+        """Return the pages to render and the (output, KEEP) entries of the pages to keep."""
+        if not self.enabled:
+            return pages, []
+        todo, kept = [], []
+        for page in pages:
+            entry = self.cache.get("pages", self._key(page))
+            if entry is not None and self._still_valid(entry, out_dir / page.output):
+                kept.append((page.output, KEEP))
+            else:
+                todo.append(page)
+        return todo, kept
+
+    def _still_valid(self, entry: tuple, path: Path) -> bool:
+        try:
+            read, combined, size, mtime = entry
+            if self._combined(unpacked(read)) != combined:
+                return False
+        except (EOFError, ValueError, TypeError):   # not what record() stores: render again
+            return False
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (size, mtime)
+
+    def record(self, pages: list[Page], reads: dict[str, bytes], out_dir: Path) -> None:
+        """Remember, for each rendered page, what it read (packed, tracking.py) and the file
+        it left in out_dir."""
+        if not self.enabled:
+            return
+        for page in pages:
+            read = reads.get(page.output)
+            if read is None:
+                continue
+            try:
+                stat = os.stat(out_dir / page.output)
+            except OSError:
+                continue
+            self.cache.put("pages", self._key(page),
+                           (read, self._combined(unpacked(read)), stat.st_size, stat.st_mtime_ns))

@@ -1,0 +1,89 @@
+"""Write one JSON Schema per content type, for editors' YAML autocompletion and underlining.
+
+Derived from the same declarations the validator uses: the fields in schema.py, each
+kind's json_schema() in kinds.py, each field's help as its description, and, for
+references, the ids that exist now (the content file names). Validation stays the
+builder's job; the schemas give early hints in the editor and agree with it on the
+common mistakes. Knows nothing about rendering or serving.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..model.kinds import FieldError, Refs, check_id
+from ..core.loader import is_ignored
+from ..model.schema import CONTENT_TYPES, SITE, ContentType, Field
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+EMPTY = ({"type": "null"}, {"const": ""})  # an optional field left empty counts as absent
+
+
+def known_ids(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES) -> dict[str, list[str]]:
+    """Return the valid ids of every content type, from the file names in its folder."""
+    ids: dict[str, list[str]] = {}
+    for ctype in types:
+        folder = content_dir / ctype.folder
+        names = []
+        if folder.is_dir() and not folder.is_symlink():
+            for entry in os.scandir(folder):
+                if is_ignored(entry.name) or not entry.name.endswith(".yaml") or entry.is_symlink():
+                    continue
+                try:
+                    names.append(check_id(entry.name[:-len(".yaml")]))
+                except FieldError:
+                    continue
+        ids[ctype.name] = sorted(names)
+    return ids
+
+
+def field_schema(fdef: Field, ids: dict[str, list[str]]) -> dict:
+    """Return the JSON Schema of one field, with its help as description."""
+    schema = dict(fdef.kind.json_schema())
+    if isinstance(fdef.kind, Refs) and fdef.kind.target in ids:
+        schema["items"] = {**schema["items"], "enum": ids[fdef.kind.target]}
+    if fdef.default is not None:
+        schema["default"] = fdef.default
+    if fdef.required:
+        return {"description": fdef.help, **schema}
+    return {"description": fdef.help, "anyOf": [schema, *EMPTY]}
+
+
+def type_schema(ctype: ContentType, ids: dict[str, list[str]]) -> dict:
+    """Return the JSON Schema of one content type's YAML file."""
+    ordered = sorted(ctype.fields, key=lambda f: not f.required)
+    where = "content/site.yaml" if not ctype.folder else f"content/{ctype.folder}/<id>.yaml"
+    schema = {
+        "$schema": DIALECT,
+        "$id": f"{ctype.name}.json",
+        "title": f"{ctype.label} ({where})",
+        "description": ctype.description,
+        "type": "object",
+        "properties": {f.name: field_schema(f, ids) for f in ordered},
+        "required": [f.name for f in ordered if f.required],
+        "additionalProperties": False,
+    }
+    needs = {f.name: [f.needs] for f in ctype.fields if f.needs}
+    if needs:
+        schema["dependentRequired"] = needs
+    return schema
+
+
+def all_schemas(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES) -> dict[str, dict]:
+    """Return {file name: schema} for every content type and for site.yaml."""
+    ids = known_ids(content_dir, types)
+    return {f"{ctype.name}.json": type_schema(ctype, ids) for ctype in (*types, SITE)}
+
+
+def write_schemas(content_dir: Path, out_dir: Path) -> list[Path]:
+    """Write the schemas into out_dir (only files whose text changed); return every schema path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in all_schemas(content_dir).items():
+        path = out_dir / name
+        text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
