@@ -11,8 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .speed.allocator import return_large_blocks
-from .speed.cache import DEFAULT_DIR, Cache
+from .core.runner import Runner
 from .model.errors import BuildFailed, SiteError
 from .core.loader import display_path
 from .pipeline import Paths, build, load_site
@@ -27,6 +26,20 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None,
                         help="override base_url from site.yaml, e.g. https://user.github.io/repo/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+DEFAULT_DIR = Path(".cache/site_builder")
+
+
+def runner_for(cache_dir: Path | None) -> Runner:
+    """Return the fast runner (speed/), keeping its cache in cache_dir (None: nothing kept),
+    or, where speed/ is not installed, the plain runner: same output, only slower."""
+    try:
+        from .speed.cache import Cache  # noqa: PLC0415 (the CLI picks the runner; speed/ may be removed)
+        from .speed.runner import FastRunner  # noqa: PLC0415
+    except ImportError:
+        return Runner()
+    return FastRunner(Cache(cache_dir))
 
 
 def _add_cache(parser: argparse.ArgumentParser) -> None:
@@ -74,7 +87,7 @@ def run_pages_url(args: argparse.Namespace) -> int:
     """Print the GitHub Pages address for the repository, or say why there is none."""
     from .publish.files import pages_url
     try:
-        site, _, _ = load_site(args.content)
+        site, _, _ = load_site(args.content, runner=runner_for(None))
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
@@ -123,8 +136,8 @@ def run_build(args: argparse.Namespace) -> int:
     """Build once; print problems and the summary line; return the exit code."""
     paths = Paths(args.content, args.templates, args.out)
     try:
-        cache = Cache(None if args.no_cache else args.cache_dir)
-        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache, search=not args.no_search)
+        runner = runner_for(None if args.no_cache else args.cache_dir)
+        report = build(paths, base_url=args.base_url, strict=args.strict, runner=runner, search=not args.no_search)
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)
@@ -140,7 +153,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Validate content (and, with --site, the built site's links); return the exit code."""
     try:
-        site, _, warnings = load_site(args.content, strict=args.strict)
+        site, _, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None))
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)
@@ -173,5 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    return_large_blocks()
+    try:
+        from .speed.allocator import return_large_blocks  # noqa: PLC0415 (speed/ may be removed)
+        return_large_blocks()
+    except ImportError:
+        pass
     return COMMANDS[args.command or "build"](args)

@@ -22,6 +22,7 @@ from site_builder import BuildFailed, Paths
 from site_builder.speed import cache as cache_module
 from site_builder.core import output
 from site_builder.speed import uptodate
+from site_builder.speed.runner import FastRunner
 from site_builder.speed.cache import Cache
 
 from .conftest import TEMPLATES
@@ -72,23 +73,23 @@ def test_medium_corpus_is_big_enough_to_use_every_core(cold):
 def test_warm_build_writes_exactly_the_cold_bytes(work, cold, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")  # also proves the forked workers change nothing
     cache = work / "cache"
-    build(paths(work), cache=Cache(cache))        # fills the cache
+    build(paths(work), runner=FastRunner(Cache(cache)))        # fills the cache
     assert {p.name for p in cache.iterdir()} >= {"parsed-00.bin", "markdown-00.bin"}
     assert snapshot(work / "_site") == cold
     cache_module._memory.clear()                  # a new process: tables come from disk
-    build(paths(work), cache=Cache(cache))
+    build(paths(work), runner=FastRunner(Cache(cache)))
     assert snapshot(work / "_site") == cold
-    build(paths(work, "other"), cache=Cache(cache))  # warm cache, fresh output folder
+    build(paths(work, "other"), runner=FastRunner(Cache(cache)))  # warm cache, fresh output folder
     assert snapshot(work / "other") == cold
 
 
 def test_an_edit_rewrites_only_the_cache_shards_it_touched(work):
     cache = work / "cache"
-    build(paths(work), cache=Cache(cache))
+    build(paths(work), runner=FastRunner(Cache(cache)))
     before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.bin")}
     person = work / "content/people/person-00001.yaml"
     person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  Newly noted. ", 1))
-    build(paths(work), cache=Cache(cache))
+    build(paths(work), runner=FastRunner(Cache(cache)))
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.bin")}
     rewritten = sorted(name for name in after if before.get(name) != after[name])
     # The edited file's parse, its Markdown, its data.json record, its two pages, the build key.
@@ -108,9 +109,9 @@ def _edit(work: Path) -> None:
 
 def test_incremental_build_after_edits_equals_a_cold_build(work, tmp_path_factory):
     cache = Cache(work / "cache")
-    build(paths(work), cache=cache)
+    build(paths(work), runner=FastRunner(cache))
     _edit(work)
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     reference = tmp_path_factory.mktemp("edited") / "_site"
     build(Paths(work / "content", work / "templates", reference))
     after = snapshot(work / "_site")
@@ -121,7 +122,7 @@ def test_incremental_build_after_edits_equals_a_cold_build(work, tmp_path_factor
 
 def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     cache = work / "cache"
-    build(paths(work), cache=Cache(cache))
+    build(paths(work), runner=FastRunner(Cache(cache)))
     tables = sorted(cache.glob("*.bin"))
     assert {t.name.rsplit("-", 1)[0] for t in tables} == {
         "markdown", "pages", "parsed", "published", "records", "uptodate", "vevents"}
@@ -129,7 +130,7 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
         data = table.read_bytes()
         table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
                            "flipped": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
-    build(paths(work), cache=Cache(cache))
+    build(paths(work), runner=FastRunner(Cache(cache)))
     assert snapshot(work / "_site") == cold
     assert all(cache_module._decode(t.read_bytes()) for t in cache.glob("*.bin"))
 
@@ -147,18 +148,18 @@ def _poison(cache: Path, version: bytes) -> None:
 
 def test_cache_from_another_version_is_ignored(work, cold):
     cache = work / "cache"
-    build(paths(work), cache=Cache(cache))
+    build(paths(work), runner=FastRunner(Cache(cache)))
     _poison(cache, b"0" * len(cache_module.VERSION))
-    build(paths(work, "second"), cache=Cache(cache))   # a fresh output folder: a full build
+    build(paths(work, "second"), runner=FastRunner(Cache(cache)))   # a fresh output folder: a full build
     assert snapshot(work / "second") == cold
     # The same poisoned table under this version is trusted: the check above could fail.
     _poison(cache, cache_module.VERSION)
-    build(paths(work, "third"), cache=Cache(cache))
+    build(paths(work, "third"), runner=FastRunner(Cache(cache)))
     assert b"POISON" in (work / "third/people/person-00001/index.html").read_bytes()
 
 
 def test_no_cache_reads_and_writes_nothing(work, cold):
-    build(paths(work), cache=Cache(None))
+    build(paths(work), runner=FastRunner(Cache(None)))
     assert not (work / "cache").exists()
     assert snapshot(work / "_site") == cold
 
@@ -188,7 +189,7 @@ def test_content_error_leaves_previous_site_untouched(work):
     meeting = work / "content/meetings/meeting-00004.yaml"
     meeting.write_text(meeting.read_text().replace("participants:\n", "participants:\n  - nobody-at-all\n"))
     with pytest.raises(BuildFailed, match="nobody-at-all"):
-        build(paths(work), cache=Cache(work / "cache"))
+        build(paths(work), runner=FastRunner(Cache(work / "cache")))
     assert snapshot(work / "_site") == before
 
 
@@ -208,16 +209,16 @@ def rendered(monkeypatch) -> list[list[str]]:
 
 
 def test_editing_one_person_renders_only_the_pages_that_read_what_changed(work, cold, rendered):
-    build(paths(work), cache=Cache(work / "cache"))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     person = work / "content/people/person-00007.yaml"
     # The body shows on the person's own page only: the pages that name the person, link
     # to them or draw them in a graph read other keys of their view (tracking.py).
     person.write_text(person.read_text().replace("body: |\n", "body: |\n  Former official.\n", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     # The summary also shows in the list of people.
     person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  Newly noted. ", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     first, body, summary = rendered                        # the unchanged build rendered nothing
     assert len(first) == sum(1 for p in cold if p.endswith(".html"))  # every page, nothing else
     assert body == ["people/person-00007/index.html"]
@@ -225,17 +226,17 @@ def test_editing_one_person_renders_only_the_pages_that_read_what_changed(work, 
     snap = snapshot(work / "_site")
     assert b"Former official." in snap["people/person-00007/index.html"]
     person.write_text(person.read_text().replace("  Former official.\n", "", 1).replace("Newly noted. ", "", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     assert snapshot(work / "_site") == cold
 
 
 def test_renaming_a_person_rerenders_the_pages_that_show_them_not_every_page(work, rendered):
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     person = work / "content/people/person-00007.yaml"
     old_name = person.read_text().split("name: ", 1)[1].split("\n", 1)[0]
     # A new name that keeps the alphabetical order (for a reordered list, see the next test).
     person.write_text(person.read_text().replace(f"name: {old_name}", f"name: {old_name} Renamed", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     everything, edited = rendered
     # The graph and timeline pages draw every meeting, so they show the new name too.
     for page in ("people/person-00007/index.html", "graph/index.html", "timeline/index.html", "people/index.html"):
@@ -249,11 +250,11 @@ def test_renaming_a_person_rerenders_the_pages_that_show_them_not_every_page(wor
 
 
 def test_a_rename_that_reorders_the_people_rerenders_the_lists_not_every_page(work, rendered):
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     person = work / "content/people/person-00007.yaml"
     old_name = person.read_text().split("name: ", 1)[1].split("\n", 1)[0]
     person.write_text(person.read_text().replace(f"name: {old_name}", "name: Aaron Aardvark", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     everything, edited = rendered
     # The lists that show the order, the pages that show the name; 41 of 1,847 pages here.
     assert {"people/index.html", "index.html", "people/person-00007/index.html"} <= set(edited)
@@ -268,7 +269,7 @@ def test_a_rename_that_reorders_the_people_rerenders_the_lists_not_every_page(wo
 
 def test_output_changed_by_hand_is_rebuilt(work, cold):
     cache = Cache(work / "cache")
-    build(paths(work), cache=cache)
+    build(paths(work), runner=FastRunner(cache))
     page = work / "_site/people/person-00002/index.html"
     page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>Vandalised "))
     (work / "_site/stray.html").write_text("not part of the site")
@@ -280,7 +281,7 @@ def test_output_changed_by_hand_is_rebuilt(work, cold):
     at = output.COMPARE_CHUNK + 100
     raw[at] = ord("x") if raw[at] != ord("x") else ord("y")
     data.write_bytes(raw)
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     assert snapshot(work / "_site") == cold
 
 
@@ -297,13 +298,13 @@ def test_the_feed_and_the_calendar_are_remade_only_when_a_meeting_changes(work, 
 
     monkeypatch.setattr(publish, "_make", spy)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")   # the spy sees the calls in this process
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     person = work / "content/people/person-00004.yaml"
     person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  Newly noted. ", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     meeting = work / "content/meetings/meeting-00006.yaml"
     meeting.write_text(meeting.read_text().replace("title: ", "title: Renamed ", 1))
-    build(paths(work), cache=Cache(work / "cache"))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
     files = ["feed.xml", "sitemap.xml"]
     events = cold["calendar.ics"].count(b"BEGIN:VEVENT")
     # The renamed meeting's VEVENT is the only one made again; the others come from the cache.

@@ -7,6 +7,7 @@ import weakref
 import pytest
 
 from site_builder import BuildFailed, Paths, build, pipeline
+from site_builder.speed.runner import FastRunner
 from site_builder.preview.rebuild import Previewer
 
 from .conftest import TEMPLATES
@@ -63,7 +64,7 @@ def passes():
 def test_a_build_pauses_automatic_collection_and_turns_it_back_on(make_site, tmp_path, stage_spy):
     seen, _ = stage_spy
     assert gc.isenabled()
-    build(Paths(make_site(), TEMPLATES, tmp_path / "out"))
+    build(Paths(make_site(), TEMPLATES, tmp_path / "out"), runner=FastRunner())
     assert seen == [False]
     assert gc.isenabled()
 
@@ -72,20 +73,20 @@ def test_a_failed_build_turns_automatic_collection_back_on(make_site, tmp_path, 
     seen, _ = stage_spy
     content = make_site({"people/wang-yi.yaml": "name: [unclosed\n"})
     with pytest.raises(BuildFailed):
-        build(Paths(content, TEMPLATES, tmp_path / "out"))
+        build(Paths(content, TEMPLATES, tmp_path / "out"), runner=FastRunner())
     assert seen == [False]
     assert gc.isenabled()
 
 
 def test_a_build_leaves_collection_off_when_it_was_off(make_site, tmp_path, collector_off):
-    build(Paths(make_site(), TEMPLATES, tmp_path / "out"))
+    build(Paths(make_site(), TEMPLATES, tmp_path / "out"), runner=FastRunner())
     assert not gc.isenabled()
 
 
 def test_a_build_alone_leaves_its_cycles_for_later(make_site, tmp_path, stage_spy, collector_off):
     # What the preview test below relies on: nothing in a build itself frees them.
     _, cycles = stage_spy
-    build(Paths(make_site(), TEMPLATES, tmp_path / "out"))
+    build(Paths(make_site(), TEMPLATES, tmp_path / "out"), runner=FastRunner())
     assert cycles[0]() is not None
 
 

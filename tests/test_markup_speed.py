@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from benchmarks.corpus import generate
 from site_builder.core import markup
 from site_builder.core.markup import Target, _WikiLinkProcessor
+from site_builder.speed.inline_speed import speed_up_inline
 
 TRICKY = [
     "plain words only",
@@ -40,7 +41,7 @@ def stock(text: str) -> str:
 
 
 def test_the_fast_inline_pass_is_in_use():
-    assert any(type(p).__name__ == "_FastInlineProcessor" for p in markup._converter().treeprocessors)
+    assert any(type(p).__name__ == "_FastInlineProcessor" for p in markup._converter(speed_up_inline).treeprocessors)
 
 
 @pytest.mark.parametrize("text", TRICKY)

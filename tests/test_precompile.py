@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from site_builder import BuildFailed, Paths, build
 from site_builder.speed import precompile
 from site_builder.core import render
+from site_builder.speed.runner import FastRunner
 from site_builder.speed.cache import Cache
 
 from .conftest import TEMPLATES, child_processes
@@ -70,7 +71,7 @@ def test_a_child_that_does_not_answer_in_time_is_stopped(templates, forks, monke
 def test_a_failed_build_leaves_no_child(make_site, tmp_path, templates, forks):
     content = make_site({"people/bad.yaml": "name: [unclosed\n"})
     with pytest.raises(BuildFailed):
-        build(Paths(content, templates, tmp_path / "_site"), search=False)
+        build(Paths(content, templates, tmp_path / "_site"), search=False, runner=FastRunner())
     assert forks and forks[0] > 0
     assert child_processes() == []
 
@@ -93,7 +94,7 @@ def test_stale_bytecode_is_compiled_afresh(tmp_path):
 
 def test_the_build_cache_never_holds_code(make_site, tmp_path, templates, forks):
     content = make_site()
-    build(Paths(content, templates, tmp_path / "_site"), search=False, cache=Cache(tmp_path / "cache"))
+    build(Paths(content, templates, tmp_path / "_site"), search=False, runner=FastRunner(Cache(tmp_path / "cache")))
     assert forks and forks[0] > 0
     tables = {path.name.rsplit("-", 1)[0] for path in (tmp_path / "cache").glob("*.bin")}
     assert tables and "templates" not in tables
@@ -105,6 +106,6 @@ def test_a_template_the_child_cannot_compile_is_reported_with_its_file(make_site
     page = templates / "person.html"
     page.write_text(page.read_text() + "\n{% if %}\n")
     with pytest.raises(BuildFailed) as failed:
-        build(Paths(make_site(), templates, tmp_path / "_site"), search=False)
+        build(Paths(make_site(), templates, tmp_path / "_site"), search=False, runner=FastRunner())
     assert any("person.html" in str(problem) for problem in failed.value.problems)
     assert child_processes() == []

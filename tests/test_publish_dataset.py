@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from site_builder import Paths, build, load_site
+from site_builder.speed.runner import FastRunner
 from site_builder.speed.cache import Cache
 from site_builder.model.kinds import Markdown, MarkdownList, MarkdownMap, Refs
 
@@ -105,7 +106,7 @@ def test_values_are_plain_json_with_markdown_and_its_text(data):
 def test_records_a_tampered_cache_holds_are_made_again(tmp_path, monkeypatch, stored):
     build(Paths(CONTENT, TEMPLATES, tmp_path / "plain"), base_url=BASE, search=False)
     build(Paths(CONTENT, TEMPLATES, tmp_path / "first"), base_url=BASE, search=False,
-          cache=Cache(tmp_path / "cache"))
+          runner=FastRunner(Cache(tmp_path / "cache")))
     real_get, hits = Cache.get, []
 
     def tampered_get(self, table, key, default=None):   # every record the cache holds is `stored`
@@ -117,7 +118,7 @@ def test_records_a_tampered_cache_holds_are_made_again(tmp_path, monkeypatch, st
 
     monkeypatch.setattr(Cache, "get", tampered_get)
     build(Paths(CONTENT, TEMPLATES, tmp_path / "second"), base_url=BASE, search=False,
-          cache=Cache(tmp_path / "cache"))
+          runner=FastRunner(Cache(tmp_path / "cache")))
     assert len(hits) > 100
     expected = (tmp_path / "plain" / "data.json").read_bytes()
     assert (tmp_path / "first" / "data.json").read_bytes() == expected

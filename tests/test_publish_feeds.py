@@ -15,7 +15,7 @@ from site_builder.model.errors import Problems
 from site_builder.core.pages import plan_pages
 from site_builder.pipeline import read_site
 from site_builder.model.schema import CONTENT_TYPES
-from site_builder.core.views import build_views
+from site_builder.pipeline import make_views as build_views
 
 from .conftest import TEMPLATES
 from .publish_helpers import TIMED

@@ -17,7 +17,7 @@ from site_builder import BuildFailed, Paths, build, load_site
 from site_builder.explainer import graph as graph_module
 from site_builder import pipeline
 from site_builder.publish import search
-from site_builder.core.views import build_views
+from site_builder.pipeline import make_views as build_views
 
 from .conftest import ROOT, TEMPLATES, child_processes
 from .reader_fixtures import RICH

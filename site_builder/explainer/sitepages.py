@@ -6,22 +6,15 @@ templates only display it. Knows nothing about Jinja or files.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from . import graph, timeline
 
 from ..model import urls
+from ..model.urls import EXTRA_PAGES
 from ..core.links import WIKILINK_RE, Site, markdown_texts
 from ..core.validate import Entity
 
-# Pages that are not an entity or a type index, in navigation order: (kind, URL path, title).
-EXTRA_PAGES = (
-    ("timeline", "/timeline/", "Timeline"),
-    ("graph", "/graph/", "Who met whom"),
-    ("search", "/search/", "Search"),
-)
-_WIKI_TEXT_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 
 
 def extra_nav(base_url: str) -> list[dict[str, str]]:
@@ -83,16 +76,3 @@ def _term_mentions(site: Site) -> dict[str, list[Entity]]:
                         users.append(entity)
     order = {t.name: i for i, t in enumerate(site.types)}
     return {k: sorted(v, key=lambda e: (order[e.type.name], e.sort_key())) for k, v in found.items()}
-
-
-def term_hint(term: Entity, site: Site, limit: int = 160) -> str:
-    """Return a term's definition as short plain text, for the title of links to it."""
-    def words(match: re.Match) -> str:
-        target = site.by_id.get(match.group(1).strip())
-        if match.group(2):
-            return match.group(2)
-        return "" if target is None or target.type.name == "source" else target.title
-
-    text = " ".join(_WIKI_TEXT_RE.sub(words, term.values.get("definition") or "").split())
-    text = re.sub(r"[*_`]", "", text).replace(" .", ".").replace(" ,", ",")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
