@@ -51,7 +51,7 @@ def make_resolver(owner: Entity, site: Site, base_url: str):
         href = urls.href(entity_path(target), base_url)
         if ref in numbers:
             return Target(target.title, href, target.type.name, numbers[ref], f"{owner_href}#cite-{ref}")
-        if target.type.name == "term":
+        if target.type.glossary:
             return Target(target.title, href, target.type.name, hint=term_hint(target, site))
         return Target(target.title, href, target.type.name)
 
@@ -88,7 +88,7 @@ def build_views(site: Site, settings: Entity | None, base_url: str,
         for fdef in entity.type.fields:
             if isinstance(fdef.kind, Refs):
                 view[fdef.name] = [views[e.id] for e in entity.links.get(fdef.name, [])]
-        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "source": views[e.id]}
+        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "entry": views[e.id]}
                              for n, e in enumerate(entity.links.get("citations", []), start=1)]
     add_reader_views(views, site)
     return views
