@@ -40,7 +40,7 @@ class Plan:
     that are its edges, the field a node shows on hover, and the column headings."""
 
     columns: dict[str, int]
-    edges: dict[str, tuple[str, ...]]
+    hub_fields: dict[str, tuple[str | None, str | None]]   # each hub type's (attendees, topics)
     notes: dict[str, str]
     headings: tuple[str, ...]
 
@@ -49,9 +49,9 @@ def plan(types: Iterable[ContentType]) -> Plan:
     """Return the graph's plan from the types' `graph`, `attendees`, `topics` and `graph_note`."""
     placed = [t for t in types if t.graph]
     columns = {t.name: GRAPH_COLUMNS.index(t.graph) for t in placed}
-    edges = {t.name: tuple(f for f in (t.attendees, t.topics) if f) for t in placed if t.graph == GRAPH_HUB}
+    hub_fields = {t.name: (t.attendees, t.topics) for t in placed if t.graph == GRAPH_HUB}
     headings = tuple(next((t.plural for t in placed if columns[t.name] == c), "") for c in range(len(GRAPH_COLUMNS)))
-    return Plan(columns, edges, {t.name: t.graph_note for t in placed if t.graph_note}, headings)
+    return Plan(columns, hub_fields, {t.name: t.graph_note for t in placed if t.graph_note}, headings)
 
 
 DEFAULT_PLAN = plan(CONTENT_TYPES)
@@ -110,8 +110,8 @@ def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_
         meeting_id = meeting["id"]
         if meeting_id not in nodes:
             nodes[meeting_id] = _node(meeting, the_plan)
-        for name in the_plan.edges[meeting["type"]]:
-            for other in meeting.get(name) or ():
+        for name in the_plan.hub_fields[meeting["type"]]:
+            for other in (meeting.get(name) or ()) if name else ():
                 other_id = other["id"]
                 if other_id not in nodes:  # a person in many meetings is one node
                     nodes[other_id] = _node(other, the_plan)

@@ -35,12 +35,13 @@ def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
     """Add timelines, neighbourhood graphs and glossary mentions to the entity views."""
     involving = timeline.items_by_entity(timeline.timeline_items(views, site.types))
     the_plan, hub_links = graph.plan(site.types), _hub_links(site.types)
+    fields = hub_fields(the_plan)
     for entity in site.by_id.values():
         view = views[entity.id]
         if entity.type.has(INVOLVED):
             view["timeline"] = timeline.group_by_day(involving.get(entity.id, []))
         hubs = [view] if entity.type.graph == GRAPH_HUB else _linked(view, hub_links.get(entity.type.name, []))
-        view["graph"] = _graph_view(entity, view, hubs, the_plan) if entity.type.graph and hubs else None
+        view["graph"] = _graph_view(entity, view, hubs, the_plan, fields) if entity.type.graph and hubs else None
     for ctype in site.types:
         for term in site.by_type.get(ctype.name, []) if ctype.glossary else []:
             views[term.id]["mentioned_in"] = []
@@ -67,19 +68,25 @@ def _linked(view: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
     return list({v["id"]: v for name in names for v in view["links"].get(name, [])}.values())
 
 
-def _graph_view(entity: Entity, view: dict[str, Any], hubs: list[dict[str, Any]], the_plan: graph.Plan) -> dict:
+def _graph_view(entity: Entity, view: dict[str, Any], hubs: list[dict[str, Any]], the_plan: graph.Plan,
+                fields: dict[str, dict[str, str | None]]) -> dict:
     shown = hubs[-graph.MAX_MEETINGS:]
     label = f"Meetings, people and issues around {view['title']}"
     # Drawn when its page renders (in the render workers), never kept for all pages at once.
     return {"hubs": shown, "svg": graph.DrawnSvg(hubs, label, focus=entity.id, the_plan=the_plan),
-            "shown": len(shown), "total": len(hubs)}
+            "shown": len(shown), "total": len(hubs), "fields": fields}
+
+
+def hub_fields(the_plan: graph.Plan) -> dict[str, dict[str, str | None]]:
+    """Return, by hub type, the fields templates list as its attendees and its topics."""
+    return {name: dict(zip(("attendees", "topics"), fields)) for name, fields in the_plan.hub_fields.items()}
 
 
 def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> dict[str, Any]:
     """Return the site-wide reader data: the whole timeline, its filters and the full graph."""
     items = timeline.timeline_items(views, site.types)
     the_plan = graph.plan(site.types)
-    meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.edges]
+    meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
@@ -90,6 +97,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
                                     the_plan=the_plan)
         if meetings else None,
         "graph_meetings": meetings,
+        "graph_fields": hub_fields(the_plan),
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
                                if t.glossary), None),
         "pagefind_js": urls.href("/pagefind/pagefind.js", base_url),
