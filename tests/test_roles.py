@@ -50,3 +50,14 @@ def test_no_content_type_is_named_in_the_engine():
                 for path in sorted(ENGINE.rglob("*.py")) if path != DECLARATIONS
                 for line, text in type_names_in(path.read_text(encoding="utf-8"))]
     assert offences == [], "ask the type for a role (model/schema.py) instead of naming it:\n" + "\n".join(offences)
+
+
+def test_roles_name_known_roles_and_declared_fields():
+    from site_builder.model.schema import (DATED, GRAPH_COLUMNS, IN_CALENDAR, IN_FEED, INVOLVED, SITE,
+                                           WARN_ORPHAN)
+    for ctype in CONTENT_TYPES:
+        assert ctype.roles <= {DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED}, ctype.name
+        for name in (ctype.glossary, ctype.attendees, ctype.topics, ctype.graph_note):
+            assert name is None or ctype.field(name) is not None, (ctype.name, name)
+        assert ctype.graph is None or ctype.graph in GRAPH_COLUMNS, ctype.name
+        assert ctype.featured is None or SITE.field(ctype.featured) is not None, ctype.name
