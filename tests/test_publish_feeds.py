@@ -10,7 +10,7 @@ import pytest
 from site_builder import Paths, build
 from site_builder.publish import feeds
 from site_builder.publish import files as publish
-from site_builder.speed.cache import Cache
+from site_builder.core.runner import Runner
 from site_builder.model.errors import Problems
 from site_builder.core.pages import plan_pages
 from site_builder.pipeline import read_site
@@ -127,7 +127,7 @@ def test_calendar_is_the_bytes_of_one_icalendar_calendar_holding_every_event(mak
     """VEVENTs serialized one by one (across processes) and spliced into the calendar icalendar
     makes give the bytes of one Calendar holding them all, its VTIMEZONEs in TZID order."""
     content = make_site({**TIMED, "events/hearing.yaml": HEARING})
-    site, settings, _, markdown = read_site(content, CONTENT_TYPES, False, Cache(None))
+    site, settings, _, markdown = read_site(content, CONTENT_TYPES, False, Runner())
     views = build_views(site, settings, BASE, markdown)
     host, stamp = feeds.calendar_host(BASE), feeds.data_updated(site)
     whole = icalendar.Calendar.from_ical(feeds.calendar_from_events(site, []))   # the header alone

@@ -211,9 +211,9 @@ def test_layout_of_hundreds_of_entities_never_overlaps_and_is_deterministic():
     g = graph_module.relationship_graph(meetings)
     where = graph_module.layout(g)
     assert len(g.nodes) == 300 + 150 + 60
-    for kind in graph_module.COLUMNS:
-        ys = sorted(where.positions[n.id][1] for n in g.nodes if n.kind == kind)
-        assert all(b - a >= graph_module.ROW for a, b in zip(ys, ys[1:])), kind
+    for column in (graph_module.LEFT, graph_module.HUBS, graph_module.RIGHT):
+        ys = sorted(where.positions[n.id][1] for n in g.nodes if n.column == column)
+        assert all(b - a >= graph_module.ROW for a, b in zip(ys, ys[1:])), column
         assert all(0 <= y <= where.height - graph_module.ROW for y in ys)
     assert graph_module.render_svg(g, "x") == graph_module.render_svg(graph_module.relationship_graph(meetings), "x")
 

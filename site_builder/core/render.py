@@ -149,8 +149,7 @@ def site_context(site: Site, views: dict[str, dict], base_url: str, runner: Runn
         "nav": [{"label": t.plural, "href": urls.href(urls.index_path(t.folder), base_url), "type": t.name}
                 for t in site.types],
         "by_type": by_type,
-        "featured_people": settings.get("featured_people") or by_type.get("person", []),
-        "featured_issues": settings.get("featured_issues") or by_type.get("issue", []),
+        **{t.featured: settings.get(t.featured) or by_type.get(t.name, []) for t in site.types if t.featured},
         "reader": runner.view(READER_VIEW, reader),
     })
 
@@ -169,7 +168,8 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
         "breadcrumbs": crumbs, "entity": entity,
         "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
-                 "description": ctype.description} if ctype else None,
+                 "description": ctype.description, "json_ld": ctype.json_ld,
+                 "attendees": ctype.attendees} if ctype else None,
         "entries": [views[e.id] for e in site.by_type[ctype.name]] if ctype and page.kind == "index" else [],
     }
 

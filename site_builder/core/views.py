@@ -51,7 +51,7 @@ def make_resolver(owner: Entity, site: Site, base_url: str):
         href = urls.href(entity_path(target), base_url)
         if ref in numbers:
             return Target(target.title, href, target.type.name, numbers[ref], f"{owner_href}#cite-{ref}")
-        if target.type.name == "term":
+        if target.type.glossary:
             return Target(target.title, href, target.type.name, hint=term_hint(target, site))
         return Target(target.title, href, target.type.name)
 
@@ -64,9 +64,9 @@ def term_hint(term: Entity, site: Site, limit: int = 160) -> str:
         target = site.by_id.get(match.group(1).strip())
         if match.group(2):
             return match.group(2)
-        return "" if target is None or target.type.name == "source" else target.title
+        return "" if target is None or target.type.citable else target.title
 
-    text = " ".join(_WIKI_TEXT_RE.sub(words, term.values.get("definition") or "").split())
+    text = " ".join(_WIKI_TEXT_RE.sub(words, term.values.get(term.type.glossary) or "").split())
     text = re.sub(r"[*_`]", "", text).replace(" .", ".").replace(" ,", ",")
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -106,7 +106,7 @@ def build_views(site: Site, settings: Entity | None, base_url: str, rendered: di
         for fdef in entity.type.fields:
             if isinstance(fdef.kind, Refs):
                 view[fdef.name] = [views[e.id] for e in entity.links.get(fdef.name, [])]
-        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "source": views[e.id]}
+        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "entry": views[e.id]}
                              for n, e in enumerate(entity.links.get("citations", []), start=1)]
     for add in extend:
         add(views, site)

@@ -40,6 +40,21 @@ class Derived:
     then: str
 
 
+# The roles a type can play. The engine asks for a role, never for a type's name, so a
+# new type takes its part in the timeline, the feed or the calendar by declaring it.
+DATED = "dated"            # on the timeline, in date and time order (its `date`, `time`, `timezone`)
+IN_FEED = "feed"           # an entry of the Atom feed, feed.xml (its `date` and `summary`)
+IN_CALENDAR = "calendar"   # a VEVENT of calendar.ics (its `date`, `summary`, `location`, `status`)
+WARN_ORPHAN = "orphan"     # check warns when nothing links to one of these
+INVOLVED = "involved"      # its page shows the timeline of the dated entries that involve it
+
+# Columns of the who-met-whom graph (ContentType.graph).
+GRAPH_ATTENDEE = "attendee"  # left: linked from the hubs' attendees field
+GRAPH_HUB = "hub"            # middle: a gathering, in time order, linked to its attendees and topics
+GRAPH_TOPIC = "topic"        # right: linked from the hubs' topics field
+GRAPH_COLUMNS = (GRAPH_ATTENDEE, GRAPH_HUB, GRAPH_TOPIC)
+
+
 @dataclass(frozen=True, slots=True)
 class ContentType:
     """A kind of entity: where its files live, its fields, and how its pages look."""
@@ -55,10 +70,26 @@ class ContentType:
     sequence: bool = False        # pages link to the previous and next entity in order
     description: str = ""
     citable: bool = False         # [[id]] of this type in a text is a citation of it
+    roles: frozenset[str] = frozenset()   # DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED
+    glossary: str | None = None   # a glossary entry, defined by this field: [[id]] links to it get
+                                  # the definition as a hint, and its page lists where it is mentioned
+    attendees: str | None = None  # field of the people taking part: timeline filter, JSON-LD attendees,
+                                  # the graph's edges of a hub
+    topics: str | None = None     # field of the subjects it is about: timeline filter, feed and calendar
+                                  # categories, the graph's edges of a hub
+    graph: str | None = None      # its column in the who-met-whom graph (GRAPH_COLUMNS), if any
+    graph_note: str | None = None  # field shown when hovering its graph node (a hub shows its date)
+    featured: str | None = None   # on the home page: the site.yaml field (and the key templates read)
+                                  # that picks which; every entity of the type when that is unset
+    json_ld: str | None = None    # schema.org type of its JSON-LD node: Event, Person, CreativeWork,
+                                  # DefinedTerm (publish/seo.py knows these)
 
     @property
     def template(self) -> str:
         return f"{self.name}.html"
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -86,12 +117,16 @@ PERSON = ContentType(
         SOURCES_FIELD,
     ),
     derived=(Derived("issues_raised", via="meetings", then="issues"),),
+    roles=frozenset({WARN_ORPHAN, INVOLVED}), graph=GRAPH_ATTENDEE, graph_note="role",
+    featured="featured_people", json_ld="Person",
 )
 
 MEETING = ContentType(
     name="meeting", folder="meetings", label="Meeting", plural="Meetings", title_field="title",
     order_by=("date", "time"), sequence=True,
     description="A meeting between officials or with other groups.",
+    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="participants", topics="issues",
+    graph=GRAPH_HUB, json_ld="Event",
     fields=(
         Field("title", Text(), "Headline of the meeting.", required=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
@@ -116,6 +151,7 @@ EVENT = ContentType(
     name="event", folder="events", label="Event", plural="Events", title_field="title",
     order_by=("date", "time"),
     description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
+    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="people", topics="issues", json_ld="Event",
     fields=(
         Field("title", Text(), "Headline of the event.", required=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
@@ -135,6 +171,7 @@ ISSUE = ContentType(
     order_by=("title",),
     derived=(Derived("people_involved", via="meetings", then="participants"),),
     description="A subject on which the two governments talk, agree or disagree.",
+    roles=frozenset({INVOLVED}), graph=GRAPH_TOPIC, featured="featured_issues",
     fields=(
         Field("title", Text(), "Name of the issue.", required=True),
         Field("summary", Markdown(), "Neutral summary (Markdown).", required=True),
@@ -151,6 +188,7 @@ TERM = ContentType(
     name="term", folder="terms", label="Glossary term", plural="Glossary", title_field="term",
     order_by=("term",),
     description="A term readers may not know.",
+    roles=frozenset({WARN_ORPHAN}), glossary="definition", json_ld="DefinedTerm",
     fields=(
         Field("term", Text(), "The term as it appears in text.", required=True),
         Field("definition", Markdown(), "A short neutral definition (Markdown).", required=True),
@@ -162,6 +200,7 @@ SOURCE = ContentType(
     name="source", folder="sources", label="Source", plural="Sources", title_field="title",
     order_by=("publisher", "title"), citable=True,
     description="A document, article or transcript that claims rest on.",
+    roles=frozenset({WARN_ORPHAN}), json_ld="CreativeWork",
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
         Field("publisher", Text(), "Who published it.", required=True),

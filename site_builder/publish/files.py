@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 from .dataset import dataset_json, record_json
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model.hashing import digest
-from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
+from .feeds import Happening, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
+from ..model.kinds import Refs
+from ..model.schema import IN_CALENDAR, IN_FEED, ContentType
 from ..core.links import Site
 from ..core.runner import Runner
 from ..core.pages import Page
@@ -106,10 +108,19 @@ def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Calla
     return encode
 
 
+def _feed_reads(types: tuple[ContentType, ...]) -> list[str]:
+    """Return the names of the types whose views the feed and the calendar read: their own
+    types, then the types their topics fields refer to."""
+    own = [t for t in types if t.has(IN_FEED) or t.has(IN_CALENDAR)]
+    topics = [t.field(t.topics) for t in own if t.topics]
+    targets = [f.kind.target for f in topics if f is not None and isinstance(f.kind, Refs)]
+    return list(dict.fromkeys([t.name for t in own] + targets))
+
+
 def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
     """Return the cache keys of the feed and the calendar: what they read is the meetings,
     events and issues (their titles are categories), the settings and the latest date."""
-    read = [view_digests[e.id] for name in (*FEED_TYPES, "issue") for e in site.by_type.get(name, [])]
+    read = [view_digests[e.id] for name in _feed_reads(site.types) for e in site.by_type.get(name, [])]
     common = (base_url, repr(site.settings), data_updated(site).isoformat(), *read)
     return {name: digest(name, *common) for name in ("feed.xml", "calendar.ics")}
 
@@ -125,14 +136,15 @@ class _Calendar:
                  cache: Runner | None, view_digests: dict[str, str] | None):
         self.site, self.cache = site, cache
         self.host, self.stamp, self.base_url = calendar_host(base_url), data_updated(site), base_url
-        items = happenings(site, views)
-        self.keys = [self._key(item.view, view_digests) for item in items] if view_digests else [None] * len(items)
+        items = happenings(site, views, IN_CALENDAR)
+        self.keys = [self._key(item, view_digests) for item in items] if view_digests else [None] * len(items)
         self.events = [cache.recall("vevents", key) if key else None for key in self.keys]
         self.missing = [item for item, event in zip(items, self.events) if event is None]
 
-    def _key(self, view: dict[str, Any], view_digests: dict[str, str]) -> str:
-        issues = [view_digests[issue["id"]] for issue in view.get("issues") or []]
-        return digest("vevent", view_digests[view["id"]], self.host, self.stamp.isoformat(), self.base_url, *issues)
+    def _key(self, item: Happening, view_digests: dict[str, str]) -> str:
+        topics = [view_digests[topic["id"]] for topic in item.topics]
+        return digest("vevent", view_digests[item.view["id"]], self.host, self.stamp.isoformat(), self.base_url,
+                      *topics)
 
     def jobs(self, cores: int) -> list[range]:
         """Split the events to make into ranges: two per core, so that no core waits long."""
