@@ -28,7 +28,7 @@ from .sanitize import escape_text
 class _CodeGenerator(CodeGenerator):
     """Compile each autoescaped `{{ value }}` to environment.escape_str(value) in place of
     markupsafe's escape(value). Jinja's code_generator_class hook; _output_child_pre is the
-    jinja2 3.x method that opens each output. tests/test_build.py pins the output to Jinja's."""
+    jinja2 3.x method that opens each output. tests/core/test_build.py pins the output to Jinja's."""
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:

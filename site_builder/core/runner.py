@@ -8,7 +8,7 @@ pipeline asks it about the build as a whole (`previous`, `templates`, `pages`).
 This Runner is the plain one: everything in this process, in order, nothing kept, nothing
 skipped. The fast runner (speed/runner.py) forks workers, keeps a disk cache, records what
 each page reads to keep unchanged pages, and skips a build whose inputs are unchanged. A
-build writes the same bytes with either (tests/core/test_runner_contract.py), and the
+build writes the same bytes with either (tests/speed/test_runner_contract.py), and the
 builder works with speed/ deleted. Knows nothing about content types or file formats.
 """
 from __future__ import annotations

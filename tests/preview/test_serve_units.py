@@ -1,0 +1,389 @@
+"""The preview's parts without a server: debouncing, watching, the error page, Host checks, rebuilds."""
+from __future__ import annotations
+
+import asyncio
+import http.client
+import os
+import threading
+from contextlib import contextmanager
+
+import pytest
+from bs4 import BeautifulSoup
+from tornado import httpserver, netutil
+
+from site_builder import BuildFailed
+from site_builder.preview import errorpage
+from site_builder.model.errors import Location, SiteError
+from site_builder.pipeline import Paths
+from site_builder.preview.rebuild import Previewer, State
+from site_builder.preview.serve import allowed_host, bind_warning, make_app
+from site_builder.preview.watch import Debouncer, Watcher, changed_paths, scan
+
+from ..conftest import TEMPLATES, MINIMAL, write_tree
+
+
+# -- debouncing ------------------------------------------------------------------------
+
+def test_a_burst_of_changes_is_released_once_after_the_quiet_period():
+    debouncer = Debouncer(quiet=0.25, max_wait=2.0)
+    for i in range(20):
+        debouncer.add([f"content/people/p{i}.yaml"], now=i * 0.01)
+        assert debouncer.due(now=i * 0.01) is None
+    assert debouncer.due(now=0.19 + 0.24) is None
+    released = debouncer.due(now=0.19 + 0.25)
+    assert released == {f"content/people/p{i}.yaml" for i in range(20)}
+    assert debouncer.due(now=10) is None
+
+
+def test_each_new_change_restarts_the_quiet_period():
+    debouncer = Debouncer(quiet=0.25, max_wait=2.0)
+    debouncer.add(["a"], now=0.0)
+    debouncer.add(["b"], now=0.2)
+    assert debouncer.due(now=0.3) is None
+    assert debouncer.due(now=0.45) == {"a", "b"}
+
+
+def test_separate_bursts_are_released_separately():
+    debouncer = Debouncer(quiet=0.25)
+    debouncer.add(["a"], now=0.0)
+    assert debouncer.due(now=0.3) == {"a"}
+    debouncer.add(["b"], now=1.0)
+    assert debouncer.due(now=1.3) == {"b"}
+
+
+def test_changes_that_never_pause_are_still_released_after_max_wait():
+    debouncer = Debouncer(quiet=0.25, max_wait=2.0)
+    released = []
+    for step in range(40):
+        now = step * 0.1
+        debouncer.add([f"f{step}"], now)
+        if burst := debouncer.due(now):
+            released.append((now, burst))
+    assert [now for now, _ in released] == [pytest.approx(2.0)]
+    assert len(released[0][1]) == 21
+
+
+def test_no_change_releases_nothing():
+    debouncer = Debouncer()
+    debouncer.add([], now=0.0)
+    assert debouncer.due(now=5.0) is None
+
+
+# -- watching --------------------------------------------------------------------------
+
+def test_scan_sees_added_deleted_renamed_and_atomically_saved_files(tmp_path):
+    root = write_tree(tmp_path / "content", {"people/a.yaml": "name: A", "people/b.yaml": "name: B"})
+    people = root / "people"
+    before = scan([root])
+    (people / "c.yaml").write_text("name: C")
+    os.rename(people / "b.yaml", people / "d.yaml")
+    (people / "a.yaml.tmp").write_text("name: A2")
+    os.replace(people / "a.yaml.tmp", people / "a.yaml")   # atomic save: same name, new inode
+    after = scan([root])
+    files = {os.path.basename(p) for p in changed_paths(before, after)} - {"people"}
+    assert files == {"a.yaml", "b.yaml", "c.yaml", "d.yaml"}
+
+
+def test_scan_ignores_editor_temp_files_and_does_not_follow_symlinks(tmp_path):
+    root = write_tree(tmp_path / "content", {"people/a.yaml": "name: A"})
+    outside = write_tree(tmp_path / "outside", {"x.yaml": "x: 1"})
+    before = scan([root])
+    for junk in (".a.yaml.swp", "a.yaml~", "4913", "a.yaml___jb_tmp___", ".#a.yaml"):
+        (root / "people" / junk).write_text("junk")
+    (root / "loop").symlink_to(outside)
+    after = scan([root])
+    assert {os.path.basename(p) for p in changed_paths(before, after)} == {"people", "loop"}
+    assert not any("x.yaml" in p for p in after)
+
+
+def test_watcher_poll_reports_a_burst_once_it_is_quiet(tmp_path):
+    root = write_tree(tmp_path / "content", {"people/a.yaml": "name: A"})
+    watcher = Watcher([root], on_change=lambda paths: None, debouncer=Debouncer(quiet=0.25))
+    (root / "people" / "a.yaml").write_text("name: A, edited")
+    (root / "people" / "b.yaml").write_text("name: B")
+    assert watcher.poll(now=0.0) is None
+    assert watcher.poll(now=0.1) is None
+    burst = watcher.poll(now=0.4)
+    assert {os.path.basename(p) for p in burst} >= {"a.yaml", "b.yaml"}
+    assert watcher.poll(now=1.0) is None
+
+
+def test_a_missing_folder_is_an_empty_scan(tmp_path):
+    assert scan([tmp_path / "nowhere"]) == {}
+
+
+# -- the error page --------------------------------------------------------------------
+
+PROBLEMS = [
+    SiteError(Location("content/people/wang-yi.yaml", 3, 7), "name", "unknown field '<script>alert(1)</script>'",
+              "did you mean 'name'?"),
+    SiteError(Location("templates/person.html", 8, 0), None, "template error: 'dict object' has no attribute 'x'",
+              "while rendering content/people/wang-yi.yaml"),
+]
+
+
+def test_overlay_lists_every_problem_as_the_terminal_prints_it():
+    box = BeautifulSoup(errorpage.overlay(PROBLEMS), "html.parser").find(id=errorpage.OVERLAY_ID)
+    assert box["role"] == "alert"
+    assert [li.get_text() for li in box.find_all("li")] == [str(p) for p in PROBLEMS]
+    assert box.find("h2").get_text() == "Build failed: 2 problems"
+
+
+def test_overlay_escapes_problem_text():
+    html = errorpage.overlay(PROBLEMS)
+    assert BeautifulSoup(html, "html.parser").find("script") is None
+    assert "&lt;script&gt;" in html
+
+
+def test_error_page_is_a_whole_page_with_the_reload_script():
+    page = BeautifulSoup(errorpage.error_page(PROBLEMS[:1], '<script src="/livereload.js"></script>'), "html.parser")
+    assert page.find("title").get_text() == "Build failed: 1 problem"
+    assert page.find("script")["src"] == "/livereload.js"
+    assert len(page.find(id=errorpage.OVERLAY_ID).find_all("li")) == 1
+
+
+@pytest.mark.parametrize("html, expected", [
+    (b"<html><body><p>x</p></body></html>", b"<html><body><p>x</p><!--s--></body></html>"),
+    (b"<p>x</p></BODY>", b"<p>x</p><!--s--></BODY>"),
+    (b"<p>no body end</p>", b"<p>no body end</p><!--s-->"),
+])
+def test_inject_goes_just_before_the_end_of_body(html, expected):
+    assert errorpage.inject(html, "<!--s-->") == expected
+
+
+# -- Host checks and binding -------------------------------------------------------------
+
+@pytest.mark.parametrize("host, ok", [
+    ("127.0.0.1:8000", True), ("localhost:8000", True), ("[::1]:8000", True), ("LOCALHOST:8000", True),
+    ("192.168.1.20:8000", True), ("evil.example:8000", False), ("127.0.0.1.nip.io:8000", False),
+    ("", False), ("localhost.evil.example", False),
+])
+def test_allowed_host_refuses_names_other_than_localhost(host, ok):
+    assert allowed_host(host, "127.0.0.1") is ok
+
+
+def test_the_bound_name_is_allowed():
+    assert allowed_host("preview.lan:8000", "preview.lan")
+
+
+@pytest.mark.parametrize("host, warns", [("127.0.0.1", False), ("localhost", False), ("::1", False),
+                                         ("127.0.0.2", False), ("0.0.0.0", True), ("192.168.1.20", True),
+                                         ("::", True)])
+def test_binding_beyond_this_machine_warns(host, warns):
+    assert (bind_warning(host) is not None) is warns
+
+
+# -- rebuilding ------------------------------------------------------------------------
+
+def tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def renamed(name: str) -> dict[str, str]:
+    return {"people/wang-yi.yaml": MINIMAL["people/wang-yi.yaml"].replace("Wang Yi", name)}
+
+
+def test_previewer_keeps_the_last_good_build_when_a_build_fails(tmp_path, make_site):
+    content = make_site()
+    lines: list[str] = []
+    out = tmp_path / "out"
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lines.append, search=False)
+    good = preview.build_now()
+    assert good.root == out.absolute() and good.base_path == "/repo/" and good.problems == ()
+    before = tree(out)
+    write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
+    bad = preview.build_now(["people/wang-yi.yaml"])
+    assert bad.root == good.root and bad.epoch == good.epoch + 1 and bad.overlay is None
+    assert len(bad.problems) == 1 and "wang-yi.yaml:2:1" in str(bad.problems[0])
+    assert tree(out) == before
+    assert lines[-1].startswith("build failed: 1 problem (changed: people/wang-yi.yaml); still serving")
+    preview.stop()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+def test_previewer_drops_a_failure_when_newer_changes_wait(tmp_path, make_site):
+    content = make_site({"people/wang-yi.yaml": "name: [\n"})
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None)
+    preview.request(["people/wang-yi.yaml"])  # the file changed again while this build ran
+    assert preview.build_now(drop_stale=True) is None
+    assert preview.state.epoch == 0
+
+
+def test_previewer_turns_an_unexpected_exception_into_a_problem(tmp_path, make_site, monkeypatch):
+    content = make_site()
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr("site_builder.preview.rebuild.build", explode)
+    state = preview.build_now()
+    assert [str(p) for p in state.problems] == ["site_builder: internal error: RuntimeError: boom"]
+
+
+PAGE = "people/wang-yi/index.html"
+
+
+def test_changed_files_are_served_from_memory_before_they_reach_the_disk(tmp_path, make_site):
+    content = make_site({"people/zhou-enlai.yaml": "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"})
+    out = tmp_path / "out"
+    seen: list[tuple] = []
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, search=False,
+                        on_update=lambda state: seen.append((state, previous[0].read(PAGE), tree(out))))
+    previous = [preview.state]
+    first = preview.build_now()
+    previous[0] = first
+    old_page = (out / PAGE).read_bytes()
+    write_tree(content, renamed("Wang Yi Edited"))
+    (content / "people/zhou-enlai.yaml").unlink()
+    final = preview.build_now()
+
+    shown, before, disk = seen[-1]   # at the moment browsers were told to reload
+    assert len(seen) == 2            # one reload per build: dropping the overlay is silent
+    assert disk[PAGE] == old_page and "people/zhou-enlai/index.html" in disk   # nothing renamed yet
+    assert before == old_page        # a request still holding the previous State: the previous build
+    assert b"Wang Yi Edited" in shown.overlay[PAGE] and shown.read(PAGE) == shown.overlay[PAGE]
+    assert shown.overlay["people/zhou-enlai/index.html"] is None
+    assert shown.read("people/zhou-enlai/index.html") is None  # deleted pages are gone at once
+    assert shown.read("static/style.css") == (out / "static/style.css").read_bytes()  # unchanged: from disk
+    assert "static/style.css" not in shown.overlay
+
+    assert final.overlay is None and final.epoch == shown.epoch == first.epoch + 1
+    assert final.read(PAGE) == shown.read(PAGE) == (out / PAGE).read_bytes()  # the held State reads on
+    assert not (out / "people/zhou-enlai").exists()
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_a_rebuild_rewrites_only_changed_files(tmp_path, make_site):
+    from site_builder.speed.cache import Cache
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, search=False,
+                        cache=Cache(tmp_path / "cache"))
+    preview.build_now()
+    stamps = {p: os.stat(p).st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    seen = []
+    preview.on_update = seen.append
+    write_tree(content, {"sources/src-a.yaml": MINIMAL["sources/src-a.yaml"].replace("A publisher", "Another")})
+    preview.build_now()
+    changed = {p.relative_to(out).as_posix() for p, stamp in stamps.items() if os.stat(p).st_mtime_ns != stamp}
+    assert set(seen[0].overlay) == changed
+    assert "sources/src-a/index.html" in changed and "static/style.css" not in changed
+    assert len(changed) < len(stamps)
+    preview.build_now()  # nothing changed since: nothing is rewritten
+    assert seen[-1].overlay in (None, {})
+
+
+def test_the_search_index_follows_in_the_background_and_builds_leave_it(tmp_path, make_site):
+    content = make_site()
+    out = tmp_path / "out"
+    seen = []
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None, on_update=seen.append)
+    preview.build_now()
+    preview.settle()
+    entry = (out / "pagefind/pagefind-entry.json").read_bytes()
+    write_tree(content, {"people/zhou-enlai.yaml": "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"})
+    preview.build_now()
+    assert "people/zhou-enlai/index.html" in seen[-1].overlay
+    assert all(not name.startswith("pagefind/") for name in seen[-1].overlay)  # the build leaves the index alone
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
+    preview.settle()
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() != entry  # one more page indexed
+    preview.stop()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):
+    content = make_site()
+    out = tmp_path / "out"
+    preview = Previewer(Paths(content, TEMPLATES, out), say=lambda line: None)
+    preview.build_now()
+    write_tree(content, renamed("Wang Yi 2"))
+    preview.build_now()
+    write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
+    preview.build_now()
+    preview.stop()
+    assert "Wang Yi 2" in (out / PAGE).read_text()
+    assert (out / "pagefind/pagefind.js").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+
+
+@contextmanager
+def serving(preview: Previewer):
+    """Run serve.make_app for preview on a free port in a thread; yield a GET function."""
+    sockets = netutil.bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        server = httpserver.HTTPServer(make_app(preview, "127.0.0.1", port))
+        server.add_sockets(sockets)
+        loop.call_soon(started.set)
+        loop.run_forever()
+        server.stop()
+
+    def get(path: str) -> tuple[int, dict, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(10)
+    try:
+        yield get
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+def test_the_server_answers_from_the_overlay_before_the_folder(tmp_path, make_site):
+    content = make_site()
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None, search=False)
+    built = preview.build_now()
+    overlay = {PAGE: b"<html><body><h1>From memory</h1></body></html>", "people/antony-blinken/index.html": None,
+               "people/new/index.html": b"<html><body>New</body></html>", "data.json": b'{"new": true}'}
+    preview.state = State(built.epoch + 1, built.root, built.base_path, (), overlay)
+    with serving(preview) as get:
+        status, _, body = get("/repo/people/wang-yi/")
+        assert status == 200 and b"From memory" in body and b"/livereload.js" in body
+        assert get("/repo/people/new/")[0] == 200
+        status, headers, _ = get("/repo/people/new")
+        assert status == 301 and headers["Location"] == "/repo/people/new/"
+        status, _, body = get("/repo/people/antony-blinken/")  # deleted by the newest build, still on disk
+        assert status == 404 and body.startswith((tmp_path / "out/404.html").read_bytes()[:40])
+        status, headers, body = get("/repo/data.json")
+        assert status == 200 and body == b'{"new": true}' and headers["Content-Type"] == "application/json"
+        assert get("/repo/static/style.css")[0] == 200   # not in the overlay: from the folder
+        assert get("/repo/people/../../out/index.html")[0] == 404
+        preview.state = built  # the overlay's bytes are on disk now: the folder answers alone
+        status, _, body = get("/repo/people/wang-yi/")
+        assert status == 200 and b"From memory" not in body and b"Wang Yi" in body
+        assert get("/repo/people/antony-blinken/")[0] == 200
+
+
+def test_an_output_folder_not_made_by_the_builder_is_refused(tmp_path, make_site):
+    content = make_site()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "mine"), say=lambda line: None)
+    with pytest.raises(BuildFailed):
+        preview.check_output()
+
+
+def test_livereload_and_tornado_are_imported_by_serve_only():
+    import ast
+    from pathlib import Path
+    importers = set()
+    for path in sorted((Path(__file__).parent.parent.parent / "site_builder").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] in ("livereload", "tornado") for name in names):
+                importers.add(path.name)
+    assert importers == {"serve.py"}

@@ -1,0 +1,270 @@
+"""The facts of the published explainer, checked in the built pages.
+
+Each test parses the HTML of the real content, so an edit that breaks a date, a
+place, a role, a native name or a figure the brief singles out fails here. They check
+that the facts are there, never that nothing else is: an editor's new meeting, person or
+issue, or entries reordered by date, keep them green, and the facts of an entity an editor
+deletes are deselected (conftest's `facts_of`). Rules that every explainer follows (both
+parties' positions, every statement cited, wording only in quotes, refused hosts) are
+content checks in site_builder/checks.py, run by `check --strict`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from site_builder import Paths, build, load_site
+
+from ..conftest import ROOT, TEMPLATES, real_content_ids
+
+CONTENT = ROOT / "content"
+BASE = "https://example.org/"
+SEED_CITE = "cite-seed-article"
+
+MEETINGS = {
+    # id: (local date, zone, place)
+    "blinken-chen-jining": ("2024-04-25", "Asia/Shanghai", "Shanghai"),
+    "blinken-nyu-shanghai-students": ("2024-04-25", "Asia/Shanghai", "NYU Shanghai, Shanghai"),
+    "blinken-shanghai-business-leaders": ("2024-04-25", "Asia/Shanghai",
+                                          "Shanghai (venue not reported in the sources cited here)"),
+    "blinken-wang-yi": ("2024-04-26", "Asia/Shanghai", "Diaoyutai State Guesthouse, Beijing"),
+    "blinken-xi-jinping": ("2024-04-26", "Asia/Shanghai", "Great Hall of the People, Beijing"),
+    "wang-xiaohong-meeting": ("2024-04-26", "Asia/Shanghai", "Beijing"),
+}
+
+EVENTS = {
+    "blinken-trip-postponed-2023": ("2023-02-03", "America/New_York"),
+    "woodside-summit": ("2023-11-15", "America/Los_Angeles"),
+    "counternarcotics-working-group-launch": ("2024-01-30", "Asia/Shanghai"),
+    "pre-trip-background-briefing": ("2024-04-19", "America/New_York"),
+    "house-passes-aid-bills": ("2024-04-20", "America/New_York"),
+    "senate-passes-aid-package": ("2024-04-23", "America/New_York"),
+    "blinken-arrives-shanghai": ("2024-04-24", "Asia/Shanghai"),
+    "biden-signs-aid-law": ("2024-04-24", "America/New_York"),
+    "beijing-press-conference": ("2024-04-26", "Asia/Shanghai"),
+    "tiktok-divestiture-deadline": ("2025-01-19", "America/New_York"),
+}
+
+NATIVE_NAMES = {"chen-jining": "陈吉宁", "wang-yi": "王毅", "wang-xiaohong": "王小洪",
+                "xi-jinping": "习近平", "wang-wenbin": "汪文斌", "lin-jian": "林剑"}
+
+GLOSSARY = ["dual-use-goods", "divestiture", "divest-or-ban-law", "precursor-chemicals", "working-group",
+            "politburo", "one-china", "party-secretary", "readout", "state-media",
+            "central-foreign-affairs-commission", "state-councilor", "foreign-military-financing",
+            "industrial-overcapacity", "background-briefing"]
+
+
+
+def facts(ids) -> list:
+    """One parameter per id, each deselected if an editor has deleted that entity."""
+    return [pytest.param(i, marks=pytest.mark.facts_of(i)) for i in sorted(ids)]
+
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("facts") / "_site"
+    build(Paths(CONTENT, TEMPLATES, out), base_url=BASE)
+    return out
+
+
+def page(site_dir: Path, *parts: str) -> BeautifulSoup:
+    path = site_dir.joinpath(*parts, "index.html")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def infobox(soup: BeautifulSoup) -> dict[str, object]:
+    """Map each <dt> label of the infobox to its <dd> element."""
+    box = soup.find("dl", class_="infobox")
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd") for dt in box.find_all("dt")}
+
+
+def section(soup: BeautifulSoup, heading_id: str):
+    heading = soup.find(id=heading_id)
+    assert heading is not None, heading_id
+    return heading.parent
+
+
+def cited(element) -> set[str]:
+    """Return the anchors (cite-<source id>) of the citation markers inside element."""
+    return {a["href"].split("#", 1)[1] for sup in element.find_all("sup", class_="cite") for a in sup.find_all("a")}
+
+
+def words(element) -> str:
+    """Return the text of element with runs of whitespace collapsed to one space."""
+    return " ".join(element.get_text().split())
+
+
+def inside_quotes(text: str, index: int) -> bool:
+    return text.rfind("“", 0, index) > text.rfind("”", 0, index)
+
+
+def test_content_loads_strictly_with_no_problems():
+    site, _, warnings = load_site(CONTENT, strict=True)
+    assert warnings == []
+    assert site.by_id
+
+
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
+def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
+    date, zone, place = MEETINGS[meeting_id]
+    box = infobox(page(site_dir, "meetings", meeting_id))
+    assert box["Date"].time["datetime"] == date
+    assert box["Date"].find("abbr")["title"] == zone
+    assert box["Place"].get_text(strip=True) == place
+    assert box["Status"].get_text(strip=True) == "held"
+
+
+@pytest.mark.parametrize("event_id", facts(EVENTS))
+def test_event_date_and_zone(site_dir, event_id):
+    date, zone = EVENTS[event_id]
+    box = infobox(page(site_dir, "events", event_id))
+    assert box["Date"].time["datetime"] == date
+    assert box["Date"].find("abbr")["title"] == zone
+
+
+@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
+def test_signing_is_dated_in_washington_and_arrival_in_shanghai(site_dir):
+    signing = infobox(page(site_dir, "events", "biden-signs-aid-law"))["Date"]
+    arrival = infobox(page(site_dir, "events", "blinken-arrives-shanghai"))["Date"]
+    assert (signing.time["datetime"], signing.abbr.get_text()) == ("2024-04-24", "EDT")
+    assert (arrival.time["datetime"], arrival.abbr.get_text()) == ("2024-04-24", "CST")
+
+
+def test_meetings_are_listed_in_order_on_the_home_page(site_dir):
+    home = page(site_dir)
+    cards = section(home, "meetings-heading").find_all("li")
+    listed = [li.a["href"].split("/")[-2] for li in cards]
+    dates = [li.time["datetime"] for li in cards]
+    assert dates == sorted(dates), "meetings are not in date order"
+    known = [m for m in listed if m in MEETINGS]
+    assert known == [m for m in MEETINGS if m in known], "the visit's meetings are out of order"
+    assert {m: d for m, d in zip(listed, dates) if m in MEETINGS} == {m: MEETINGS[m][0] for m in known}
+    assert set(known) == set(MEETINGS) & real_content_ids(), "a meeting of the visit is missing"
+
+
+@pytest.mark.parametrize("person_id", facts(NATIVE_NAMES))
+def test_native_names_carry_their_language(site_dir, person_id):
+    soup = page(site_dir, "people", person_id)
+    assert soup.h1.find("span", lang="zh-Hans").get_text() == NATIVE_NAMES[person_id]
+    native = infobox(soup)["Native name"]
+    assert (native["lang"], native.get_text(strip=True)) == ("zh-Hans", NATIVE_NAMES[person_id])
+
+
+@pytest.mark.facts_of("blinken-wang-yi", "wang-yi")
+def test_meeting_pages_show_native_names_of_participants(site_dir):
+    participants = infobox(page(site_dir, "meetings", "blinken-wang-yi"))["Participants"]
+    assert "王毅" in [s.get_text() for s in participants.find_all("span", lang="zh-Hans")]
+
+
+ROLES = {
+    "wang-yi": ("Minister of Foreign Affairs", "Central Foreign Affairs Commission"),
+    "chen-jining": ("Communist Party Secretary of Shanghai",),
+    "wang-xiaohong": ("State Councilor", "Minister of Public Security"),
+    "xi-jinping": ("President of the People's Republic of China",),
+    "antony-blinken": ("US Secretary of State",),
+    "nicholas-burns": ("US Ambassador to China",),
+}
+
+
+@pytest.mark.parametrize("person_id", facts(ROLES))
+def test_roles_held_at_the_time(site_dir, person_id):
+    role = words(infobox(page(site_dir, "people", person_id))["Role"])
+    assert all(part in role for part in ROLES[person_id]), role
+
+
+@pytest.mark.facts_of("chen-jining")
+def test_chen_is_shanghais_top_official_not_chinas(site_dir):
+    soup = page(site_dir, "people", "chen-jining")
+    summary = words(soup.find("div", class_="prose"))
+    assert "the city’s highest-ranking official" in summary
+    assert "He is Shanghai’s top official, not China’s." in summary
+
+
+@pytest.mark.facts_of("senior-state-department-official")
+def test_unnamed_official_is_not_given_a_name(site_dir):
+    soup = page(site_dir, "people", "senior-state-department-official")
+    assert soup.h1.get_text(strip=True) == "Unnamed senior State Department official"
+    assert infobox(soup)["Role"].get_text(strip=True) == "Background briefer before the trip (name withheld)"
+
+
+@pytest.mark.facts_of("taiwan-indo-pacific-funding", "biden-signs-aid-law")
+def test_taiwan_support_is_inside_the_indo_pacific_funding(site_dir):
+    summary = page(site_dir, "issues", "taiwan-indo-pacific-funding").find("div", class_="prose")
+    text = words(summary)
+    assert "about $8.1 billion" in text
+    assert "The Taiwan support is part of the $8.1 billion, not in addition to it." in text
+    assert {"cite-congressional-record-hr8036", "cite-jang-aid-package"} <= cited(summary)
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").main)
+    assert "part of the roughly $8.1 billion Indo-Pacific funding, not in addition to it" in signing
+
+
+@pytest.mark.facts_of("tiktok-divest-or-ban-law", "biden-signs-aid-law", "tiktok-divestiture-deadline")
+def test_tiktok_law_number_division_and_window(site_dir):
+    issue = page(site_dir, "issues", "tiktok-divest-or-ban-law")
+    summary = words(issue.find("div", class_="prose"))
+    assert "Division H of Public Law 118-50" in summary
+    assert "270 days from enactment on 24 April 2024" in summary
+    assert "extend this once, by up to 90 days" in summary
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").find("div", class_="prose"))
+    assert "Public Law 118-50, carries the TikTok divest-or-ban law as its Division H" in signing
+    deadline = page(site_dir, "events", "tiktok-divestiture-deadline")
+    assert "19 April 2025" in words(deadline.find("div", class_="prose"))
+
+
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
+def test_article_said_is_kept_apart_and_cites_the_article(site_dir, meeting_id):
+    soup = page(site_dir, "meetings", meeting_id)
+    said = section(soup, "article-heading")
+    assert SEED_CITE in cited(said)
+    summary = soup.find("div", class_="prose")
+    assert cited(summary) - {SEED_CITE}, "what happened must cite reporting other than the article"
+
+
+@pytest.mark.parametrize("meeting_id", facts(["blinken-chen-jining", "blinken-wang-yi", "blinken-xi-jinping",
+                                              "wang-xiaohong-meeting"]))
+def test_both_sides_accounts_side_by_side(site_dir, meeting_id):
+    readouts = section(page(site_dir, "meetings", meeting_id), "readouts-heading")
+    parties = readouts.find_all("section", class_="position")
+    assert [p.h3.get_text() for p in parties] == ["United States", "China"]
+    assert all(cited(p) for p in parties)
+
+
+@pytest.mark.facts_of("blinken-wang-yi")
+def test_beijing_outcomes_come_from_outside_the_article(site_dir):
+    outcomes = section(page(site_dir, "meetings", "blinken-wang-yi"), "outcomes-heading")
+    items = outcomes.find_all("li")
+    assert len(items) >= 3
+    assert all(cited(li) and SEED_CITE not in cited(li) for li in items)
+    assert any("artificial intelligence" in words(li) for li in items)
+
+
+@pytest.mark.facts_of("seed-article")
+def test_seed_source_is_the_article_without_invented_url(site_dir):
+    box = infobox(page(site_dir, "sources", "seed-article"))
+    assert box["Kind"].get_text(strip=True) == "article"
+    assert box["Author"].get_text(strip=True) == "Chioma Kalu"
+    assert "Link" not in box and "Date" not in box
+
+
+@pytest.mark.parametrize("term_id", facts(GLOSSARY))
+def test_glossary_terms_exist_and_are_linked_from_the_text(site_dir, term_id):
+    assert page(site_dir, "terms", term_id).h1.get_text(strip=True)
+    href = f"/terms/{term_id}/"
+    linking = [p for p in site_dir.rglob("index.html")
+               if p.parent.name not in (term_id, "terms")
+               and BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").main.find("a", href=href)]
+    assert linking, f"no page links to {href}"
+
+
+def test_home_page_features_people_and_issues(site_dir):
+    home = page(site_dir)
+    people = [a["href"] for a in section(home, "people-heading").find_all("a")]
+    issues = [a["href"] for a in section(home, "issues-heading").find_all("a")]
+    featured = {f"/people/{p}/" for p in ("antony-blinken", "wang-yi", "xi-jinping", "chen-jining", "wang-xiaohong")}
+    assert featured & {f"/people/{p}/" for p in real_content_ids()} <= set(people)
+    assert "/issues/tiktok-divest-or-ban-law/" in issues or "tiktok-divest-or-ban-law" not in real_content_ids()
+    intro = words(home.find("div", class_="prose"))
+    assert "270 days" in intro and "up to 90 days" in intro

@@ -1,0 +1,153 @@
+"""The JSON Schemas for editors: valid, derived from the declarations, and in agreement with the builder."""
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+import sys
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from site_builder import BuildFailed, load_site
+from site_builder.model.errors import Problems
+from site_builder.tools.editor_schemas import all_schemas, known_ids
+from site_builder.core.loader import load_file
+from site_builder.model.schema import CONTENT_TYPES, SITE, TYPES_BY_FOLDER
+
+from ..conftest import MINIMAL, ROOT, write_tree
+
+CONTENT = ROOT / "content"
+
+
+def validator(schemas: dict[str, dict], type_name: str) -> Draft202012Validator:
+    return Draft202012Validator(schemas[f"{type_name}.json"], format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def as_builder_reads(path) -> dict:
+    """Load a file the way the builder does (every scalar a string), as the YAML extension sees it."""
+    ctype = SITE if path.name == "site.yaml" and path.parent.name == "content" else TYPES_BY_FOLDER[path.parent.name]
+    problems = Problems()
+    doc = load_file(path, ctype, path.stem, problems)
+    assert not problems.items, problems.items
+    return doc.data
+
+
+def test_every_schema_is_a_valid_json_schema():
+    schemas = all_schemas(CONTENT)
+    assert set(schemas) == {f"{t.name}.json" for t in (*CONTENT_TYPES, SITE)}
+    for schema in schemas.values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_every_field_is_described_and_required_ones_come_first():
+    for ctype in (*CONTENT_TYPES, SITE):
+        schema = all_schemas(CONTENT)[f"{ctype.name}.json"]
+        assert list(schema["properties"]) == [f.name for f in sorted(ctype.fields, key=lambda f: not f.required)]
+        assert schema["required"] == [f.name for f in ctype.fields if f.required]
+        assert all(prop["description"] == ctype.field(name).help for name, prop in schema["properties"].items())
+        assert schema["additionalProperties"] is False
+
+
+def test_references_list_the_ids_that_exist():
+    meeting = all_schemas(CONTENT)["meeting.json"]
+    people = sorted(p.stem for p in (CONTENT / "people").glob("*.yaml"))
+    assert meeting["properties"]["participants"]["items"]["enum"] == people
+    assert known_ids(CONTENT)["source"] == sorted(p.stem for p in (CONTENT / "sources").glob("*.yaml"))
+
+
+def test_the_real_content_validates_against_its_schemas():
+    schemas = all_schemas(CONTENT)
+    files = sorted(CONTENT.rglob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        ctype = SITE if path == CONTENT / "site.yaml" else TYPES_BY_FOLDER[path.parent.name]
+        errors = [e.message for e in validator(schemas, ctype.name).iter_errors(as_builder_reads(path))]
+        assert errors == [], f"{path}: {errors}"
+
+
+def _without_ids(schema: dict) -> dict:
+    schema = json.loads(json.dumps(schema))
+    for prop in schema["properties"].values():
+        for branch in (prop, *prop.get("anyOf", ())):
+            if isinstance(branch.get("items"), dict):
+                branch["items"].pop("enum", None)
+    return schema
+
+
+def test_the_committed_schemas_match_the_declarations():
+    """schemas/ ships for VS Code; the id lists may lag behind content, the fields may not."""
+    for name, schema in all_schemas(CONTENT).items():
+        shipped = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+        assert _without_ids(shipped) == _without_ids(schema), \
+            f"schemas/{name} is out of date: run `python build.py schema`"
+
+
+def test_vscode_settings_map_every_type_to_its_schema():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    expected = {f"./schemas/{t.name}.json": [f"content/{t.folder}/*.yaml"] for t in CONTENT_TYPES}
+    expected["./schemas/site.json"] = ["content/site.yaml"]
+    assert settings["yaml.schemas"] == expected
+
+
+def _plain(name: str) -> str:
+    return textwrap.dedent(MINIMAL[name]).lstrip()
+
+
+# The builder and the schema must agree: each case is one file of MINIMAL replaced.
+BAD = {
+    "unknown field": ("people/wang-yi.yaml", _plain("people/wang-yi.yaml") + "titel: x\n"),
+    "missing required": ("people/wang-yi.yaml", "name: Wang Yi\nrole: FM\ncountry: China\n"),
+    "empty required": ("sources/src-a.yaml", "title: An article\npublisher:\n"),
+    "bad date": ("meetings/talks.yaml", _plain("meetings/talks.yaml").replace("2024-04-26", "26/04/2024")),
+    "bad choice": ("meetings/talks.yaml", _plain("meetings/talks.yaml").replace("status: held", "status: done")),
+    "unknown person": ("meetings/talks.yaml", _plain("meetings/talks.yaml").replace("- wang-yi", "- wang-yii")),
+    "scalar for list": ("issues/fentanyl.yaml", "title: Fentanyl\nsummary: S.\nsources: src-a\n"),
+    "listed twice": ("issues/fentanyl.yaml", "title: F\nsummary: S.\nsources:\n  - src-a\n  - src-a\n"),
+    "no sources": ("issues/fentanyl.yaml", "title: F\nsummary: S.\nsources: []\n"),
+    "bad url": ("sources/src-a.yaml", "title: T\npublisher: P\nurl: ftp://example.org/x\n"),
+    "bad time": ("meetings/talks.yaml", _plain("meetings/talks.yaml") + "time: 9am\ntimezone: Asia/Shanghai\n"),
+    "time without zone": ("meetings/talks.yaml", _plain("meetings/talks.yaml") + "time: '09:30'\n"),
+    "list for text": ("people/wang-yi.yaml", _plain("people/wang-yi.yaml").replace("role: Foreign Minister",
+                                                                                    "role: [a, b]")),
+}
+GOOD = {
+    "optional left empty": ("people/wang-yi.yaml", _plain("people/wang-yi.yaml") + "organization:\nbody: ''\n"),
+    "time with zone": ("meetings/talks.yaml", _plain("meetings/talks.yaml") + "time: '09:30'\ntimezone: Asia/Shanghai\n"),
+    "source with url": ("sources/src-a.yaml", "title: T\npublisher: P\nurl: https://example.org/x\nkind: official\n"),
+}
+
+
+def _verdicts(make_site, name: str, text: str) -> tuple[bool, bool]:
+    content = make_site({name: text})
+    try:
+        load_site(content)
+        builder_ok = True
+    except BuildFailed as failed:
+        assert not any("YAML syntax" in p.message for p in failed.problems)
+        builder_ok = not any(name in p.location.path for p in failed.problems)
+    path = content / name
+    data = load_file(path, TYPES_BY_FOLDER[path.parent.name], path.stem, Problems()).data
+    schema_ok = validator(all_schemas(content), TYPES_BY_FOLDER[path.parent.name].name).is_valid(data)
+    return builder_ok, schema_ok
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_builder_and_schema_both_refuse(make_site, case):
+    assert _verdicts(make_site, *BAD[case]) == (False, False)
+
+
+@pytest.mark.parametrize("case", sorted(GOOD))
+def test_builder_and_schema_both_accept(make_site, case):
+    assert _verdicts(make_site, *GOOD[case]) == (True, True)
+
+
+def test_schema_command_writes_one_file_per_type(tmp_path):
+    content = write_tree(tmp_path / "content", MINIMAL)
+    result = subprocess.run([sys.executable, "build.py", "schema", "--content", str(content),
+                             "--schemas", str(tmp_path / "schemas")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert written == sorted(f"{t.name}.json" for t in (*CONTENT_TYPES, SITE))
+    person = json.loads((tmp_path / "schemas" / "meeting.json").read_text())
+    assert person["properties"]["participants"]["items"]["enum"] == ["antony-blinken", "wang-yi"]
