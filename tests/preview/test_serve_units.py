@@ -17,7 +17,7 @@ from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
 from site_builder.preview.rebuild import Previewer, State
 from site_builder.preview.serve import allowed_host, bind_warning, make_app
-from site_builder.preview.watch import Debouncer, Watcher, changed_paths, scan
+from site_builder.preview.watch import Debouncer, EventWatcher, Watcher, changed_paths, scan
 
 from ..conftest import TEMPLATES, MINIMAL, write_tree
 
@@ -106,6 +106,65 @@ def test_watcher_poll_reports_a_burst_once_it_is_quiet(tmp_path):
     burst = watcher.poll(now=0.4)
     assert {os.path.basename(p) for p in burst} >= {"a.yaml", "b.yaml"}
     assert watcher.poll(now=1.0) is None
+
+
+def _collect(watcher_roots, make_changes, settle=1.5):
+    """Run an EventWatcher over roots while make_changes() runs; return the bursts it reported."""
+    import queue
+    import time
+    bursts: queue.Queue = queue.Queue()
+    watcher = EventWatcher(watcher_roots, bursts.put, say=lambda line: bursts.put(("said", line)))
+    try:
+        make_changes("before start")
+        watcher.start()
+        time.sleep(0.6)   # the events flow from the first yield on
+        make_changes("after start")
+        time.sleep(settle)
+    finally:
+        watcher.stop()
+    found = []
+    while not bursts.empty():
+        found.append(bursts.get())
+    return found
+
+
+def test_file_events_report_a_burst_of_saves_as_one_change(tmp_path):
+    root = write_tree(tmp_path / "content", {"people/a.yaml": "name: A"})
+
+    def changes(when):
+        if when == "after start":
+            for n in range(20):   # a search-and-replace over twenty files, written at once
+                (root / "people" / f"p{n}.yaml").write_text(f"name: P{n}")
+            (root / "people" / ".a.yaml.swp").write_text("editor's swap file")
+    bursts = _collect([root], changes)
+    assert not any(isinstance(b, tuple) for b in bursts), bursts   # events, not the polling fallback
+    assert len(bursts) <= 2, [len(b) for b in bursts]   # coalesced (at most split at a settle point)
+    seen = {os.path.basename(p) for burst in bursts for p in burst}
+    assert {f"p{n}.yaml" for n in range(20)} <= seen
+    assert ".a.yaml.swp" not in seen
+
+
+def test_a_save_before_the_watcher_starts_is_not_missed(tmp_path):
+    root = write_tree(tmp_path / "content", {"people/a.yaml": "name: A"})
+
+    def changes(when):
+        if when == "before start":   # during the first build, before the events flow
+            (root / "people" / "a.yaml").write_text("name: A, edited during the first build")
+    bursts = _collect([root], changes)
+    assert any(str(root / "people" / "a.yaml") in burst for burst in bursts)
+
+
+def test_an_atomic_save_is_one_burst(tmp_path):
+    """vim, VS Code: write a temp file, rename it over the file. One burst names the file;
+    how fast it comes is measured by benchmarks/reload.py, not here."""
+    root = write_tree(tmp_path / "content", {"people/a.yaml": "name: A"})
+
+    def changes(when):
+        if when == "after start":
+            (root / "people" / "a.yaml.tmp").write_text("name: A, saved")
+            os.replace(root / "people" / "a.yaml.tmp", root / "people" / "a.yaml")
+    bursts = _collect([root], changes)
+    assert [str(root / "people" / "a.yaml") in burst for burst in bursts] == [True]
 
 
 def test_a_missing_folder_is_an_empty_scan(tmp_path):
