@@ -370,3 +370,9 @@ def test_corrections_say_what_the_article_said_and_what_the_record_shows(site_di
 def test_meetings_show_a_confidence(site_dir, meeting_id):
     box = infobox(page(site_dir, "meetings", meeting_id))
     assert box["Confidence"].get_text(strip=True)
+
+
+@pytest.mark.parametrize("event_id", facts(EVENTS))
+def test_events_show_a_confidence(site_dir, event_id):
+    box = infobox(page(site_dir, "events", event_id))
+    assert box["Confidence"].get_text(strip=True)
