@@ -54,6 +54,7 @@ MINIMAL = {
     "sources/src-a.yaml": """
         title: An article
         publisher: A publisher
+        kind: press
     """,
 }
 

@@ -95,6 +95,14 @@ class ContentType:
         return next((f for f in self.fields if f.name == name), None)
 
 
+SOURCE_KINDS = ("official", "state media", "wire", "press", "reference", "article")
+CONFIDENCE = Field("confidence", Choice(("confirmed", "reported", "disputed")),
+                   "confirmed (by a primary record), reported (by the press only) or disputed "
+                   "(the records disagree).")
+CORRECTIONS = Field("corrections", MarkdownList(),
+                    "What the source article got wrong, one per item: what it said, what the record "
+                    "shows, and the source (Markdown).")
+
 SOURCES_FIELD = Field("sources", Refs("source"), "Ids of the sources behind this entry.",
                       backlink="cited_by")
 REQUIRED_SOURCES = Field("sources", Refs("source", min_items=1),
@@ -115,6 +123,7 @@ PERSON = ContentType(
         Field("organization", Text(), "Organisation the person belongs to."),
         Field("body", Markdown(), "Longer biography (Markdown)."),
         SOURCES_FIELD,
+        CORRECTIONS,
     ),
     derived=(Derived("issues_raised", via="meetings", then="issues"),),
     roles=frozenset({WARN_ORPHAN, INVOLVED}), graph=GRAPH_ATTENDEE, graph_note="role",
@@ -144,6 +153,8 @@ MEETING = ContentType(
         Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
         Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown)."),
         Field("body", Markdown(), "Longer account (Markdown)."),
+        CONFIDENCE,
+        CORRECTIONS,
     ),
 )
 
@@ -163,6 +174,8 @@ EVENT = ContentType(
         Field("people", Refs("person"), "Ids of the people involved.", backlink="events"),
         Field("issues", Refs("issue"), "Ids of the issues involved.", backlink="events"),
         Field("body", Markdown(), "Longer account (Markdown)."),
+        CONFIDENCE,
+        CORRECTIONS,
     ),
 )
 
@@ -181,6 +194,7 @@ ISSUE = ContentType(
         Field("related", Refs("issue"), "Ids of related issues (linked both ways).",
               backlink="related", symmetric=True),
         Field("body", Markdown(), "Background (Markdown)."),
+        CORRECTIONS,
     ),
 )
 
@@ -204,11 +218,16 @@ SOURCE = ContentType(
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
         Field("publisher", Text(), "Who published it.", required=True),
-        Field("kind", Choice(("article", "official", "press", "reference")),
-              "article (the source article), official, press or reference.", default="press"),
+        Field("kind", Choice(SOURCE_KINDS),
+              "official (a government's own record), state media, wire, press, reference, "
+              "or article (the source article itself).", required=True),
+        Field("title_as", Choice(("published", "descriptive")),
+              "published (the title exactly as the publisher gave it) or descriptive (written here "
+              "because none was found; shown in brackets).", default="published"),
         Field("url", Url(), "Link (http or https); leave out if there is no credible one."),
         Field("author", Text(), "Author or byline."),
         Field("date", Date(), "Publication date, YYYY-MM-DD."),
+        Field("accessed", Date(), "Date the text was last read for this site, YYYY-MM-DD."),
         Field("note", Markdown(), "What this source is used for (Markdown)."),
     ),
 )

@@ -50,7 +50,7 @@ def test_quote_only_wording_outside_quotes_is_reported(make_site):
 def test_a_refused_host_is_reported(make_site):
     source = textwrap.dedent(MINIMAL["sources/src-a.yaml"]) + "url: https://www.farm.example/copy\n"
     found = warnings_for(make_site, {"sources/src-a.yaml": source, "issues/fentanyl.yaml": FULL_ISSUE})
-    assert found == ["sources/src-a.yaml:3:6: url: warning: farm.example is on the site's list of refused hosts "
+    assert found == ["sources/src-a.yaml:4:6: url: warning: farm.example is on the site's list of refused hosts "
                      "(cite the original record instead (site.yaml: refused_hosts))"]
 
 

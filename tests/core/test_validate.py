@@ -50,7 +50,7 @@ def test_wrong_kinds_are_reported_together(make_site):
 
 
 def test_invalid_file_name_is_not_an_id(make_site):
-    content = make_site({"sources/Bad_Name.yaml": "title: t\npublisher: p\n"})
+    content = make_site({"sources/Bad_Name.yaml": "title: t\npublisher: p\nkind: press\n"})
     assert any("Bad_Name.yaml:1:1: file name: 'Bad_Name' is not a valid id" in p for p in problems(content))
 
 
@@ -69,6 +69,6 @@ def test_time_needs_a_timezone(make_site):
 
 
 def test_url_must_be_http(make_site):
-    content = make_site({"sources/src-a.yaml": "title: t\npublisher: p\nurl: javascript:alert(1)\n"})
+    content = make_site({"sources/src-a.yaml": "title: t\npublisher: p\nurl: javascript:alert(1)\nkind: press\n"})
     assert problems(content) == [
         f"{content}/sources/src-a.yaml:3:6: url: expected an http or https URL, got 'javascript:alert(1)'"]

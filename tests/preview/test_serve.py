@@ -248,7 +248,7 @@ def _add_unlinked_sources(content, count: int) -> list:
     paths = []
     for i in range(count):
         path = content / "sources" / f"gen-{i:04d}.yaml"
-        path.write_text(f"title: Generated source {i}\npublisher: Generator\nnote: About [[wang-yi]], {i}.\n")
+        path.write_text(f"title: Generated source {i}\npublisher: Generator\nkind: press\nnote: About [[wang-yi]], {i}.\n")
         paths.append(path)
     return paths
 

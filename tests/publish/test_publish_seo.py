@@ -204,6 +204,7 @@ def test_a_source_named_like_a_person_gets_a_distinct_title(make_site, tmp_path)
     content = make_site({"sources/wikipedia-wang-yi.yaml": """
         title: Wang Yi
         publisher: Wikipedia
+        kind: reference
     """, "people/wang-yi.yaml": """
         name: Wang Yi
         role: Foreign Minister
@@ -271,6 +272,7 @@ def test_sources_and_terms_have_their_schema_org_types(make_site, tmp_path):
     content = make_site({"sources/src-a.yaml": """
         title: An article
         publisher: A publisher
+        kind: press
         date: 2024-04-26
         url: https://news.example.com/a
     """, "terms/dual-use.yaml": """

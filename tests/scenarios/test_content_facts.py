@@ -42,18 +42,26 @@ EVENTS = {
     "house-passes-aid-bills": ("2024-04-20", "America/New_York"),
     "senate-passes-aid-package": ("2024-04-23", "America/New_York"),
     "blinken-arrives-shanghai": ("2024-04-24", "Asia/Shanghai"),
-    "biden-signs-aid-law": ("2024-04-24", "America/New_York"),
+    "us-aid-law-signed": ("2024-04-24", "America/New_York"),
     "beijing-press-conference": ("2024-04-26", "Asia/Shanghai"),
     "tiktok-divestiture-deadline": ("2025-01-19", "America/New_York"),
+    "blinken-beijing-visit-june-2023": ("2023-06-19", "Asia/Shanghai"),
+    "yellen-china-visit-april-2024": ("2024-04-03", "America/New_York"),
+    "g7-foreign-ministers-capri": ("2024-04-19", "Europe/Rome"),
+    "us-sanctions-may-2024": ("2024-05-01", "America/New_York"),
+    "ai-dialogue-geneva": ("2024-05-14", "Europe/Zurich"),
+    "supreme-court-upholds-tiktok-law": ("2025-01-17", "America/New_York"),
 }
 
 NATIVE_NAMES = {"chen-jining": "陈吉宁", "wang-yi": "王毅", "wang-xiaohong": "王小洪",
-                "xi-jinping": "习近平", "wang-wenbin": "汪文斌", "lin-jian": "林剑"}
+                "xi-jinping": "习近平", "wang-wenbin": "汪文斌", "lin-jian": "林剑", "xie-feng": "谢锋"}
 
 GLOSSARY = ["dual-use-goods", "divestiture", "divest-or-ban-law", "precursor-chemicals", "working-group",
             "politburo", "one-china", "party-secretary", "readout", "state-media",
             "central-foreign-affairs-commission", "state-councilor", "foreign-military-financing",
-            "industrial-overcapacity", "background-briefing"]
+            "industrial-overcapacity", "background-briefing", "second-thomas-shoal",
+            "south-china-sea-arbitration", "taiwan-relations-act", "three-communiques", "six-assurances",
+            "cpc-ccp", "core-interests", "first-button"]
 
 
 
@@ -112,7 +120,7 @@ def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
     date, zone, place = MEETINGS[meeting_id]
     box = infobox(page(site_dir, "meetings", meeting_id))
     assert box["Date"].time["datetime"] == date
-    assert box["Date"].find("abbr")["title"] == zone
+    assert box["Date"].find("span", class_="tz")["title"] == zone
     assert box["Place"].get_text(strip=True) == place
     assert box["Status"].get_text(strip=True) == "held"
 
@@ -122,15 +130,17 @@ def test_event_date_and_zone(site_dir, event_id):
     date, zone = EVENTS[event_id]
     box = infobox(page(site_dir, "events", event_id))
     assert box["Date"].time["datetime"] == date
-    assert box["Date"].find("abbr")["title"] == zone
+    assert box["Date"].find("span", class_="tz")["title"] == zone
 
 
-@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
+@pytest.mark.facts_of("us-aid-law-signed", "blinken-arrives-shanghai")
 def test_signing_is_dated_in_washington_and_arrival_in_shanghai(site_dir):
-    signing = infobox(page(site_dir, "events", "biden-signs-aid-law"))["Date"]
+    signing = infobox(page(site_dir, "events", "us-aid-law-signed"))["Date"]
     arrival = infobox(page(site_dir, "events", "blinken-arrives-shanghai"))["Date"]
-    assert (signing.time["datetime"], signing.abbr.get_text()) == ("2024-04-24", "EDT")
-    assert (arrival.time["datetime"], arrival.abbr.get_text()) == ("2024-04-24", "CST")
+    assert (signing.time["datetime"], signing.find("span", class_="tz").get_text()) == (
+        "2024-04-24", "Washington time (EDT, UTC−4)")
+    assert (arrival.time["datetime"], arrival.find("span", class_="tz").get_text()) == (
+        "2024-04-24", "Beijing time (UTC+8)")
 
 
 def test_meetings_are_listed_in_order_on_the_home_page(site_dir):
@@ -166,6 +176,7 @@ ROLES = {
     "xi-jinping": ("President of the People's Republic of China",),
     "antony-blinken": ("US Secretary of State",),
     "nicholas-burns": ("US Ambassador to China",),
+    "xie-feng": ("Ambassador of the People's Republic of China to the United States",),
 }
 
 
@@ -190,25 +201,25 @@ def test_unnamed_official_is_not_given_a_name(site_dir):
     assert infobox(soup)["Role"].get_text(strip=True) == "Background briefer before the trip (name withheld)"
 
 
-@pytest.mark.facts_of("taiwan-indo-pacific-funding", "biden-signs-aid-law")
+@pytest.mark.facts_of("taiwan-indo-pacific-funding", "us-aid-law-signed")
 def test_taiwan_support_is_inside_the_indo_pacific_funding(site_dir):
     summary = page(site_dir, "issues", "taiwan-indo-pacific-funding").find("div", class_="prose")
     text = words(summary)
     assert "about $8.1 billion" in text
     assert "The Taiwan support is part of the $8.1 billion, not in addition to it." in text
     assert {"cite-congressional-record-hr8036", "cite-jang-aid-package"} <= cited(summary)
-    signing = words(page(site_dir, "events", "biden-signs-aid-law").main)
+    signing = words(page(site_dir, "events", "us-aid-law-signed").main)
     assert "part of the roughly $8.1 billion Indo-Pacific funding, not in addition to it" in signing
 
 
-@pytest.mark.facts_of("tiktok-divest-or-ban-law", "biden-signs-aid-law", "tiktok-divestiture-deadline")
+@pytest.mark.facts_of("tiktok-divest-or-ban-law", "us-aid-law-signed", "tiktok-divestiture-deadline")
 def test_tiktok_law_number_division_and_window(site_dir):
     issue = page(site_dir, "issues", "tiktok-divest-or-ban-law")
     summary = words(issue.find("div", class_="prose"))
     assert "Division H of Public Law 118-50" in summary
     assert "270 days from enactment on 24 April 2024" in summary
     assert "extend this once, by up to 90 days" in summary
-    signing = words(page(site_dir, "events", "biden-signs-aid-law").find("div", class_="prose"))
+    signing = words(page(site_dir, "events", "us-aid-law-signed").find("div", class_="prose"))
     assert "Public Law 118-50, carries the TikTok divest-or-ban law as its Division H" in signing
     deadline = page(site_dir, "events", "tiktok-divestiture-deadline")
     assert "19 April 2025" in words(deadline.find("div", class_="prose"))
@@ -244,9 +255,10 @@ def test_beijing_outcomes_come_from_outside_the_article(site_dir):
 @pytest.mark.facts_of("seed-article")
 def test_seed_source_is_the_article_without_invented_url(site_dir):
     box = infobox(page(site_dir, "sources", "seed-article"))
-    assert box["Kind"].get_text(strip=True) == "article"
+    assert box["Kind"].get_text(strip=True) == "source article"
     assert box["Author"].get_text(strip=True) == "Chioma Kalu"
-    assert "Link" not in box and "Date" not in box
+    assert box["Link"].get_text(strip=True) == "No address recorded" and box["Link"].a is None
+    assert "Date" not in box
 
 
 @pytest.mark.parametrize("term_id", facts(GLOSSARY))
@@ -268,3 +280,99 @@ def test_home_page_features_people_and_issues(site_dir):
     assert "/issues/tiktok-divest-or-ban-law/" in issues or "tiktok-divest-or-ban-law" not in real_content_ids()
     intro = words(home.find("div", class_="prose"))
     assert "270 days" in intro and "up to 90 days" in intro
+
+
+SOURCE_KINDS = {"official", "state media", "wire", "press", "reference", "article"}
+
+
+def test_every_source_has_a_controlled_kind_and_xinhua_is_state_media(site_dir):
+    for path in (site_dir / "sources").glob("*/index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        kind = infobox(soup)["Kind"].get_text(strip=True)
+        assert kind in {"official record", "state media", "news agency", "press", "reference work",
+                        "source article"}, (path.parent.name, kind)
+        publisher = infobox(soup)["Publisher"].get_text(strip=True)
+        if publisher.startswith("Xinhua"):
+            assert kind == "state media", path.parent.name
+
+
+@pytest.mark.facts_of("us-aid-law-signed", "blinken-arrives-shanghai")
+def test_arrival_comes_before_the_signing_on_24_april(site_dir):
+    timeline = page(site_dir, "timeline")
+    day = timeline.find(id="day-2024-04-24")
+    order = [a["href"].split("/")[-2] for a in day.select(".tl-title a")]
+    assert order.index("blinken-arrives-shanghai") < order.index("us-aid-law-signed")
+    signing = words(page(site_dir, "events", "us-aid-law-signed").main)
+    assert "shortly before President Joe Biden signed" in signing
+
+
+@pytest.mark.facts_of("blinken-wang-yi")
+def test_meetings_are_in_beijing_time_not_cst(site_dir):
+    zone = infobox(page(site_dir, "meetings", "blinken-wang-yi"))["Date"].find("span", class_="tz")
+    assert zone.get_text() == "Beijing time (UTC+8)"
+    assert "CST" not in words(page(site_dir, "meetings", "blinken-wang-yi").main)
+
+
+@pytest.mark.facts_of("blinken-xi-jinping", "mfa-xi-blinken-readout-zh")
+def test_xi_readout_quotes_the_meeting_record_not_a_later_briefing(site_dir):
+    soup = page(site_dir, "meetings", "blinken-xi-jinping")
+    china = [p for p in section(soup, "readouts-heading").find_all("section", class_="position")
+             if p.h3.get_text() == "China"][0]
+    text = words(china)
+    assert "choose their own friends" not in text
+    assert "small blocs" in text and "target, oppose or harm the other" in text
+    assert "cite-mfa-xi-blinken-readout-zh" in cited(china)
+    assert "cite-tass-lin-jian-russia-trade" not in cited(china)
+
+
+@pytest.mark.facts_of("blinken-wang-yi", "chinese-embassy-five-point-consensus")
+def test_five_point_consensus_is_a_numbered_list_of_five(site_dir):
+    soup = page(site_dir, "meetings", "blinken-wang-yi")
+    lists = [ol for ol in soup.main.find_all("ol") if "guidance of the two heads of state" in words(ol)]
+    assert lists, "the five-point consensus is not a numbered list"
+    points = lists[0].find_all("li", recursive=False)
+    assert len(points) == 5
+    assert "consular" in words(points[2]) and "Liu Zhenmin" in words(points[2])
+    assert "hotspot" in words(points[4])
+    assert all(cited(p) for p in points)
+
+
+@pytest.mark.facts_of("russia-dual-use-goods")
+def test_russia_issue_title_attributes_the_claim(site_dir):
+    assert page(site_dir, "issues", "russia-dual-use-goods").h1.get_text(strip=True) == \
+        "US concerns over Chinese exports to Russia's defense industry"
+
+
+@pytest.mark.parametrize("issue_id", facts(["taiwan-indo-pacific-funding", "tiktok-divest-or-ban-law",
+                                            "russia-dual-use-goods", "south-china-sea"]))
+def test_corrections_sit_in_about_the_sources_never_in_a_position(site_dir, issue_id):
+    soup = page(site_dir, "issues", issue_id)
+    for position in section(soup, "positions-heading").find_all("section", class_="position"):
+        assert SEED_CITE not in cited(position), position.h3.get_text()
+    about = soup.find("section", class_="sources")
+    assert about.h2.get_text(strip=True) == "About the sources"
+    assert len(soup.find_all("section", class_="sources")) == 1
+
+
+@pytest.mark.parametrize("entity", facts(["blinken-chen-jining", "taiwan-indo-pacific-funding",
+                                          "tiktok-divest-or-ban-law", "us-aid-law-signed"]))
+def test_corrections_say_what_the_article_said_and_what_the_record_shows(site_dir, entity):
+    folder = {"blinken-chen-jining": "meetings", "us-aid-law-signed": "events"}.get(entity, "issues")
+    items = page(site_dir, folder, entity).select("ul.corrections > li")
+    assert items
+    for item in items:
+        text = words(item)
+        assert "The article said" in text and "The record shows" in text
+        assert SEED_CITE in cited(item) and cited(item) - {SEED_CITE}
+
+
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
+def test_meetings_show_a_confidence(site_dir, meeting_id):
+    box = infobox(page(site_dir, "meetings", meeting_id))
+    assert box["Confidence"].get_text(strip=True)
+
+
+@pytest.mark.parametrize("event_id", facts(EVENTS))
+def test_events_show_a_confidence(site_dir, event_id):
+    box = infobox(page(site_dir, "events", event_id))
+    assert box["Confidence"].get_text(strip=True)

@@ -190,7 +190,7 @@ NAMES = ["people/A.yaml", "people/.x.yaml", "people/x.yml", "people/x", "people/
 
 @fuzz(40)
 @given(extra=st.dictionaries(st.sampled_from(NAMES), st.sampled_from(
-    [b"", b"name: X\nrole: r\ncountry: c\nsummary: s\n", b"title: t\npublisher: p\n", b"- a\n", b"x: [\n",
+    [b"", b"name: X\nrole: r\ncountry: c\nsummary: s\n", b"title: t\npublisher: p\nkind: press\n", b"- a\n", b"x: [\n",
      b"term: T\ndefinition: d\n"]), max_size=4))
 def test_fuzz_file_names(extra):
     files = {name: text.encode() for name, text in BASE.items()}

@@ -94,7 +94,7 @@ def hostile_site(root: Path) -> Path:
         "people/mallory.yaml": 'name: "<b>Mallory</b> x onmouseover=alert(1)"\nrole: "\\" onmouseover=\\"alert(1)"\n'
                                f"country: c\nsummary: {_quoted(' '.join(HOSTILE))}\n",
         "sources/src-a.yaml": "title: An article\npublisher: A publisher\n"
-                              f"note: {_quoted(LINES)}\n",
+                              f"note: {_quoted(LINES)}\nkind: press\n",
     })
 
 
@@ -301,7 +301,7 @@ def test_template_and_content_problems_come_in_one_run(make_site, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     (templates / "extra.html").write_text("<p>{{ x|safe }}</p>\n")
-    content = make_site({"sources/" + "a" * 81 + ".yaml": "title: t\npublisher: p\n"})
+    content = make_site({"sources/" + "a" * 81 + ".yaml": "title: t\npublisher: p\nkind: press\n"})
     with pytest.raises(BuildFailed) as failed:
         build(Paths(content, templates, tmp_path / "_site"))
     assert [p.message for p in failed.value.problems] == [

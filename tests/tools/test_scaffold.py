@@ -18,7 +18,7 @@ from site_builder.model.schema import CONTENT_TYPES, TYPES_BY_NAME
 from ..conftest import MINIMAL, ROOT, write_tree
 
 FILLED = {  # a valid value for each required field, to fill a scaffold in
-    "name": "X", "role": "R", "country": "C", "summary": "S.", "title": "T", "publisher": "P",
+    "name": "X", "role": "R", "country": "C", "summary": "S.", "title": "T", "publisher": "P", "kind": "press",
     "date": "2024-04-26", "location": "L", "status": "held", "term": "T", "definition": "D.",
     "participants": "[wang-yi]", "sources": "[src-a]",
 }
