@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.errors import Location, Problems, suggest
-from ..model.kinds import ID_RE, Markdown, MarkdownList, MarkdownMap, Refs
+from ..model.kinds import ID_RE, Refs
 from ..model.schema import WARN_ORPHAN, ContentType, Field
 from .validate import Entity
 
@@ -36,14 +36,8 @@ def markdown_texts(entity: Entity):
         value = entity.values.get(fdef.name)
         if value is None:
             continue
-        if isinstance(fdef.kind, Markdown):
-            yield (fdef.name,), value
-        elif isinstance(fdef.kind, MarkdownList):
-            for i, text in enumerate(value):
-                yield (fdef.name, i), text
-        elif isinstance(fdef.kind, MarkdownMap):
-            for key, text in value:
-                yield (fdef.name, key), text
+        for key, text, _ in fdef.kind.markdown(value):
+            yield ((fdef.name,) if key is None else (fdef.name, key)), text
 
 
 def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:

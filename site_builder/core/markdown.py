@@ -13,7 +13,6 @@ from typing import Callable, Iterator, Sequence
 from markupsafe import Markup
 
 from .contentlint import Finding, lint_field
-from ..model.kinds import Markdown, MarkdownList, MarkdownMap
 from .links import WIKILINK_RE, Site
 from .markup import Resolver, Target, convert
 from .runner import Runner
@@ -32,12 +31,8 @@ def field_texts(entity: Entity) -> Iterator[tuple[str, bool]]:
         value = entity.values.get(fdef.name)
         if value is None:
             continue
-        if isinstance(fdef.kind, Markdown):
-            yield value, False
-        elif isinstance(fdef.kind, MarkdownList):
-            yield from ((text, True) for text in value)
-        elif isinstance(fdef.kind, MarkdownMap):
-            yield from ((text, False) for _, text in value)
+        for _, text, inline in fdef.kind.markdown(value):
+            yield text, inline
 
 
 def prerender_markdown(entities: list[Entity], site: Site | None, base_url: str,

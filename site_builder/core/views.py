@@ -15,9 +15,9 @@ from markupsafe import Markup
 from . import markup
 
 from ..model import urls
-from ..model.kinds import Markdown, MarkdownList, MarkdownMap, Refs, TimeZone
+from ..model.kinds import Refs
 from .links import Site
-from .markup import Target, render_markdown
+from .markup import Target
 from .runner import Runner, View
 from .validate import Entity
 
@@ -129,16 +129,8 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
         value = entity.values.get(fdef.name)
         if value is None or isinstance(fdef.kind, Refs):
             view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
-        elif isinstance(fdef.kind, Markdown):
-            view[fdef.name] = render_markdown(value, resolve)
-        elif isinstance(fdef.kind, MarkdownList):
-            view[fdef.name] = [render_markdown(text, resolve, inline=True) for text in value]
-        elif isinstance(fdef.kind, MarkdownMap):
-            view[fdef.name] = [{"party": key, "html": render_markdown(text, resolve)} for key, text in value]
-        elif isinstance(fdef.kind, TimeZone):
-            view[fdef.name] = value.key
         else:
-            view[fdef.name] = value
+            view[fdef.name] = fdef.kind.display(value, lambda text, inline: render_markdown(text, resolve, inline))
     summary = view.get("summary") or view.get("definition") or view.get("note")
     view["description"] = plain_text(summary) if summary else entity.title
     return view

@@ -6,9 +6,9 @@ template named after it. This module holds declarations only, no behaviour.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .kinds import (Choice, Date, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+from .kinds import (Choice, Date, FieldKind, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
                     TextList, Time, TimeZone, Url)
 
 
@@ -17,7 +17,7 @@ class Field:
     """One field of a content type."""
 
     name: str
-    kind: object
+    kind: FieldKind
     help: str
     required: bool = False
     backlink: str | None = None   # name of the list this reference fills on its target
