@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from .core.progress import progress_for
 from .core.runner import Runner
 from .model.errors import BuildFailed, SiteError
 from .core.loader import display_path
@@ -137,7 +138,8 @@ def run_build(args: argparse.Namespace) -> int:
     paths = Paths(args.content, args.templates, args.out)
     try:
         runner = runner_for(None if args.no_cache else args.cache_dir)
-        report = build(paths, base_url=args.base_url, strict=args.strict, runner=runner, search=not args.no_search)
+        report = build(paths, base_url=args.base_url, strict=args.strict, runner=runner, search=not args.no_search,
+                       progress=progress_for())
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)
@@ -153,7 +155,8 @@ def run_build(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Validate content (and, with --site, the built site's links); return the exit code."""
     try:
-        site, _, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None))
+        site, _, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None),
+                                      progress=progress_for())
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)

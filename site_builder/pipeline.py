@@ -24,6 +24,7 @@ from .core.loader import load_content
 from .core.markdown import Rendered, prerender_markdown
 from .core.output import BeforeRename, check_output_dir, clean_leftovers, write_site
 from .core.pages import plan_pages
+from .core.progress import Progress
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
@@ -55,21 +56,30 @@ class Report:
 
 
 def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
-              strict: bool = False, runner: Runner | None = None) -> tuple[Site, Entity | None, list[SiteError]]:
+              strict: bool = False, runner: Runner | None = None,
+              progress: Progress | None = None) -> tuple[Site, Entity | None, list[SiteError]]:
     """Load, validate and link all content; raise BuildFailed with every problem found."""
-    site, settings, warnings, _ = read_site(content_dir, types, strict, runner or Runner())
+    progress = progress or Progress()
+    try:
+        site, settings, warnings, _ = read_site(content_dir, types, strict, runner or Runner(), None, progress)
+    finally:
+        progress.done()
     return site, settings, warnings
 
 
 def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, runner: Runner,
-              base_url: str | None = None) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
+              base_url: str | None = None,
+              progress: Progress = Progress()) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
     """Load, validate, link and convert every Markdown field (for pages at base_url, else
     the site's own base_url); raise BuildFailed with every problem found."""
     problems = Problems()
+    progress.stage("load")
     site_doc, docs = load_content(content_dir, types, SITE, problems, runner)
+    progress.stage("validate")
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
     # References can point anywhere, so linking waits until every entity is validated.
+    progress.stage("link")
     site = link(entities, settings, types, problems)
     everything = entities + ([settings] if settings else [])
     check_content(everything, site, problems)
@@ -77,6 +87,7 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, r
     # it. When references failed, links become placeholders and only the findings count.
     linked = not problems.errors
     base = (base_url or site.settings.get("base_url") or "/") if linked else "/"
+    progress.stage("markdown")
     markdown, findings = prerender_markdown(everything, site if linked else None, base, runner)
     check_markdown(everything, findings, problems)
     problems.raise_if_errors(strict)
@@ -86,16 +97,28 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, r
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
           types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True,
           runner: Runner | None = None, before_rename: BeforeRename | None = None,
-          keep_folders: tuple[str, ...] = ()) -> Report:
+          keep_folders: tuple[str, ...] = (), progress: Progress | None = None) -> Report:
     """Build the site from paths.content and paths.templates into paths.out.
 
     With `search`, Pagefind indexes the staging folder before it replaces the output.
     The runner decides how stages run and what is kept between builds (speed/runner.py);
     the output is byte for byte the plain runner's.
     `before_rename` and `keep_folders` are for the preview server (see output.update_in_place).
+    `progress` is told each stage as it starts and each page rendered (core/progress.py).
     """
     started = time.perf_counter()
-    runner = runner or Runner()
+    runner, progress = runner or Runner(), progress or Progress()
+    try:
+        return _build(paths, base_url, strict, types, search, runner, started, before_rename,
+                      keep_folders, progress)
+    finally:
+        progress.done()
+
+
+def _build(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
+           search: bool, runner: Runner, started: float, before_rename: BeforeRename | None,
+           keep_folders: tuple[str, ...], progress: Progress) -> Report:
+    progress.stage("up-to-date check")
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out), runner.session():  # one build at a time per output folder
         clean_leftovers(paths.out)
@@ -106,7 +129,7 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
             return Report(done[0], time.perf_counter() - started, done[1])
         with runner.templates(paths.templates) as bytecode:   # templates compiled meanwhile
             return _build_changed(paths, base_url, strict, types, search, runner, started,
-                                  before_rename, keep_folders, bytecode)
+                                  before_rename, keep_folders, bytecode, progress)
 
 
 def make_views(site: Site, settings: Entity | None, base_url: str, markdown: Rendered | None = None,
@@ -118,19 +141,22 @@ def make_views(site: Site, settings: Entity | None, base_url: str, markdown: Ren
 def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
                    search: bool, runner: Runner, started: float,
                    before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
-                   bytecode: Callable[[], Any] | None) -> Report:
+                   bytecode: Callable[[], Any] | None, progress: Progress) -> Report:
     problems = Problems()
+    progress.stage("check templates")
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
     try:
         # Every Markdown field at once: cached ones looked up, the rest across all cores.
-        site, settings, warnings, markdown = read_site(paths.content, types, strict, runner, base_url)
+        site, settings, warnings, markdown = read_site(paths.content, types, strict, runner, base_url, progress)
     except BuildFailed as failed:  # report template and content problems in one run
         raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
     base = base_url or site.settings["base_url"]
+    progress.stage("plan")
     pages = plan_pages(site, problems)
     problems.raise_if_errors(strict)
     warnings = warnings + problems.warnings
+    progress.stage("views")
     views = make_views(site, settings, base, markdown, runner)
     # what every page sees as `site`: made once
     context = site_context(site, views, base, runner, site_extras(site, views, base))
@@ -141,11 +167,12 @@ def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tupl
     # Feed, calendar, sitemap, robots.txt, data.json, .nojekyll and CNAME beside the pages,
     # made and written after them, while Pagefind indexes the pages.
     published = _handed_over(lambda: publish_files(pages, site, settings, views, base, runner,
-                                                   page_cache.view_digests))
+                                                   page_cache.view_digests), progress)
     reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read, packed
     # Pages are written as the workers render them (never all in memory at once).
     env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta})
-    rendered = render_pages(todo, site, views, env, base, context, runner, reads)
+    progress.stage("render")
+    rendered = _counted(render_pages(todo, site, views, env, base, context, runner, reads), len(todo), progress)
     write_site(itertools.chain(rendered, kept), paths.templates / "static", paths.out,
                indexer=indexing if search else None, unindexed=published, before_rename=before_rename,
                keep_folders=keep_folders)
@@ -155,9 +182,16 @@ def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tupl
     return Report(len(pages), time.perf_counter() - started, warnings)
 
 
-def _handed_over(make: Callable[[], list[tuple[str, bytes]]]) -> Iterator[tuple[str, bytes]]:
+def _counted(pages: Iterator[tuple[str, bytes]], total: int, progress: Progress) -> Iterator[tuple[str, bytes]]:
+    for done, page in enumerate(pages, start=1):
+        progress.step(done, total)
+        yield page
+
+
+def _handed_over(make: Callable[[], list[tuple[str, bytes]]], progress: Progress) -> Iterator[tuple[str, bytes]]:
     """Make the files when first asked, then yield and forget each, so that written bytes
     (data.json is large) are freed."""
+    progress.stage("publish and search")
     files = make()
     files.reverse()
     while files:
