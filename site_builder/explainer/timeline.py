@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from ..model.schema import DATED, ContentType
 
@@ -25,10 +26,16 @@ def timeline_items(views: dict[str, dict[str, Any]], types: Iterable[ContentType
 
 def _order(view: dict[str, Any], type_rank: int) -> tuple:
     when = view["when"]
-    # Items without a time belong to the whole day, so they come first within it; then
-    # by type in declaration order; ties break by id, as entities are ordered everywhere
-    # else (Entity.sort_key).
-    return (when["date"], when["time"] or dt.time.min, type_rank, view["id"])
+    # Items without a time belong to the whole day, so they come first within it. Timed
+    # items follow in the order they happened: a signing at 21:00 in Washington comes after
+    # a briefing at 15:00 in Beijing on the same date (UTC 01:00 the next day against
+    # 07:00). Then by type in declaration order; ties break by id, as entities are ordered
+    # everywhere else (Entity.sort_key).
+    moment = 0.0
+    if when["time"] is not None:
+        zone = ZoneInfo(when["timezone"]) if when["timezone"] else dt.timezone.utc
+        moment = dt.datetime.combine(when["date"], when["time"], tzinfo=zone).timestamp()
+    return (when["date"], when["time"] is not None, moment, type_rank, view["id"])
 
 
 def refs(view: dict[str, Any], name: str | None) -> list[dict[str, Any]]:

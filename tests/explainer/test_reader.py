@@ -348,3 +348,22 @@ def test_chinese_script_in_our_own_text_is_marked_as_chinese(real_site):
         for text in page.find_all(string=re.compile("[\u4e00-\u9fff]")):
             holder = text.find_parent(lang=True)
             assert holder is not None and holder["lang"].startswith("zh"), (name, str(text))
+
+
+def test_timeline_orders_a_days_timed_items_by_the_moment_they_happened():
+    import datetime as dt
+
+    from site_builder.explainer.timeline import timeline_items
+    from site_builder.model.schema import CONTENT_TYPES
+
+    def event(entity_id, time, zone):
+        return {"id": entity_id, "type": "event", "title": entity_id, "people": [], "issues": [],
+                "when": {"date": dt.date(2024, 4, 24), "time": time, "timezone": zone}}
+    views = {
+        "signing": event("signing", dt.time(21, 0), "America/New_York"),     # 01:00 UTC on the 25th
+        "briefing": event("briefing", dt.time(15, 0), "Asia/Shanghai"),      # 07:00 UTC on the 24th
+        "all-day": event("all-day", None, None),
+        "arrival": event("arrival", dt.time(22, 30), "Asia/Shanghai"),       # 14:30 UTC on the 24th
+    }
+    order = [item["entry"]["id"] for item in timeline_items(views, CONTENT_TYPES)]
+    assert order == ["all-day", "briefing", "arrival", "signing"]
