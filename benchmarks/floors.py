@@ -86,7 +86,7 @@ def floor_jinja(site, settings, rendered, templates: Path) -> float:
     shared = {"site": site_context(site, views, base, runner, site_extras(site, views, base)),
               "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base)}   # as render_pages
     env = make_environment(templates, functions={"seo_meta": seo.page_meta})
-    prepared = [(env.get_template(p.template), page_context(p, site, views, base)) for p in pages]
+    prepared = [(env.get_template(p.template), page_context(p, site, views, base, shared["site"])) for p in pages]
     return _timed(lambda: [template.render(shared, page=page) for template, page in prepared])
 
 

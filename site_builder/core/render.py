@@ -154,8 +154,12 @@ def site_context(site: Site, views: dict[str, dict], base_url: str, runner: Runn
     })
 
 
-def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
-    """Return the `page` a template sees: its URLs, titles and, for entity pages, the entity."""
+def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, context: View) -> dict[str, Any]:
+    """Return the `page` a template sees: its URLs, titles and, for entity pages, the entity.
+
+    An index page's entries are read from the site context (`context`, site_context()),
+    so that the read is recorded: a page kept by the page cache is rendered again when an
+    entity of its type is added, removed or reordered."""
     entity = views[page.entity_id] if page.entity_id else None
     ctype = next((t for t in site.types if t.name == page.type_name), None)
     crumbs = [{"title": "Home", "href": urls.href("/", base_url)}]
@@ -170,7 +174,7 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
         "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
                  "description": ctype.description, "json_ld": ctype.json_ld,
                  "attendees": ctype.attendees} if ctype else None,
-        "entries": [views[e.id] for e in site.by_type[ctype.name]] if ctype and page.kind == "index" else [],
+        "entries": list(context["by_type"][ctype.name]) if ctype and page.kind == "index" else [],
     }
 
 
@@ -209,12 +213,13 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
 
 def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, bytes] | SiteError]:
     env, context, site, views, base_url, track = shared
+    site_view = context["site"]
     results: list[tuple[str, bytes, bytes] | SiteError] = []
     for page in pages:
         try:
             with track.recording() if track else nullcontext(set()) as read:
                 template = env.get_template(page.template)
-                html = template.render(context, page=page_context(page, site, views, base_url))
+                html = template.render(context, page=page_context(page, site, views, base_url, site_view))
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue
