@@ -42,7 +42,7 @@ EVENTS = {
     "house-passes-aid-bills": ("2024-04-20", "America/New_York"),
     "senate-passes-aid-package": ("2024-04-23", "America/New_York"),
     "blinken-arrives-shanghai": ("2024-04-24", "Asia/Shanghai"),
-    "us-aid-law-signed": ("2024-04-24", "America/New_York"),
+    "biden-signs-aid-law": ("2024-04-24", "America/New_York"),
     "beijing-press-conference": ("2024-04-26", "Asia/Shanghai"),
     "tiktok-divestiture-deadline": ("2025-01-19", "America/New_York"),
     "blinken-beijing-visit-june-2023": ("2023-06-19", "Asia/Shanghai"),
@@ -119,7 +119,7 @@ def test_content_loads_strictly_with_no_problems():
 def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
     date, zone, place = MEETINGS[meeting_id]
     box = infobox(page(site_dir, "meetings", meeting_id))
-    assert box["Date"].time["datetime"] == date
+    assert box["Date"].time["datetime"].split("T")[0] == date
     assert box["Date"].find("span", class_="tz")["title"] == zone
     assert box["Place"].get_text(strip=True) == place
     assert box["Status"].get_text(strip=True) == "held"
@@ -129,16 +129,18 @@ def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
 def test_event_date_and_zone(site_dir, event_id):
     date, zone = EVENTS[event_id]
     box = infobox(page(site_dir, "events", event_id))
-    assert box["Date"].time["datetime"] == date
+    # The local date, with the local time and offset after it when a source gives a time.
+    assert box["Date"].time["datetime"].split("T")[0] == date
     assert box["Date"].find("span", class_="tz")["title"] == zone
 
 
-@pytest.mark.facts_of("us-aid-law-signed", "blinken-arrives-shanghai")
+@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
 def test_signing_is_dated_in_washington_and_arrival_in_shanghai(site_dir):
-    signing = infobox(page(site_dir, "events", "us-aid-law-signed"))["Date"]
+    signing = infobox(page(site_dir, "events", "biden-signs-aid-law"))["Date"]
     arrival = infobox(page(site_dir, "events", "blinken-arrives-shanghai"))["Date"]
+    # The White House times Biden's remarks, just after he signed, at 10:57 EDT.
     assert (signing.time["datetime"], signing.find("span", class_="tz").get_text()) == (
-        "2024-04-24", "Washington time (EDT, UTC−4)")
+        "2024-04-24T10:57-04:00", "Washington time (EDT, UTC−4)")
     assert (arrival.time["datetime"], arrival.find("span", class_="tz").get_text()) == (
         "2024-04-24", "Beijing time (UTC+8)")
 
@@ -201,25 +203,25 @@ def test_unnamed_official_is_not_given_a_name(site_dir):
     assert infobox(soup)["Role"].get_text(strip=True) == "Background briefer before the trip (name withheld)"
 
 
-@pytest.mark.facts_of("taiwan-indo-pacific-funding", "us-aid-law-signed")
+@pytest.mark.facts_of("taiwan-indo-pacific-funding", "biden-signs-aid-law")
 def test_taiwan_support_is_inside_the_indo_pacific_funding(site_dir):
     summary = page(site_dir, "issues", "taiwan-indo-pacific-funding").find("div", class_="prose")
     text = words(summary)
     assert "about $8.1 billion" in text
     assert "The Taiwan support is part of the $8.1 billion, not in addition to it." in text
     assert {"cite-congressional-record-hr8036", "cite-jang-aid-package"} <= cited(summary)
-    signing = words(page(site_dir, "events", "us-aid-law-signed").main)
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").main)
     assert "part of the roughly $8.1 billion Indo-Pacific funding, not in addition to it" in signing
 
 
-@pytest.mark.facts_of("tiktok-divest-or-ban-law", "us-aid-law-signed", "tiktok-divestiture-deadline")
+@pytest.mark.facts_of("tiktok-divest-or-ban-law", "biden-signs-aid-law", "tiktok-divestiture-deadline")
 def test_tiktok_law_number_division_and_window(site_dir):
     issue = page(site_dir, "issues", "tiktok-divest-or-ban-law")
     summary = words(issue.find("div", class_="prose"))
     assert "Division H of Public Law 118-50" in summary
     assert "270 days from enactment on 24 April 2024" in summary
     assert "extend this once, by up to 90 days" in summary
-    signing = words(page(site_dir, "events", "us-aid-law-signed").find("div", class_="prose"))
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").find("div", class_="prose"))
     assert "Public Law 118-50, carries the TikTok divest-or-ban law as its Division H" in signing
     deadline = page(site_dir, "events", "tiktok-divestiture-deadline")
     assert "19 April 2025" in words(deadline.find("div", class_="prose"))
@@ -296,14 +298,35 @@ def test_every_source_has_a_controlled_kind_and_xinhua_is_state_media(site_dir):
             assert kind == "state media", path.parent.name
 
 
-@pytest.mark.facts_of("us-aid-law-signed", "blinken-arrives-shanghai")
+@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
 def test_arrival_comes_before_the_signing_on_24_april(site_dir):
     timeline = page(site_dir, "timeline")
     day = timeline.find(id="day-2024-04-24")
     order = [a["href"].split("/")[-2] for a in day.select(".tl-title a")]
-    assert order.index("blinken-arrives-shanghai") < order.index("us-aid-law-signed")
-    signing = words(page(site_dir, "events", "us-aid-law-signed").main)
+    assert order.index("blinken-arrives-shanghai") < order.index("biden-signs-aid-law")
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").main)
     assert "shortly before President Joe Biden signed" in signing
+
+
+@pytest.mark.facts_of("wang-wenbin-taiwan-aid-remarks", "biden-signs-aid-law")
+def test_beijing_remark_answers_the_senate_vote_before_the_signing(site_dir):
+    remark = page(site_dir, "events", "wang-wenbin-taiwan-aid-remarks")
+    text = words(remark.main)
+    assert "Responding to the Senate" in text
+    assert "15:54 Beijing time" in text and "10:57 EDT" in text
+    assert "cite-whitehouse-remarks-hr815" in cited(remark.main)
+
+
+@pytest.mark.facts_of("russia-dual-use-goods")
+def test_russia_trade_quotes_chinas_own_english_and_dates(site_dir):
+    china = [p for p in section(page(site_dir, "issues", "russia-dual-use-goods"), "positions-heading")
+             .find_all("section", class_="position") if p.h3.get_text() == "China"][0]
+    text = words(china)
+    assert "On 23 April, the day before Blinken arrived" in text
+    assert "interfered with or disrupted" in text
+    assert "violated or undermined" not in text and "initiator" not in text
+    assert "cite-mfa-briefing-2024-04-23" in cited(china)
+    assert "cite-tass-lin-jian-russia-trade" not in cited(china)
 
 
 @pytest.mark.facts_of("blinken-wang-yi")
@@ -320,8 +343,10 @@ def test_xi_readout_quotes_the_meeting_record_not_a_later_briefing(site_dir):
              if p.h3.get_text() == "China"][0]
     text = words(china)
     assert "choose their own friends" not in text
-    assert "small blocs" in text and "target, oppose or harm the other" in text
-    assert "cite-mfa-xi-blinken-readout-zh" in cited(china)
+    # Xinhua's official English for the passage, not a re-translation.
+    assert "should not form small circles" in text
+    assert "refrain from targeting, opposing or damaging each other" in text
+    assert {"cite-mfa-xi-blinken-readout-zh", "cite-xinhua-xi-blinken-english"} <= cited(china)
     assert "cite-tass-lin-jian-russia-trade" not in cited(china)
 
 
@@ -355,9 +380,9 @@ def test_corrections_sit_in_about_the_sources_never_in_a_position(site_dir, issu
 
 
 @pytest.mark.parametrize("entity", facts(["blinken-chen-jining", "taiwan-indo-pacific-funding",
-                                          "tiktok-divest-or-ban-law", "us-aid-law-signed"]))
+                                          "tiktok-divest-or-ban-law", "biden-signs-aid-law"]))
 def test_corrections_say_what_the_article_said_and_what_the_record_shows(site_dir, entity):
-    folder = {"blinken-chen-jining": "meetings", "us-aid-law-signed": "events"}.get(entity, "issues")
+    folder = {"blinken-chen-jining": "meetings", "biden-signs-aid-law": "events"}.get(entity, "issues")
     items = page(site_dir, folder, entity).select("ul.corrections > li")
     assert items
     for item in items:
