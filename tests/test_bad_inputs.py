@@ -170,7 +170,7 @@ CASES.append(Case("B1.7 impossible date", meeting("""
 """, date="date: 2024-02-30")))
 CASES.append(Case("B1.9 unquoted colon", meeting("""
     -- want --
-    content/meetings/talks.yaml:1:15: title: YAML syntax error: unquoted ': ' inside a value (wrap the value in "double quotes")
+    content/meetings/talks.yaml:1:8: title: the value contains ': ', which YAML reads as a new field (put the whole value in quotes: title: "Blinken: talks with Wang Yi")
 """, title="title: Blinken: talks with Wang Yi")))
 case("B1.11 tabs", """
     -- content/people/wang-yi.yaml --
@@ -184,7 +184,7 @@ case("B1.11 tabs", """
     sources:
     \t- src-a
     -- want --
-    content/issues/fentanyl.yaml:4:1: sources: YAML syntax error: found character that cannot start any token (tab character; YAML needs spaces for indentation)
+    content/issues/fentanyl.yaml:4:1: sources: a tab is used to indent this line; YAML needs spaces (replace the tab with spaces: - src-a)
 """)
 case("B1.12 empty and comment-only files", """
     -- content/people/new.yaml --
