@@ -263,7 +263,7 @@ case("B1.25 scalar where a list is expected", """
     summary: Talks.
     sources: [src-a]
     -- want --
-    content/meetings/talks.yaml:5:15: participants: expected a list of person ids, got a string (write one per line, e.g. "- wang-yi")
+    content/meetings/talks.yaml:5:15: participants: expected a list of person ids, got a string (write the ids as a list: participants: [wang-yi])
 """)
 case("B1.29 custom tags (includes)", """
     -- content/issues/fentanyl.yaml --

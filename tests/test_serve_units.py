@@ -194,7 +194,7 @@ def test_previewer_keeps_the_last_good_build_when_a_build_fails(tmp_path, make_s
     write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
     bad = preview.build_now(["people/wang-yi.yaml"])
     assert bad.root == good.root and bad.epoch == good.epoch + 1 and bad.overlay is None
-    assert len(bad.problems) == 1 and "wang-yi.yaml:2:1" in str(bad.problems[0])
+    assert len(bad.problems) == 1 and "wang-yi.yaml:1:7" in str(bad.problems[0])
     assert tree(out) == before
     assert lines[-1].startswith("build failed: 1 problem (changed: people/wang-yi.yaml); still serving")
     preview.stop()

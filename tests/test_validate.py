@@ -43,7 +43,7 @@ def test_wrong_kinds_are_reported_together(make_site):
         f"{content}/meetings/talks.yaml:4:9: status: expected one of held, scheduled, expected, cancelled, "
         f"got 'hold' (did you mean 'held'?)",
         f"{content}/meetings/talks.yaml:5:15: participants: expected a list of person ids, got a string "
-        f'(write one per line, e.g. "- wang-yi")',
+        f'(write the ids as a list: participants: [wang-yi])',
         f"{content}/meetings/talks.yaml:7:10: sources: required field is empty "
         f"(Ids of the sources behind this entry (at least one).)",
     ]

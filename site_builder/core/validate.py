@@ -81,7 +81,8 @@ def validate_doc(doc: RawDoc, problems: Problems) -> Entity:
             values[fdef.name] = fdef.kind.convert(raw)
         except FieldError as exc:
             where = (fdef.name,) if exc.index is None else (fdef.name, exc.index)
-            problems.add(doc.at(*where), path_name(where), exc.message, exc.hint)
+            hint = f"{exc.hint}: {fdef.name}: {exc.fix}" if exc.fix and exc.index is None else exc.hint
+            problems.add(doc.at(*where), path_name(where), exc.message, hint)
     for fdef in ctype.fields:
         if fdef.needs and values.get(fdef.name) is not None and values.get(fdef.needs) is None:
             problems.add(doc.at(fdef.name), fdef.name, f"needs '{fdef.needs}' to be set too",

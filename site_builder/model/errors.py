@@ -5,7 +5,6 @@ It knows nothing about YAML, Jinja or the file system.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -84,6 +83,35 @@ class Problems:
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
-    """Return a 'did you mean' hint for the closest candidate, if any is close."""
-    matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    """Return a 'did you mean' hint for a close candidate, or None rather than a far one.
+
+    Close means a different case, or at most one typo per five characters (at least
+    one, at most three), counting a swap of two neighbours as one: 'wang-yl' finds
+    'wang-yi', but 'wang-xiaohong' does not find 'wang-yi' or 'wang-xiaohong-meeting'.
+    """
+    folded = word.casefold()
+    limit = max(1, min(3, len(word) // 5))
+    best: tuple[int, str] | None = None
+    for candidate in sorted(candidates):
+        distance = _typos(folded, candidate.casefold(), limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return f"did you mean '{best[1]}'?" if best else None
+
+
+def _typos(a: str, b: str, limit: int) -> int:
+    """Return the optimal string alignment distance of a and b, or limit + 1 once it exceeds limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, row = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if before is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
