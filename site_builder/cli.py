@@ -27,6 +27,8 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None,
                         help="override base_url from site.yaml, e.g. https://user.github.io/repo/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-drafts", action="store_true",
+                        help="fail if any entry is still a draft (draft: true); drafts are left out either way")
 
 
 def _add_cache(parser: argparse.ArgumentParser) -> None:
@@ -124,7 +126,8 @@ def run_build(args: argparse.Namespace) -> int:
     paths = Paths(args.content, args.templates, args.out)
     try:
         cache = Cache(None if args.no_cache else args.cache_dir)
-        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache, search=not args.no_search)
+        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache, search=not args.no_search,
+                       no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)
@@ -132,15 +135,23 @@ def run_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print_problems(report.warnings)
-    print(f"built {report.pages} pages into {args.out} in {report.seconds:.2f}s"
-          + (f" ({len(report.warnings)} warnings)" if report.warnings else ""))
+    print(f"built {report.pages} pages into {args.out} in {report.seconds:.2f}s" + _counts(report.warnings))
     return 0
+
+
+def _counts(warnings: list[SiteError]) -> str:
+    """Return ' (2 warnings, 1 draft)' for the summary line, or ''."""
+    drafts = len({p.location.path for p in warnings if p.draft})
+    plain = sum(not p.draft for p in warnings)
+    parts = [f"{plain} warning{'s' if plain != 1 else ''}"] if plain else []
+    parts += [f"{drafts} draft{'s' if drafts != 1 else ''} left out"] if drafts else []
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate content (and, with --site, the built site's links); return the exit code."""
     try:
-        site, _, warnings = load_site(args.content, strict=args.strict)
+        site, _, warnings = load_site(args.content, strict=args.strict, no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)
@@ -159,7 +170,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"check failed: {len(broken)} broken link(s)", file=sys.stderr)
         return 1
     print(f"checked {len(site.by_id)} entities" + (f" and the site in {args.out}" if args.site else "")
-          + (f" ({len(warnings)} warnings)" if warnings else ": no problems"))
+          + (_counts(warnings) if warnings else ": no problems"))
     return 0
 
 

@@ -53,23 +53,30 @@ class Report:
 
 
 def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
-              strict: bool = False, cache: Cache | None = None) -> tuple[Site, Entity | None, list[SiteError]]:
-    """Load, validate and link all content; raise BuildFailed with every problem found."""
-    site, settings, warnings, _ = read_site(content_dir, types, strict, cache or Cache(None))
+              strict: bool = False, cache: Cache | None = None,
+              no_drafts: bool = False) -> tuple[Site, Entity | None, list[SiteError]]:
+    """Load, validate and link all content as published (drafts left out); raise BuildFailed
+    with every problem found. The warnings returned end with what each draft lacks."""
+    site, settings, warnings, _ = read_site(content_dir, types, strict, cache or Cache(None),
+                                            no_drafts=no_drafts)
     return site, settings, warnings
 
 
 def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, cache: Cache,
-              base_url: str | None = None) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
+              base_url: str | None = None, drafts: bool = False,
+              no_drafts: bool = False) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
     """Load, validate, link and convert every Markdown field (for pages at base_url, else
-    the site's own base_url); raise BuildFailed with every problem found."""
+    the site's own base_url); raise BuildFailed with every problem found.
+
+    Drafts are validated; with `drafts` (the preview) they are part of the site, else they
+    are left out of it. With no_drafts, a draft is an error."""
     problems = Problems()
     site_doc, docs = load_content(content_dir, types, SITE, problems, cache)
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
     # References can point anywhere, so linking waits until every entity is validated.
-    site = link(entities, settings, types, problems)
-    everything = entities + ([settings] if settings else [])
+    site = link(entities, settings, types, problems, show_drafts=drafts)
+    everything = [e for e in entities if drafts or not e.is_draft] + ([settings] if settings else [])
     check_content(everything, site, problems)
     # One Markdown conversion per field gives both its HTML and what contentlint finds in
     # it. When references failed, links become placeholders and only the findings count.
@@ -77,20 +84,22 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, c
     base = (base_url or site.settings.get("base_url") or "/") if linked else "/"
     markdown, findings = prerender_markdown(everything, site if linked else None, base, cache)
     check_markdown(everything, findings, problems)
-    problems.raise_if_errors(strict)
+    problems.raise_if_errors(strict, no_drafts)
     return site, settings, problems.warnings, markdown
 
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
           types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True,
           cache: Cache | None = None, before_rename: BeforeRename | None = None,
-          keep_folders: tuple[str, ...] = ()) -> Report:
+          keep_folders: tuple[str, ...] = (), drafts: bool = False, no_drafts: bool = False) -> Report:
     """Build the site from paths.content and paths.templates into paths.out.
 
     With `search`, Pagefind indexes the staging folder before it replaces the output.
     With a cache (cache.py), parsed files, rendered Markdown and unchanged pages are reused
     by the hash of their inputs; the output is byte for byte what a build without it writes.
     `before_rename` and `keep_folders` are for the preview server (see output.update_in_place).
+    With `drafts` (the preview server), drafts are built too, each page with a draft banner;
+    otherwise they are left out of every page and file. With no_drafts, a draft fails the build.
     """
     started = time.perf_counter()
     cache = cache or Cache(None)
@@ -98,26 +107,28 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     with build_lock(paths.out), collector.paused():  # one build at a time per output folder
         clean_leftovers(paths.out)
         # Nothing to do when every input and the output folder are as the last build left them.
-        key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
+        key = uptodate.build_key(paths.content, paths.templates,
+                                 (base_url, strict, types, search) + ((drafts, no_drafts) if drafts or no_drafts else ())) \
             if cache.enabled else ""
         if (done := uptodate.previous(cache, key, paths.out)) is not None:
             cache.save()
             return Report(done[0], time.perf_counter() - started, done[1])
         with precompiling(paths.templates) as precompiled:   # templates compiled meanwhile
             return _build_changed(paths, base_url, strict, types, search, cache, started,
-                                  before_rename, keep_folders, key, precompiled)
+                                  before_rename, keep_folders, key, precompiled, drafts, no_drafts)
 
 
 def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
                    search: bool, cache: Cache, started: float,
                    before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
-                   key: str, precompiled: Precompiled) -> Report:
+                   key: str, precompiled: Precompiled, drafts: bool = False, no_drafts: bool = False) -> Report:
     problems = Problems()
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
     try:
         # Every Markdown field at once: cached ones looked up, the rest across all cores.
-        site, settings, warnings, markdown = read_site(paths.content, types, strict, cache, base_url)
+        site, settings, warnings, markdown = read_site(paths.content, types, strict, cache, base_url,
+                                                       drafts, no_drafts)
     except BuildFailed as failed:  # report template and content problems in one run
         raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
     base = base_url or site.settings["base_url"]

@@ -137,7 +137,7 @@ CASES.append(Case("B1.3 booleans are not choices; boolean-looking keys are unkno
     sources: [src-a]
     yes: true
     -- want --
-    content/issues/fentanyl.yaml:4:1: yes: unknown field 'yes' for a issue (fields are: body, positions, related, sources, summary, title)
+    content/issues/fentanyl.yaml:4:1: yes: unknown field 'yes' for a issue (fields are: body, draft, positions, related, sources, summary, title)
     content/meetings/talks.yaml:4:9: status: expected one of held, scheduled, expected, cancelled, got 'on' (one of: held, scheduled, expected, cancelled)
 """, status="status: on")))
 case("B1.5 octal, phone and version numbers stay text", """
@@ -385,7 +385,7 @@ case("B3.39-41 ids come from file names; an id field is unknown", """
     title: t
     publisher: p
     -- want --
-    content/people/x.yaml:1:1: id: unknown field 'id' for a person (fields are: body, country, name, native_lang, native_name, organization, role, sources, summary)
+    content/people/x.yaml:1:1: id: unknown field 'id' for a person (fields are: body, country, draft, name, native_lang, native_name, organization, role, sources, summary)
     content/sources/-.yaml:1:1: file name: '-' is not a valid id (use lowercase letters, digits and single hyphens, e.g. 'wang-yi')
     content/sources/con.yaml:1:1: file name: 'con' is a reserved file name on Windows (choose another id)
 """)

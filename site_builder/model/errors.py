@@ -32,12 +32,14 @@ class SiteError:
     message: str
     hint: str | None = None
     warning: bool = False
+    draft: bool = False           # what a draft still lacks: fails only a build that refuses drafts
 
     def __str__(self) -> str:
         parts = [str(self.location)]
         if self.field:
             parts.append(self.field)
-        text = ": ".join(parts) + ": " + ("warning: " if self.warning else "") + self.message
+        label = "warning: " if self.warning else "draft: " if self.draft else ""
+        text = ": ".join(parts) + ": " + label + self.message
         if self.hint:
             text += f" ({self.hint})"
         return text
@@ -61,23 +63,25 @@ class Problems:
     items: list[SiteError] = field(default_factory=list)
 
     def add(self, location: Location, field_name: str | None, message: str,
-            hint: str | None = None, warning: bool = False) -> None:
-        self.items.append(SiteError(location, field_name, message, hint, warning))
+            hint: str | None = None, warning: bool = False, draft: bool = False) -> None:
+        self.items.append(SiteError(location, field_name, message, hint, warning, draft))
 
     def extend(self, errors: Iterable[SiteError]) -> None:
         self.items.extend(errors)
 
     @property
     def errors(self) -> list[SiteError]:
-        return [p for p in self.items if not p.warning]
+        return [p for p in self.items if not p.warning and not p.draft]
 
     @property
     def warnings(self) -> list[SiteError]:
-        return [p for p in self.items if p.warning]
+        """Warnings, then what each draft lacks (listed, but failing only with no_drafts)."""
+        return [p for p in self.items if p.warning] + [p for p in self.items if p.draft]
 
-    def raise_if_errors(self, strict: bool = False) -> None:
-        """Raise BuildFailed if there are errors (or, under strict, warnings)."""
-        failing = self.items if strict else self.errors
+    def raise_if_errors(self, strict: bool = False, no_drafts: bool = False) -> None:
+        """Raise BuildFailed if there are errors (or, under strict, warnings; with no_drafts, drafts)."""
+        failing = [p for p in self.items
+                   if not (p.warning and not strict) and not (p.draft and not no_drafts)]
         if failing:
             raise BuildFailed(failing)
 

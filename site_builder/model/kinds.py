@@ -174,6 +174,20 @@ def _slug(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """Yes or no, written true or false."""
+
+    def convert(self, value: Any) -> bool:
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+            return value.strip().lower() in ("true", "yes")
+        raise FieldError(f"expected true or false, got {_describe(value)}", "write true or false")
+
+    def json_schema(self) -> dict:
+        # Editors read `true` as a boolean; the builder reads every scalar as a string.
+        return {"enum": [True, False, "true", "false"]}
+
+
+@dataclass(frozen=True, slots=True)
 class Refs:
     """A list of ids of entities of one content type (checked for existence in links.py)."""
 

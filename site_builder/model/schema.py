@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .kinds import (Choice, Date, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+from .kinds import (Choice, Date, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
                     TextList, Time, TimeZone, Url)
 
 
@@ -56,6 +56,11 @@ class ContentType:
     description: str = ""
     citable: bool = False         # [[id]] of this type in a text is a citation of it
 
+    def __post_init__(self) -> None:
+        # Every entity type (not site.yaml) gets the fields all entities share, declared once below.
+        if self.folder:
+            object.__setattr__(self, "fields", self.fields + COMMON_FIELDS)
+
     @property
     def template(self) -> str:
         return f"{self.name}.html"
@@ -63,6 +68,11 @@ class ContentType:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+
+DRAFT = Field("draft", Flag(),
+              "true while the entry is being written: left out of the published site, "
+              "shown by serve with a draft banner.", default=False)
+COMMON_FIELDS: tuple[Field, ...] = (DRAFT,)   # fields every entity type has, after its own
 
 SOURCES_FIELD = Field("sources", Refs("source"), "Ids of the sources behind this entry.",
                       backlink="cited_by")

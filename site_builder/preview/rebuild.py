@@ -156,7 +156,7 @@ class Previewer:
         started = time.perf_counter()
         self._shown = None
         try:
-            report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False,
+            report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
                            cache=self.cache, before_rename=self._show_staged, keep_folders=(BUNDLE,))
         except BuildFailed as failed:
             with self._wake:

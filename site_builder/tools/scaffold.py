@@ -2,8 +2,9 @@
 
 `python build.py new person wang-yi` writes content/people/wang-yi.yaml: the schema line
 for the editor, then the required fields, then the optional ones, every field empty and
-preceded by a one-line comment from its declaration. Empty required fields make the
-build fail, pointing at the line to fill in; empty optional fields count as absent.
+preceded by a one-line comment from its declaration. The file starts as a draft, so it
+builds at once: `check` lists the required fields still empty, serve shows the page with
+a draft banner, and the published site leaves it out. Empty optional fields count as absent.
 Knows nothing about rendering or serving.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model.kinds import Choice, FieldError, MarkdownList, MarkdownMap, Refs, check_id
 from ..core.loader import display_path
-from ..model.schema import CONTENT_TYPES, ContentType, Field
+from ..model.schema import CONTENT_TYPES, DRAFT, ContentType, Field
 
 
 def _shape(fdef: Field) -> str:
@@ -45,9 +46,14 @@ def scaffold(ctype: ContentType, entity_id: str, schema_ref: str) -> str:
              f"# {ctype.label} '{entity_id}': {ctype.description}",
              "# Fill in the required fields; leave optional ones empty or delete them.",
              "# Link to anything with [[id]] or [[id|your text]] in any Markdown field.",
+             "",
+             "# A draft: serve shows it with a banner, the published site leaves it out.",
+             "# Delete this line when the entry is ready to publish.",
+             "draft: true",
              ""]
     for fdef in sorted(ctype.fields, key=lambda f: not f.required):
-        lines += [field_comment(fdef), f"{fdef.name}:"]
+        if fdef is not DRAFT:
+            lines += [field_comment(fdef), f"{fdef.name}:"]
     return "\n".join(lines) + "\n"
 
 
