@@ -130,7 +130,8 @@ def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tupl
         site, settings, warnings, markdown = read_site(paths.content, types, strict, cache, base_url,
                                                        drafts, no_drafts)
     except BuildFailed as failed:  # report template and content problems in one run
-        raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
+        raise BuildFailed(failed.problems + (problems.items if strict else problems.errors),
+                          failed.warnings + ([] if strict else problems.warnings)) from None
     base = base_url or site.settings["base_url"]
     pages = plan_pages(site, problems)
     problems.raise_if_errors(strict)

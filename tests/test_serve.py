@@ -24,7 +24,7 @@ PERSON = BASE + "people/wang-yi/"
 
 def overlay_items(html: str) -> list[str]:
     box = BeautifulSoup(html, "html.parser").find(id="site-builder-errors")
-    return [li.get_text() for li in box.find_all("li")] if box else []
+    return [p.get_text() for p in box.select(".sb-wrap > .sb-card .sb-tech")] if box else []  # errors, not warnings
 
 
 def build_count(server) -> int:

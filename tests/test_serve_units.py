@@ -122,11 +122,48 @@ PROBLEMS = [
 ]
 
 
-def test_overlay_lists_every_problem_as_the_terminal_prints_it():
+def test_overlay_has_a_card_per_problem_with_the_terminal_line_in_small_print():
     box = BeautifulSoup(errorpage.overlay(PROBLEMS), "html.parser").find(id=errorpage.OVERLAY_ID)
     assert box["role"] == "alert"
-    assert [li.get_text() for li in box.find_all("li")] == [str(p) for p in PROBLEMS]
+    assert [p.get_text() for p in box.select(".sb-card .sb-tech")] == [str(p) for p in PROBLEMS]
     assert box.find("h2").get_text() == "Build failed: 2 problems"
+
+
+def test_a_card_speaks_plainly_links_the_file_and_quotes_the_line(tmp_path):
+    path = tmp_path / "talks.yaml"
+    path.write_text("title: T\ndate: 2024-04-26\nparticipants:\n  - antony-blinken\n  - wang-yl\nstatus: held\n"
+                    "summary: x\n")
+    problem = SiteError(Location(str(path), 5, 5), "participants[1]", "unknown person 'wang-yl'",
+                        "did you mean 'wang-yi'?")
+    card = BeautifulSoup(errorpage.card(problem), "html.parser")
+    assert card.find("h3").get_text() == "The second participant: unknown person 'wang-yl'"
+    assert card.find("a")["href"] == f"vscode://file{path}:5:5"
+    assert card.find("pre").get_text().splitlines() == [
+        "3 │ participants:", "4 │   - antony-blinken", "5 │   - wang-yl", "        ^", "6 │ status: held",
+        "7 │ summary: x"]
+    assert card.select_one(".sb-hint").get_text() == "How to fix: Did you mean 'wang-yi'?"
+
+
+def test_warnings_and_drafts_sit_in_a_quieter_section():
+    warning = SiteError(Location("content/people/x.yaml", 1, 1), None, "person 'x' is not linked from anywhere",
+                        "link it, or remove the file", warning=True)
+    draft = SiteError(Location("content/people/y.yaml", 3, 6), "role", "still empty", "Role.", draft=True)
+    box = BeautifulSoup(errorpage.overlay(PROBLEMS, [warning, draft]), "html.parser")
+    quiet = box.select(".sb-quiet")
+    assert [q.find("h2").get_text() for q in quiet] == [
+        "1 warning (the site builds, but the checks before publishing fail)", "Drafts: what they still lack"]
+    assert len(box.select(".sb-card")) == 4
+    panel = BeautifulSoup(errorpage.warnings_panel([warning, draft]), "html.parser")
+    assert panel.find("summary").get_text() == "1 warning, 1 draft"
+
+
+def test_show_it_folds_into_an_out_of_date_banner_and_a_first_failure_has_nothing_to_show():
+    box = BeautifulSoup(errorpage.overlay(PROBLEMS), "html.parser")
+    assert box.select_one(".sb-banner").get_text(" ", strip=True).startswith("Out of date: fix the 2 problems first")
+    assert [b.get_text() for b in box.find_all("button")] == ["Show the problems", "Show it"]
+    first = BeautifulSoup(errorpage.error_page(PROBLEMS), "html.parser")
+    assert "nothing to show yet" in first.get_text() and "last version" not in first.get_text()
+    assert first.find("button") is None
 
 
 def test_overlay_escapes_problem_text():
@@ -139,7 +176,7 @@ def test_error_page_is_a_whole_page_with_the_reload_script():
     page = BeautifulSoup(errorpage.error_page(PROBLEMS[:1], '<script src="/livereload.js"></script>'), "html.parser")
     assert page.find("title").get_text() == "Build failed: 1 problem"
     assert page.find("script")["src"] == "/livereload.js"
-    assert len(page.find(id=errorpage.OVERLAY_ID).find_all("li")) == 1
+    assert len(page.find(id=errorpage.OVERLAY_ID).select(".sb-card")) == 1
 
 
 @pytest.mark.parametrize("html, expected", [
@@ -283,8 +320,9 @@ def test_the_search_index_follows_in_the_background_and_builds_leave_it(tmp_path
     entry = (out / "pagefind/pagefind-entry.json").read_bytes()
     write_tree(content, {"people/zhou-enlai.yaml": "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"})
     preview.build_now()
-    assert "people/zhou-enlai/index.html" in seen[-1].overlay
-    assert all(not name.startswith("pagefind/") for name in seen[-1].overlay)  # the build leaves the index alone
+    staged = [state for state in seen if state.overlay][-1]   # (a warnings panel follows: no one links him)
+    assert "people/zhou-enlai/index.html" in staged.overlay
+    assert all(not name.startswith("pagefind/") for name in staged.overlay)  # the build leaves the index alone
     assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
     preview.settle()
     assert (out / "pagefind/pagefind-entry.json").read_bytes() != entry  # one more page indexed

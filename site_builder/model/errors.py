@@ -51,8 +51,9 @@ class SiteError:
 class BuildFailed(Exception):
     """Raised when a build cannot go on; carries every problem found so far."""
 
-    def __init__(self, problems: list[SiteError]):
+    def __init__(self, problems: list[SiteError], warnings: Iterable[SiteError] = ()):
         self.problems = sorted(problems, key=SiteError.sort_key)
+        self.warnings = list(warnings)   # found too, not failing: the preview shows them apart
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -83,7 +84,28 @@ class Problems:
         failing = [p for p in self.items
                    if not (p.warning and not strict) and not (p.draft and not no_drafts)]
         if failing:
-            raise BuildFailed(failing)
+            raise BuildFailed(failing, [p for p in self.warnings if p not in failing])
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_SINGULAR = {"people": "person", "sources": "source", "participants": "participant", "issues": "issue",
+             "outcomes": "outcome", "related": "related issue", "featured_people": "featured person",
+             "featured_issues": "featured issue", "parties": "party", "quote_only": "quote-only phrase",
+             "refused_hosts": "refused host"}
+
+
+def plain_field(field_name: str | None) -> str | None:
+    """Return a field path in words: 'participants[1]' -> 'the second participant',
+    'readouts.China' -> 'readouts, China'."""
+    if not field_name:
+        return None
+    head, _, rest = field_name.partition("[")
+    if rest and rest.split("]", 1)[0].isdigit():
+        index = int(rest.split("]", 1)[0])
+        nth = _ORDINALS[index] if index < len(_ORDINALS) else f"item {index + 1} of the"
+        noun = _SINGULAR.get(head, head.rstrip("s") if head.endswith("s") else head)
+        return f"the {nth} {noun}" if index < len(_ORDINALS) else f"{nth} {head}"
+    return field_name.replace(".", ", ")
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:

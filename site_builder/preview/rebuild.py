@@ -50,6 +50,7 @@ class State:
     base_path: str = "/"                 # path part of base_url the site is served under
     problems: tuple[SiteError, ...] = ()  # empty when the latest build succeeded
     overlay: Mapping[str, bytes | None] | None = None  # path below root -> newest bytes (None: deleted)
+    warnings: tuple[SiteError, ...] = ()  # of the latest build, shown apart (and drafts' gaps)
 
     def read(self, relative: str) -> bytes | None:
         """Return the bytes of a file of the last good build, or None when it has none."""
@@ -161,7 +162,7 @@ class Previewer:
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None
-            return None if stale else self._failed(failed.problems, changes)
+            return None if stale else self._failed(failed.problems, changes, failed.warnings)
         except Exception as exc:  # a bug must not kill the preview; show it like a problem
             self.say(traceback.format_exc().rstrip())
             return self._failed([SiteError(Location("site_builder"), None,
@@ -176,9 +177,11 @@ class Previewer:
 
     def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
         shown = self._shown
-        state = State(shown.epoch if shown else self.state.epoch + 1, self.live, self._base_path(), ())
-        # Browsers were told to reload when the overlay went up; dropping it changes no byte served.
-        self._publish(state, notify=shown is None)
+        state = State(shown.epoch if shown else self.state.epoch + 1, self.live, self._base_path(), (),
+                      warnings=tuple(report.warnings))
+        # Browsers were told to reload when the overlay went up; dropping it changes no byte served
+        # (unless the warnings panel now appears on every page).
+        self._publish(state, notify=shown is None or bool(report.warnings))
         self._good_builds += 1
         if self.search:
             self._indexer.submit(self._index)
@@ -190,9 +193,11 @@ class Previewer:
         self.say(f"built {report.pages} pages in {seconds:.2f}s{_because(changes)}")
         return state
 
-    def _failed(self, problems: list[SiteError], changes: Iterable[str]) -> State:
+    def _failed(self, problems: list[SiteError], changes: Iterable[str],
+                warnings: Iterable[SiteError] = ()) -> State:
         old = self.state  # keeps its overlay: staged bytes may not all be on disk after an error
-        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems), old.overlay))
+        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems), old.overlay,
+                                    tuple(warnings)))
         for problem in problems:
             self.say(str(problem))
         count = len(problems)

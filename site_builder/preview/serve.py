@@ -122,7 +122,8 @@ class SiteHandler(_LocalOnly, web.StaticFileHandler):
     async def get(self, path: str, include_body: bool = True) -> None:
         state, url = self.state, "/" + path
         if state.root is None:
-            return self._html(500, errorpage.error_page(state.problems, _script()).encode(), include_body)
+            return self._html(500, errorpage.error_page(state.problems, _script(), state.warnings).encode(),
+                              include_body)
         if url in ("/", state.base_path.rstrip("/")) and url != state.base_path:
             return self.redirect(state.base_path)
         if not url.startswith(state.base_path) or any(part.startswith(".") for part in url.split("/")):
@@ -173,7 +174,13 @@ class SiteHandler(_LocalOnly, web.StaticFileHandler):
 
     def _html(self, status: int, body: bytes, include_body: bool) -> None:
         state = self.state
-        snippet = _script() + (errorpage.overlay(state.problems) if state.problems and state.root else "")
+        if state.problems and state.root:
+            shown = errorpage.overlay(state.problems, state.warnings)
+        elif state.root:
+            shown = errorpage.warnings_panel(state.warnings)
+        else:
+            shown = ""
+        snippet = _script() + shown
         data = errorpage.inject(body, snippet)
         self.absolute_path = None
         self.set_status(status)
