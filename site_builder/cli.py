@@ -59,11 +59,14 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("type", choices=[t.name for t in CONTENT_TYPES], help="content type")
     new.add_argument("id", help="id of the new entry, e.g. wang-yi (lowercase letters, digits, hyphens)")
     new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    new.add_argument("--schemas", type=Path, default=Path("schemas"), help="schemas folder (default: schemas)")
+    new.add_argument("--schemas", type=Path, default=None,
+                     help="schemas folder (default: .cache/schemas beside the content folder)")
     schema = commands.add_parser("schema", help="write one JSON Schema per content type, for editors")
     schema.add_argument("--content", type=Path, default=Path("content"),
                         help="content folder whose ids references may use (default: content)")
-    schema.add_argument("--schemas", type=Path, default=Path("schemas"), help="output folder (default: schemas)")
+    schema.add_argument("--schemas", type=Path, default=None,
+                        help="output folder (default: .cache/schemas beside the content folder, "
+                             "where every build writes them too)")
     pages = commands.add_parser("pages-url", help="print the address GitHub Pages serves this site at "
                                 "(from content/site.yaml's domain and $GITHUB_REPOSITORY)")
     pages.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -90,9 +93,11 @@ def run_pages_url(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a scaffolded content file, or print why not."""
+    from .tools.editor_schemas import refresh_schemas, schemas_dir_for
     from .tools.scaffold import new_file
     try:
-        path = new_file(args.content, args.type, args.id, args.schemas)
+        path = new_file(args.content, args.type, args.id, args.schemas or schemas_dir_for(args.content))
+        refresh_schemas(args.content)
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
@@ -102,9 +107,10 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas."""
-    from .tools.editor_schemas import write_schemas
-    written = write_schemas(args.content, args.schemas)
-    print(f"wrote {len(written)} schemas into {args.schemas} (reference ids from {args.content})")
+    from .tools.editor_schemas import schemas_dir_for, write_schemas
+    out = args.schemas or schemas_dir_for(args.content)
+    written = write_schemas(args.content, out)
+    print(f"wrote {len(written)} schemas into {display_path(out)} (reference ids from {args.content})")
     return 0
 
 
@@ -124,6 +130,8 @@ def print_problems(problems: list[SiteError], stream=None) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """Build once; print problems and the summary line; return the exit code."""
     paths = Paths(args.content, args.templates, args.out)
+    from .tools.editor_schemas import refresh_schemas
+    refresh_schemas(args.content)   # the editor's id lists follow the content, even when the build fails
     try:
         cache = Cache(None if args.no_cache else args.cache_dir)
         report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache, search=not args.no_search,

@@ -27,11 +27,11 @@ FILLED = {  # a valid value for each required field, to fill a scaffold in
 @pytest.mark.parametrize("type_name", [t.name for t in CONTENT_TYPES])
 def test_new_file_lists_every_field_required_first_each_with_a_comment(make_site, type_name):
     content = make_site()
-    path = new_file(content, type_name, "fresh-entry", schemas_dir=content.parent / "schemas")
+    path = new_file(content, type_name, "fresh-entry")
     ctype = TYPES_BY_NAME[type_name]
     assert path == content / ctype.folder / "fresh-entry.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == f"# yaml-language-server: $schema=../../schemas/{type_name}.json"
+    assert lines[0] == f"# yaml-language-server: $schema=../../.cache/schemas/{type_name}.json"
     keys = [line[:-1] for line in lines if re.fullmatch(r"[a-z_]+:", line)]
     assert "draft: true" in lines
     assert keys == [f.name for f in sorted(ctype.fields, key=lambda f: not f.required) if f.name != "draft"]

@@ -215,7 +215,7 @@ def test_stopping_the_server_leaves_the_newest_build_in_the_output_folder(tmp_pa
     assert server.process.returncode == 0
     assert "(last)" in (server.out / "people/wang-yi/index.html").read_text()
     assert (server.out / "pagefind/pagefind.js").is_file()
-    assert sorted(p.name for p in server.out.parent.iterdir()) == ["content", "site"]  # no work folders left
+    assert sorted(p.name for p in server.out.parent.iterdir()) == [".cache", "content", "site"]  # no work folders left
 
 
 def test_a_save_rewrites_only_changed_files_and_search_catches_up(server):

@@ -235,7 +235,7 @@ def test_previewer_keeps_the_last_good_build_when_a_build_fails(tmp_path, make_s
     assert tree(out) == before
     assert lines[-1].startswith("build failed: 1 problem (changed: people/wang-yi.yaml); still serving")
     preview.stop()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
 
 
 def test_previewer_drops_a_failure_when_newer_changes_wait(tmp_path, make_site):
@@ -327,7 +327,7 @@ def test_the_search_index_follows_in_the_background_and_builds_leave_it(tmp_path
     preview.settle()
     assert (out / "pagefind/pagefind-entry.json").read_bytes() != entry  # one more page indexed
     preview.stop()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
 
 
 def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):
@@ -342,7 +342,7 @@ def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):
     preview.stop()
     assert "Wang Yi 2" in (out / PAGE).read_text()
     assert (out / "pagefind/pagefind.js").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
 
 
 @contextmanager

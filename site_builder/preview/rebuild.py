@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from ..tools.editor_schemas import refresh_schemas
 from ..speed import collector
 
 from ..model import urls
@@ -156,6 +157,7 @@ class Previewer:
     def _build(self, changes: Iterable[str], drop_stale: bool) -> State | None:
         started = time.perf_counter()
         self._shown = None
+        refresh_schemas(self.paths.content)   # a new person is known to the editor after this save
         try:
             report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
                            cache=self.cache, before_rename=self._show_staged, keep_folders=(BUNDLE,))

@@ -16,6 +16,7 @@ from ..model.errors import BuildFailed, Location, SiteError
 from ..model.kinds import Choice, FieldError, MarkdownList, MarkdownMap, Refs, check_id
 from ..core.loader import display_path
 from ..model.schema import CONTENT_TYPES, DRAFT, ContentType, Field
+from .editor_schemas import schemas_dir_for
 
 
 def _shape(fdef: Field) -> str:
@@ -61,7 +62,7 @@ def _refuse(path: Path | str, message: str, hint: str | None = None) -> BuildFai
     return BuildFailed([SiteError(Location(str(path)), None, message, hint)])
 
 
-def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Path = Path("schemas"),
+def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Path | None = None,
              types: tuple[ContentType, ...] = CONTENT_TYPES) -> Path:
     """Write content_dir/<folder>/<id>.yaml; refuse a bad id or one that any type already uses."""
     ctype = next((t for t in types if t.name == type_name), None)
@@ -78,6 +79,7 @@ def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Pat
                           "ids are unique across the whole site; choose another")
     path = content_dir / ctype.folder / f"{entity_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
+    schemas_dir = schemas_dir or schemas_dir_for(content_dir)
     schema_ref = Path(os.path.relpath(schemas_dir.absolute() / f"{ctype.name}.json", path.parent.absolute()))
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(scaffold(ctype, entity_id, schema_ref.as_posix()))
