@@ -287,3 +287,17 @@ def test_rapid_saves_end_on_the_last_one(server):
         person.write_text(original.replace("name: Wang Yi", f"name: Wang Yi (save {i})"))
         time.sleep(0.05)
     server.wait_until(lambda: "(save 11)" in server.get(PERSON)[2], "the last save to show")
+
+
+def test_phone_preview_prints_each_address_and_accepts_the_machines_own_names(tmp_path):
+    from site_builder.preview.serve import own_addresses, own_names
+    with running_server(tmp_path, extra=("--host", "0.0.0.0")) as server:
+        lines = server.output()
+        port = server.port
+        assert any(line.startswith(f"serving http://localhost:{port}{BASE}") for line in lines)
+        for address in (a for a in own_addresses() if ":" not in a):
+            assert f"  also at http://{address}:{port}{BASE}" in lines
+        local = next(n for n in own_names() if n.endswith(".local"))
+        assert any(line.startswith(f"  also at http://{local}:{port}{BASE}") for line in lines)
+        assert server.get(BASE, {"Host": f"{local}:{port}"})[0] == 200
+        assert server.get(BASE, {"Host": f"evil.example:{port}"})[0] == 403

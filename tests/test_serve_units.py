@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import socket
 import threading
 from contextlib import contextmanager
 
@@ -16,7 +17,7 @@ from site_builder.preview import errorpage
 from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
 from site_builder.preview.rebuild import Previewer, State
-from site_builder.preview.serve import allowed_host, bind_warning, make_app
+from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls
 from site_builder.preview.watch import Debouncer, Watcher, changed_paths, scan
 
 from .conftest import TEMPLATES, MINIMAL, write_tree
@@ -197,6 +198,25 @@ def test_inject_goes_just_before_the_end_of_body(html, expected):
 ])
 def test_allowed_host_refuses_names_other_than_localhost(host, ok):
     assert allowed_host(host, "127.0.0.1") is ok
+
+
+def test_allowed_host_accepts_the_machines_own_names_and_still_refuses_others():
+    short = socket.gethostname().lower().split(".")[0]
+    assert f"{short}.local" in own_names()
+    for name in (short, f"{short}.local", f"{short.upper()}.LOCAL", f"{short}.local."):
+        assert allowed_host(f"{name}:8012", "0.0.0.0"), name
+    for name in (f"{short}.local.evil.example", f"evil-{short}.local", "mylaptop-not-mine.local", "evil.example"):
+        assert not allowed_host(f"{name}:8012", "0.0.0.0"), name
+
+
+def test_serving_on_every_interface_lists_a_url_per_address_and_the_local_name():
+    names = frozenset({"mylaptop", "mylaptop.local"})
+    assert preview_urls("0.0.0.0", 8012, "/repo/", ["192.168.1.20", "10.0.0.5", "fd00::2"], names) == [
+        "http://localhost:8012/repo/", "http://192.168.1.20:8012/repo/", "http://10.0.0.5:8012/repo/",
+        "http://mylaptop.local:8012/repo/"]
+    assert preview_urls("::", 8012, "/", ["192.168.1.20", "fd00::2"], names) == [
+        "http://localhost:8012/", "http://192.168.1.20:8012/", "http://[fd00::2]:8012/", "http://mylaptop.local:8012/"]
+    assert preview_urls("127.0.0.1", 8012, "/repo/", ["192.168.1.20"], names) == ["http://127.0.0.1:8012/repo/"]
 
 
 def test_the_bound_name_is_allowed():
