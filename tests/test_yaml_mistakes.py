@@ -18,6 +18,10 @@ M = "title: Blinken meets Wang Yi\ndate: 2024-04-26\n"
 
 # name: (file text, the one problem reported)
 MISTAKES = {
+    'link_starts_a_text_that_goes_on': (M + "summary: [[wang-yi]] met Blinken\n  on Friday.\nstatus: held\n",
+        "m.yaml:3:1: summary: a value that starts with '[' is read as a list (write 'summary: |' and indent every line of the text below it by two spaces)"),
+    'block_text_line_not_indented': (M + "summary: |\n  Blinken met Wang Yi\non Friday.\nstatus: held\n",
+        "m.yaml:5:1: summary: this line belongs to the text of 'summary', but is not indented (indent it by 2 spaces, like the lines above: on Friday.)"),
     'over_indented_field': (M + 'timezone: Asia/Shanghai\n  location: Diaoyutai State Guesthouse, Beijing\nstatus: held\n',
         "m.yaml:4:3: location: 'location' is indented, so YAML reads it as part of 'timezone' (start the line at the left edge: location: Diaoyutai State Guesthouse, Beijing)"),
     'unclosed_double_quote': (M + 'timezone: Asia/Shanghai\nlocation: "Diaoyutai State Guesthouse, Beijing\nstatus: held\nparticipants:\n  - wang-yi\nsummary: Talks.\nsources:\n  - s\n',
@@ -71,7 +75,7 @@ MISTAKES = {
     'block_text_not_indented': (M + 'summary: |\nBlinken met Wang Yi.\nstatus: held\n',
         "m.yaml:4:1: summary: the text of 'summary: |' must be indented (indent it by two spaces: Blinken met Wang Yi.)"),
     'empty_field_text_not_indented': (M + 'summary:\nBlinken met Wang Yi.\nstatus: held\n',
-        "m.yaml:4:1: summary: this line belongs to 'summary', but is not indented (indent it by two spaces: Blinken met Wang Yi.)"),
+        "m.yaml:4:1: summary: this line belongs to the text of 'summary', but is not indented (indent it by two spaces: Blinken met Wang Yi.)"),
     'missing_colon': (M + 'status held\n',
         'm.yaml:3:7: status: a field name needs a colon after it (write it as: status: held)'),
     'equals_instead_of_colon': (M + 'status = held\n',

@@ -67,10 +67,14 @@ def validate_doc(doc: RawDoc, problems: Problems) -> Entity:
         except FieldError as exc:
             problems.add(doc.at(), None, f"file name: {exc.message}", exc.hint)
     known = {f.name for f in ctype.fields}
+    misspelt = set()   # fields written under a misspelt name: reported once, as the misspelling
     for key in doc.data:
         if key not in known:
+            hint = suggest(key, known)
+            if hint:
+                misspelt.add(hint.split("'")[1])
             problems.add(doc.at(key, key=True), key, f"unknown field '{key}' for a {ctype.name}",
-                         suggest(key, known) or "fields are: " + ", ".join(sorted(known)))
+                         hint or "fields are: " + ", ".join(sorted(known)))
     values: dict[str, Any] = {}
     draft = is_draft(doc)
     if draft:
@@ -79,7 +83,7 @@ def validate_doc(doc: RawDoc, problems: Problems) -> Entity:
     for fdef in ctype.fields:
         raw = doc.data.get(fdef.name)
         if raw is None or raw == "" or raw == [] or raw == {}:
-            if fdef.required:
+            if fdef.required and fdef.name not in misspelt:
                 present = fdef.name in doc.data
                 problems.add(doc.at(fdef.name) if present else doc.at(), fdef.name,
                              ("still empty" if draft else "required field is empty") if present

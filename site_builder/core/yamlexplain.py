@@ -210,16 +210,32 @@ class _Explainer:
             if top is not None:
                 if top.value and not top.value.startswith(("|", ">", '"', "'")):
                     return self.to_block(top, ln.number, "this line goes on with the text above, but is not indented")
-                if not top.value:
-                    fixed = "  " + stripped
-                    return Finding(ln.number, 1, top.name, f"this line belongs to '{top.name}', but is not indented",
-                                   f"indent it by two spaces: {stripped}", (ln.number, ln.number, (fixed,)))
+                if not top.value or _BLOCK_HEADER_RE.match(top.value):
+                    above = self.line(ln.number - 2)
+                    like_above = above.number != top.line.number and above.indent > 0
+                    spaces = above.indent if like_above else 2
+                    advice = f"indent it by {spaces} spaces, like the lines above" if like_above \
+                        else "indent it by two spaces"
+                    return Finding(ln.number, 1, top.name,
+                                   f"this line belongs to the text of '{top.name}', but is not indented",
+                                   f"{advice}: {stripped}", (ln.number, ln.number, (" " * spaces + stripped,)))
             return Finding(ln.number, 1, None, "each line needs 'field: value'",
                            "write the field name, a colon and a space, then the value", None)
         key, value = key_match.group("key"), key_match.group("value") or ""
         found = self.value(ln, value, key, self.shapes.get(key, "unknown"), ln.text.index(value) if value else 0,
                            prefix=f"{key}: ")
+        if found and found.hint.startswith("put the whole value in quotes") and self.continued(ln.number):
+            # Quotes around the first line would leave the indented lines below it stranded.
+            return self.to_block(_Key(key, ln, value, True), ln.number, found.message)
         return found or _Key(key, ln, value, True)
+
+    def continued(self, number: int) -> bool:
+        """Tell whether the line after line `number` goes on with its text (indented, not a field or item)."""
+        if number >= len(self.lines):
+            return False
+        nxt = self.line(number)
+        return bool(nxt.body.strip()) and nxt.indent > 0 and not nxt.body.startswith(("-", "#")) \
+            and not _KEY_RE.match(nxt.body.rstrip())
 
     def indented_field(self, ln: _Line, key_match: re.Match, top: _Key | None) -> Finding:
         key = key_match.group("key")
