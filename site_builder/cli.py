@@ -101,7 +101,8 @@ def run_new(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
-    print(f"wrote {display_path(path)}: fill in the required fields, then preview with `python build.py serve`")
+    print(f"wrote {display_path(path)}, a draft: `python build.py serve` shows it at once with a draft banner; "
+          "fill in the required fields, then delete the line `draft: true` to publish it")
     return 0
 
 
