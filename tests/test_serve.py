@@ -292,6 +292,7 @@ def test_rapid_saves_end_on_the_last_one(server):
 def test_phone_preview_prints_each_address_and_accepts_the_machines_own_names(tmp_path):
     from site_builder.preview.serve import own_addresses, own_names
     with running_server(tmp_path, extra=("--host", "0.0.0.0")) as server:
+        server.wait_for_line(r"^  also at http://\S+\.local:")   # printed after the address
         lines = server.output()
         port = server.port
         assert any(line.startswith(f"serving http://localhost:{port}{BASE}") for line in lines)

@@ -179,8 +179,10 @@ class Previewer:
 
     def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
         shown = self._shown
-        state = State(shown.epoch if shown else self.state.epoch + 1, self.live, self._base_path(), (),
-                      warnings=tuple(report.warnings))
+        # With warnings every page gains their panel: a new epoch, so a page that loaded the staged
+        # files (without it) is told to reload even if it missed the broadcast.
+        epoch = shown.epoch + bool(report.warnings) if shown else self.state.epoch + 1
+        state = State(epoch, self.live, self._base_path(), (), warnings=tuple(report.warnings))
         # Browsers were told to reload when the overlay went up; dropping it changes no byte served
         # (unless the warnings panel now appears on every page).
         self._publish(state, notify=shown is None or bool(report.warnings))
