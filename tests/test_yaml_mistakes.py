@@ -1,10 +1,15 @@
 """The YAML mistake corpus: mistakes editors make in content files, each with the exact
 message and position the builder gives, and a check that following the hint gives valid YAML.
 
-Gathered from the issue that asked for it (issue 18) and from the trackers and Q&A of tools people
-use for front matter and data files (yaml/pyyaml, redhat-developer/yaml-language-server, Jekyll,
-Hugo, Stack Overflow): unquoted colons, values starting with an indicator character, quotes inside
-quotes, tabs, unindented continuation lines, a second "---".
+The five from issue 18 come first among them (an over-indented field, an unclosed quote,
+`location:Diaoyutai`, `-wang-yi`, a value starting with a link). The others are the ones that
+keep coming back in the trackers of the tools people use for front matter and data files:
+- a colon in a title: kubernetes/kubernetes#12531, jgm/pandoc#4774, dauxio/daux.io#19,
+  papis/papis#135, basicmachines-co/basic-memory#408;
+- a value starting with a reserved character (@, `): adrienverge/yamllint#531, eemeli/yaml#247,
+  jqlang/jq#473, cloud-lts/linux-cve-analysis#18 (whose fix is the '|' block);
+- tabs, quotes inside quotes, unknown escapes, unindented continuation lines, a second '---'
+  (front matter habits), lists written on one line.
 """
 import pytest
 import yaml

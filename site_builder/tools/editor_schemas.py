@@ -77,6 +77,14 @@ def type_schema(ctype: ContentType, ids: dict[str, list[str]]) -> dict:
     needs = {f.name: [f.needs] for f in ctype.fields if f.needs}
     if needs:
         schema["dependentRequired"] = needs
+    if ctype.field("draft"):
+        # A draft may leave its required fields empty (as `new` writes them); others may not.
+        required = [f for f in ordered if f.required]
+        for fdef in required:
+            strict = {k: v for k, v in field_schema(fdef, ids).items() if k != "description"}
+            schema["properties"][fdef.name] = {"description": fdef.help, "anyOf": [strict, *EMPTY]}
+        schema["if"] = {"properties": {"draft": {"enum": [True, "true"]}}, "required": ["draft"]}
+        schema["else"] = {"properties": {f.name: field_schema(f, ids) for f in required}}
     return schema
 
 
