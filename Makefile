@@ -25,7 +25,6 @@ site: $(RUNTIME)
 	$(BIN)/python build.py
 
 serve: $(RUNTIME)
-	$(BIN)/python build.py schema
 	$(BIN)/python build.py serve
 
 check: $(RUNTIME)

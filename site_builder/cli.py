@@ -27,6 +27,8 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None,
                         help="override base_url from site.yaml, e.g. https://user.github.io/repo/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-drafts", action="store_true",
+                        help="fail if any entry is still a draft (draft: true); drafts are left out either way")
 
 
 DEFAULT_DIR = Path(".cache/site_builder")
@@ -71,11 +73,14 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("type", choices=[t.name for t in CONTENT_TYPES], help="content type")
     new.add_argument("id", help="id of the new entry, e.g. wang-yi (lowercase letters, digits, hyphens)")
     new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    new.add_argument("--schemas", type=Path, default=Path("schemas"), help="schemas folder (default: schemas)")
+    new.add_argument("--schemas", type=Path, default=None,
+                     help="schemas folder (default: .cache/schemas beside the content folder)")
     schema = commands.add_parser("schema", help="write one JSON Schema per content type, for editors")
     schema.add_argument("--content", type=Path, default=Path("content"),
                         help="content folder whose ids references may use (default: content)")
-    schema.add_argument("--schemas", type=Path, default=Path("schemas"), help="output folder (default: schemas)")
+    schema.add_argument("--schemas", type=Path, default=None,
+                        help="output folder (default: .cache/schemas beside the content folder, "
+                             "where every build writes them too)")
     pages = commands.add_parser("pages-url", help="print the address GitHub Pages serves this site at "
                                 "(from content/site.yaml's domain and $GITHUB_REPOSITORY)")
     pages.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -102,21 +107,25 @@ def run_pages_url(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a scaffolded content file, or print why not."""
+    from .tools.editor_schemas import refresh_schemas, schemas_dir_for
     from .tools.scaffold import new_file
     try:
-        path = new_file(args.content, args.type, args.id, args.schemas)
+        path = new_file(args.content, args.type, args.id, args.schemas or schemas_dir_for(args.content))
+        refresh_schemas(args.content)
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
-    print(f"wrote {display_path(path)}: fill in the required fields, then preview with `python build.py serve`")
+    print(f"wrote {display_path(path)}, a draft: `python build.py serve` shows it at once with a draft banner; "
+          "fill in the required fields, then delete the line `draft: true` to publish it")
     return 0
 
 
 def run_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas."""
-    from .tools.editor_schemas import write_schemas
-    written = write_schemas(args.content, args.schemas)
-    print(f"wrote {len(written)} schemas into {args.schemas} (reference ids from {args.content})")
+    from .tools.editor_schemas import schemas_dir_for, write_schemas
+    out = args.schemas or schemas_dir_for(args.content)
+    written = write_schemas(args.content, out)
+    print(f"wrote {len(written)} schemas into {display_path(out)} (reference ids from {args.content})")
     return 0
 
 
@@ -136,10 +145,12 @@ def print_problems(problems: list[SiteError], stream=None) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """Build once; print problems and the summary line; return the exit code."""
     paths = Paths(args.content, args.templates, args.out)
+    from .tools.editor_schemas import refresh_schemas
+    refresh_schemas(args.content)   # the editor's id lists follow the content, even when the build fails
     try:
         runner = runner_for(None if args.no_cache else args.cache_dir)
         report = build(paths, base_url=args.base_url, strict=args.strict, runner=runner, search=not args.no_search,
-                       progress=progress_for())
+                       progress=progress_for(), no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)
@@ -147,16 +158,24 @@ def run_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print_problems(report.warnings)
-    print(f"built {report.pages} pages into {args.out} in {report.seconds:.2f}s"
-          + (f" ({len(report.warnings)} warnings)" if report.warnings else ""))
+    print(f"built {report.pages} pages into {args.out} in {report.seconds:.2f}s" + _counts(report.warnings))
     return 0
+
+
+def _counts(warnings: list[SiteError]) -> str:
+    """Return ' (2 warnings, 1 draft)' for the summary line, or ''."""
+    drafts = len({p.location.path for p in warnings if p.draft})
+    plain = sum(not p.draft for p in warnings)
+    parts = [f"{plain} warning{'s' if plain != 1 else ''}"] if plain else []
+    parts += [f"{drafts} draft{'s' if drafts != 1 else ''} left out"] if drafts else []
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate content (and, with --site, the built site's links); return the exit code."""
     try:
         site, _, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None),
-                                      progress=progress_for())
+                                      progress=progress_for(), no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)
@@ -175,7 +194,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"check failed: {len(broken)} broken link(s)", file=sys.stderr)
         return 1
     print(f"checked {len(site.by_id)} entities" + (f" and the site in {args.out}" if args.site else "")
-          + (f" ({len(warnings)} warnings)" if warnings else ": no problems"))
+          + (_counts(warnings) if warnings else ": no problems"))
     return 0
 
 

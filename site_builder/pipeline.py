@@ -56,22 +56,27 @@ class Report:
 
 
 def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
-              strict: bool = False, runner: Runner | None = None,
-              progress: Progress | None = None) -> tuple[Site, Entity | None, list[SiteError]]:
-    """Load, validate and link all content; raise BuildFailed with every problem found."""
+              strict: bool = False, runner: Runner | None = None, progress: Progress | None = None,
+              no_drafts: bool = False) -> tuple[Site, Entity | None, list[SiteError]]:
+    """Load, validate and link all content as published (drafts left out); raise BuildFailed
+    with every problem found. The warnings returned end with what each draft lacks."""
     progress = progress or Progress()
     try:
-        site, settings, warnings, _ = read_site(content_dir, types, strict, runner or Runner(), None, progress)
+        site, settings, warnings, _ = read_site(content_dir, types, strict, runner or Runner(), None, progress,
+                                                no_drafts=no_drafts)
     finally:
         progress.done()
     return site, settings, warnings
 
 
 def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, runner: Runner,
-              base_url: str | None = None,
-              progress: Progress = Progress()) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
+              base_url: str | None = None, progress: Progress = Progress(), drafts: bool = False,
+              no_drafts: bool = False) -> tuple[Site, Entity | None, list[SiteError], Rendered]:
     """Load, validate, link and convert every Markdown field (for pages at base_url, else
-    the site's own base_url); raise BuildFailed with every problem found."""
+    the site's own base_url); raise BuildFailed with every problem found.
+
+    Drafts are validated; with `drafts` (the preview) they are part of the site, else they
+    are left out of it. With no_drafts, a draft is an error."""
     problems = Problems()
     progress.stage("load")
     site_doc, docs = load_content(content_dir, types, SITE, problems, runner)
@@ -80,8 +85,8 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, r
     settings = validate_doc(site_doc, problems) if site_doc else None
     # References can point anywhere, so linking waits until every entity is validated.
     progress.stage("link")
-    site = link(entities, settings, types, problems)
-    everything = entities + ([settings] if settings else [])
+    site = link(entities, settings, types, problems, show_drafts=drafts)
+    everything = [e for e in entities if drafts or not e.is_draft] + ([settings] if settings else [])
     check_content(everything, site, problems)
     # One Markdown conversion per field gives both its HTML and what contentlint finds in
     # it. When references failed, links become placeholders and only the findings count.
@@ -90,14 +95,15 @@ def read_site(content_dir: Path, types: tuple[ContentType, ...], strict: bool, r
     progress.stage("markdown")
     markdown, findings = prerender_markdown(everything, site if linked else None, base, runner)
     check_markdown(everything, findings, problems)
-    problems.raise_if_errors(strict)
+    problems.raise_if_errors(strict, no_drafts)
     return site, settings, problems.warnings, markdown
 
 
 def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = False,
           types: tuple[ContentType, ...] = CONTENT_TYPES, search: bool = True,
           runner: Runner | None = None, before_rename: BeforeRename | None = None,
-          keep_folders: tuple[str, ...] = (), progress: Progress | None = None) -> Report:
+          keep_folders: tuple[str, ...] = (), progress: Progress | None = None,
+          drafts: bool = False, no_drafts: bool = False) -> Report:
     """Build the site from paths.content and paths.templates into paths.out.
 
     With `search`, Pagefind indexes the staging folder before it replaces the output.
@@ -105,31 +111,34 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     the output is byte for byte the plain runner's.
     `before_rename` and `keep_folders` are for the preview server (see output.update_in_place).
     `progress` is told each stage as it starts and each page rendered (core/progress.py).
+    With `drafts` (the preview server), drafts are built too, each page with a draft banner;
+    otherwise they are left out of every page and file. With no_drafts, a draft fails the build.
     """
     started = time.perf_counter()
     runner, progress = runner or Runner(), progress or Progress()
     try:
         return _build(paths, base_url, strict, types, search, runner, started, before_rename,
-                      keep_folders, progress)
+                      keep_folders, progress, drafts, no_drafts)
     finally:
         progress.done()
 
 
 def _build(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
            search: bool, runner: Runner, started: float, before_rename: BeforeRename | None,
-           keep_folders: tuple[str, ...], progress: Progress) -> Report:
+           keep_folders: tuple[str, ...], progress: Progress, drafts: bool, no_drafts: bool) -> Report:
     progress.stage("up-to-date check")
     check_output_dir(paths.out, [paths.content, paths.templates])
     with build_lock(paths.out), runner.session():  # one build at a time per output folder
         clean_leftovers(paths.out)
         # Nothing to do when every input and the output folder are as the last build left them.
-        done = runner.previous(paths.content, paths.templates, (base_url, strict, types, search), paths.out)
+        options = (base_url, strict, types, search) + ((drafts, no_drafts) if drafts or no_drafts else ())
+        done = runner.previous(paths.content, paths.templates, options, paths.out)
         if done is not None:
             runner.save()
             return Report(done[0], time.perf_counter() - started, done[1])
         with runner.templates(paths.templates) as bytecode:   # templates compiled meanwhile
             return _build_changed(paths, base_url, strict, types, search, runner, started,
-                                  before_rename, keep_folders, bytecode, progress)
+                                  before_rename, keep_folders, bytecode, progress, drafts, no_drafts)
 
 
 def make_views(site: Site, settings: Entity | None, base_url: str, markdown: Rendered | None = None,
@@ -141,16 +150,19 @@ def make_views(site: Site, settings: Entity | None, base_url: str, markdown: Ren
 def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
                    search: bool, runner: Runner, started: float,
                    before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
-                   bytecode: Callable[[], Any] | None, progress: Progress) -> Report:
+                   bytecode: Callable[[], Any] | None, progress: Progress, drafts: bool,
+                   no_drafts: bool) -> Report:
     problems = Problems()
     progress.stage("check templates")
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
     try:
         # Every Markdown field at once: cached ones looked up, the rest across all cores.
-        site, settings, warnings, markdown = read_site(paths.content, types, strict, runner, base_url, progress)
+        site, settings, warnings, markdown = read_site(paths.content, types, strict, runner, base_url, progress,
+                                                       drafts, no_drafts)
     except BuildFailed as failed:  # report template and content problems in one run
-        raise BuildFailed(failed.problems + (problems.items if strict else problems.errors)) from None
+        raise BuildFailed(failed.problems + (problems.items if strict else problems.errors),
+                          failed.warnings + ([] if strict else problems.warnings)) from None
     base = base_url or site.settings["base_url"]
     progress.stage("plan")
     pages = plan_pages(site, problems)

@@ -25,6 +25,7 @@ class Site:
     types: tuple[ContentType, ...]
     by_id: dict[str, Entity] = field(default_factory=dict)
     by_type: dict[str, list[Entity]] = field(default_factory=dict)
+    drafts: dict[str, Entity] = field(default_factory=dict)   # left out: references to them are valid
 
     def __repr__(self) -> str:
         return f"<Site of {len(self.by_id)} entities>"
@@ -51,9 +52,13 @@ def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Locati
 
 
 def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentType, ...],
-         problems: Problems) -> Site:
+         problems: Problems, show_drafts: bool = False) -> Site:
     """Check every reference, then fill each entity's `links` with forward refs,
-    backlinks, derived lists, citations and previous/next neighbours."""
+    backlinks, derived lists, citations and previous/next neighbours.
+
+    Drafts are checked like everything else; unless show_drafts, they are then left
+    out of the graph (site.drafts keeps them), so no list or link leads to them.
+    """
     site = Site(settings.values if settings else {}, types)
     for entity in entities + ([settings] if settings else []):
         entity.links = {name: [] for name in link_names(entity.type, types)}
@@ -63,6 +68,9 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     for entity in entities + ([settings] if settings else []):
         _resolve_refs(entity, site, problems, inbound)
         _resolve_wikilinks(entity, site, problems, inbound, cites)
+    _warn_orphans([e for e in entities if not e.is_draft], inbound, problems)
+    if not show_drafts:
+        entities = _leave_out_drafts(entities, settings, site)
     # (owner, list name, target) of every link already in a list: adding checks this set,
     # not the list, whose hubs hold thousands.
     filled = {(id(entity), name, id(target)) for entity in entities
@@ -82,8 +90,23 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     for ctype in types:
         if ctype.sequence:
             _fill_neighbours(site.by_type[ctype.name])
-    _warn_orphans(entities, inbound, problems)
     return site
+
+
+def _leave_out_drafts(entities: list[Entity], settings: Entity | None, site: Site) -> list[Entity]:
+    """Move drafts from the graph to site.drafts and drop every forward link to them."""
+    site.drafts = {e.id: e for e in site.by_id.values() if e.is_draft}
+    if not site.drafts:
+        return entities
+    for draft_id in site.drafts:
+        del site.by_id[draft_id]
+    for name, items in site.by_type.items():
+        site.by_type[name] = [e for e in items if not e.is_draft]
+    kept = [e for e in entities if not e.is_draft]
+    for entity in kept + ([settings] if settings else []):
+        for name, items in entity.links.items():
+            entity.links[name] = [e for e in items if not e.is_draft]
+    return kept
 
 
 def link_names(ctype: ContentType, types: tuple[ContentType, ...]) -> list[str]:

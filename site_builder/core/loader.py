@@ -17,6 +17,7 @@ import yaml
 from .runner import Runner
 from ..model.errors import Location, Problems, SiteError
 from ..model.schema import ContentType
+from . import yamlexplain
 
 # CBaseLoader: libyaml's parser with no implicit typing, so `NO` stays 'NO' and
 # `10:30` stays '10:30'; the pure-Python loader is ten times slower (issue 7).
@@ -280,7 +281,9 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
     try:
         node = yaml.compose(text, Loader=_BaseLoader)
     except yaml.MarkedYAMLError as exc:
-        problems.add(*_syntax_error(exc, shown, text))
+        mark = exc.problem_mark or exc.context_mark
+        problems.add(*(_explained(text, shown, ctype, mark.line + 1 if mark else None)
+                       or _syntax_error(exc, shown, text)))
         return broken
     except yaml.reader.ReaderError as exc:
         problems.add(*_character_error(exc, shown, text))
@@ -304,10 +307,34 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
     doc = RawDoc(shown, ctype, doc_id, {})
     walker = _Walker(shown, doc.positions)
     doc.data = walker.value(node, (), 0)
+    if not walker.errors and _misread(node, ctype):
+        # A value YAML read as a list where text was meant: say so on its line.
+        found = _explained(text, shown, ctype, None)
+        if found:
+            problems.add(*found)
+            return broken
     if walker.errors:
         problems.extend(walker.errors)
         return broken
     return doc
+
+
+def _misread(node: Any, ctype: ContentType) -> bool:
+    """Tell whether a field that holds text got a [list] or {mapping} written on its line."""
+    for key_node, value_node in node.value:
+        fdef = ctype.field(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+        if (fdef is not None and getattr(value_node, "flow_style", False)
+                and fdef.kind.json_schema().get("type") == "string"):
+            return True
+    return False
+
+
+def _explained(text: str, shown: str, ctype: ContentType, stop_line: int | None) -> tuple | None:
+    """Return the problem as located and explained by yamlexplain, or None."""
+    found = yamlexplain.explain(text, ctype, stop_line)
+    if found is None:
+        return None
+    return Location(shown, found.line, found.col), found.field, found.message, found.hint
 
 
 def _loc(shown: str, mark: Any) -> Location:

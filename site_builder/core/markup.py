@@ -29,7 +29,7 @@ class Target:
     """What a [[id]] link needs to know about the entity it points to."""
 
     title: str
-    href: str
+    href: str | None                 # None: a draft left out of the site (the link becomes plain text)
     type: str
     citation: int | None = None      # number of a source in the page's citation list
     citation_href: str | None = None  # where that number points (the owner's source list)
@@ -51,6 +51,10 @@ class _WikiLinkProcessor(InlineProcessor):
             anchor = etree.SubElement(sup, "a", {"href": target.citation_href, "title": target.title})
             anchor.text = f"[{target.citation}]"
             return sup, m.start(0), m.end(0)
+        if target.href is None:
+            span = etree.Element("span", {"class": f"ref ref-{target.type}"})
+            span.text = (text or target.title).strip()
+            return span, m.start(0), m.end(0)
         anchor = etree.Element("a", {"href": target.href, "class": f"ref ref-{target.type}"})
         if target.hint:
             anchor.set("title", target.hint)

@@ -47,7 +47,9 @@ def make_resolver(owner: Entity, site: Site, base_url: str):
     owner_href = urls.href(entity_path(owner), base_url)
 
     def resolve(ref: str) -> Target:
-        target = site.by_id[ref]
+        target = site.by_id.get(ref)
+        if target is None:   # a draft, left out of this build: its text is not shown, nor a link
+            return Target(ref, None, "draft")
         href = urls.href(entity_path(target), base_url)
         if ref in numbers:
             return Target(target.title, href, target.type.name, numbers[ref], f"{owner_href}#cite-{ref}")

@@ -5,7 +5,6 @@ It knows nothing about YAML, Jinja or the file system.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -33,12 +32,14 @@ class SiteError:
     message: str
     hint: str | None = None
     warning: bool = False
+    draft: bool = False           # what a draft still lacks: fails only a build that refuses drafts
 
     def __str__(self) -> str:
         parts = [str(self.location)]
         if self.field:
             parts.append(self.field)
-        text = ": ".join(parts) + ": " + ("warning: " if self.warning else "") + self.message
+        label = "warning: " if self.warning else "draft: " if self.draft else ""
+        text = ": ".join(parts) + ": " + label + self.message
         if self.hint:
             text += f" ({self.hint})"
         return text
@@ -50,8 +51,9 @@ class SiteError:
 class BuildFailed(Exception):
     """Raised when a build cannot go on; carries every problem found so far."""
 
-    def __init__(self, problems: list[SiteError]):
+    def __init__(self, problems: list[SiteError], warnings: Iterable[SiteError] = ()):
         self.problems = sorted(problems, key=SiteError.sort_key)
+        self.warnings = list(warnings)   # found too, not failing: the preview shows them apart
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -62,28 +64,80 @@ class Problems:
     items: list[SiteError] = field(default_factory=list)
 
     def add(self, location: Location, field_name: str | None, message: str,
-            hint: str | None = None, warning: bool = False) -> None:
-        self.items.append(SiteError(location, field_name, message, hint, warning))
+            hint: str | None = None, warning: bool = False, draft: bool = False) -> None:
+        self.items.append(SiteError(location, field_name, message, hint, warning, draft))
 
     def extend(self, errors: Iterable[SiteError]) -> None:
         self.items.extend(errors)
 
     @property
     def errors(self) -> list[SiteError]:
-        return [p for p in self.items if not p.warning]
+        return [p for p in self.items if not p.warning and not p.draft]
 
     @property
     def warnings(self) -> list[SiteError]:
-        return [p for p in self.items if p.warning]
+        """Warnings, then what each draft lacks (listed, but failing only with no_drafts)."""
+        return [p for p in self.items if p.warning] + [p for p in self.items if p.draft]
 
-    def raise_if_errors(self, strict: bool = False) -> None:
-        """Raise BuildFailed if there are errors (or, under strict, warnings)."""
-        failing = self.items if strict else self.errors
+    def raise_if_errors(self, strict: bool = False, no_drafts: bool = False) -> None:
+        """Raise BuildFailed if there are errors (or, under strict, warnings; with no_drafts, drafts)."""
+        failing = [p for p in self.items
+                   if not (p.warning and not strict) and not (p.draft and not no_drafts)]
         if failing:
-            raise BuildFailed(failing)
+            raise BuildFailed(failing, [p for p in self.warnings if p not in failing])
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_SINGULAR = {"people": "person", "sources": "source", "participants": "participant", "issues": "issue",
+             "outcomes": "outcome", "related": "related issue", "featured_people": "featured person",
+             "featured_issues": "featured issue", "parties": "party", "quote_only": "quote-only phrase",
+             "refused_hosts": "refused host"}
+
+
+def plain_field(field_name: str | None) -> str | None:
+    """Return a field path in words: 'participants[1]' -> 'the second participant',
+    'readouts.China' -> 'readouts, China'."""
+    if not field_name:
+        return None
+    head, _, rest = field_name.partition("[")
+    if rest and rest.split("]", 1)[0].isdigit():
+        index = int(rest.split("]", 1)[0])
+        nth = _ORDINALS[index] if index < len(_ORDINALS) else f"item {index + 1} of the"
+        noun = _SINGULAR.get(head, head.rstrip("s") if head.endswith("s") else head)
+        return f"the {nth} {noun}" if index < len(_ORDINALS) else f"{nth} {head}"
+    return field_name.replace(".", ", ")
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
-    """Return a 'did you mean' hint for the closest candidate, if any is close."""
-    matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    """Return a 'did you mean' hint for a close candidate, or None rather than a far one.
+
+    Close means a different case, or at most one typo per five characters (at least
+    one, at most three), counting a swap of two neighbours as one: 'wang-yl' finds
+    'wang-yi', but 'wang-xiaohong' does not find 'wang-yi' or 'wang-xiaohong-meeting'.
+    """
+    folded = word.casefold()
+    limit = max(1, min(3, len(word) // 5))
+    best: tuple[int, str] | None = None
+    for candidate in sorted(candidates):
+        distance = _typos(folded, candidate.casefold(), limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return f"did you mean '{best[1]}'?" if best else None
+
+
+def _typos(a: str, b: str, limit: int) -> int:
+    """Return the optimal string alignment distance of a and b, or limit + 1 once it exceeds limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, row = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if before is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]

@@ -25,9 +25,11 @@ RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range
 class FieldError(Exception):
     """A value that does not fit its kind; `index` names the list item or map key."""
 
-    def __init__(self, message: str, hint: str | None = None, index: int | str | None = None):
+    def __init__(self, message: str, hint: str | None = None, index: int | str | None = None,
+                 fix: str | None = None):
         super().__init__(message)
         self.message, self.hint, self.index = message, hint, index
+        self.fix = fix   # the value written right, shown after the field name: the hint pasted is valid YAML
 
 
 def _describe(value: Any) -> str:
@@ -204,6 +206,20 @@ def _slug(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag(FieldKind):
+    """Yes or no, written true or false."""
+
+    def convert(self, value: Any) -> bool:
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+            return value.strip().lower() in ("true", "yes")
+        raise FieldError(f"expected true or false, got {_describe(value)}", "write true or false")
+
+    def json_schema(self) -> dict:
+        # Editors read `true` as a boolean; the builder reads every scalar as a string.
+        return {"enum": [True, False, "true", "false"]}
+
+
+@dataclass(frozen=True, slots=True)
 class Refs(FieldKind):
     """A list of ids of entities of one content type (checked for existence in links.py)."""
 
@@ -212,8 +228,11 @@ class Refs(FieldKind):
 
     def convert(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list):
+            if not isinstance(value, str):
+                raise FieldError(f"expected a list of {self.target} ids, got {_describe(value)}")
+            ids = [_slug(part) for part in re.split(r"\s*(?:[,;]|\band\b)\s*", value.strip()) if part.strip()]
             raise FieldError(f"expected a list of {self.target} ids, got {_describe(value)}",
-                             f'write one per line, e.g. "- {_slug(value)}"' if isinstance(value, str) else None)
+                             "write the ids as a list", fix="[" + ", ".join(ids or ["an-id"]) + "]")
         if len(value) < self.min_items:
             raise FieldError(f"needs at least {self.min_items} {self.target} id(s)")
         seen: set[str] = set()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kinds import (Choice, Date, FieldKind, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+from .kinds import (Choice, Date, FieldKind, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
                     TextList, Time, TimeZone, Url)
 
 
@@ -84,6 +84,11 @@ class ContentType:
     json_ld: str | None = None    # schema.org type of its JSON-LD node: Event, Person, CreativeWork,
                                   # DefinedTerm (publish/seo.py knows these)
 
+    def __post_init__(self) -> None:
+        # Every entity type (not site.yaml) gets the fields all entities share, declared once below.
+        if self.folder:
+            object.__setattr__(self, "fields", self.fields + COMMON_FIELDS)
+
     @property
     def template(self) -> str:
         return f"{self.name}.html"
@@ -102,6 +107,10 @@ CONFIDENCE = Field("confidence", Choice(("confirmed", "reported", "disputed")),
 CORRECTIONS = Field("corrections", MarkdownList(),
                     "What the source article got wrong, one per item: what it said, what the record "
                     "shows, and the source (Markdown).")
+DRAFT = Field("draft", Flag(),
+              "true while the entry is being written: left out of the published site, "
+              "shown by serve with a draft banner.", default=False)
+COMMON_FIELDS: tuple[Field, ...] = (DRAFT,)   # fields every entity type has, after its own
 
 SOURCES_FIELD = Field("sources", Refs("source"), "Ids of the sources behind this entry.",
                       backlink="cited_by")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from ..tools.editor_schemas import refresh_schemas
 from ..speed import collector
 
 from ..model import urls
@@ -51,6 +52,7 @@ class State:
     base_path: str = "/"                 # path part of base_url the site is served under
     problems: tuple[SiteError, ...] = ()  # empty when the latest build succeeded
     overlay: Mapping[str, bytes | None] | None = None  # path below root -> newest bytes (None: deleted)
+    warnings: tuple[SiteError, ...] = ()  # of the latest build, shown apart (and drafts' gaps)
 
     def read(self, relative: str) -> bytes | None:
         """Return the bytes of a file of the last good build, or None when it has none."""
@@ -156,13 +158,14 @@ class Previewer:
     def _build(self, changes: Iterable[str], drop_stale: bool) -> State | None:
         started = time.perf_counter()
         self._shown = None
+        refresh_schemas(self.paths.content)   # a new person is known to the editor after this save
         try:
-            report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False,
+            report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
                            runner=FastRunner(self.cache), before_rename=self._show_staged, keep_folders=(BUNDLE,))
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None
-            return None if stale else self._failed(failed.problems, changes)
+            return None if stale else self._failed(failed.problems, changes, failed.warnings)
         except Exception as exc:  # a bug must not kill the preview; show it like a problem
             self.say(traceback.format_exc().rstrip())
             return self._failed([SiteError(Location("site_builder"), None,
@@ -177,9 +180,13 @@ class Previewer:
 
     def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
         shown = self._shown
-        state = State(shown.epoch if shown else self.state.epoch + 1, self.live, self._base_path(), ())
-        # Browsers were told to reload when the overlay went up; dropping it changes no byte served.
-        self._publish(state, notify=shown is None)
+        # With warnings every page gains their panel: a new epoch, so a page that loaded the staged
+        # files (without it) is told to reload even if it missed the broadcast.
+        epoch = shown.epoch + bool(report.warnings) if shown else self.state.epoch + 1
+        state = State(epoch, self.live, self._base_path(), (), warnings=tuple(report.warnings))
+        # Browsers were told to reload when the overlay went up; dropping it changes no byte served
+        # (unless the warnings panel now appears on every page).
+        self._publish(state, notify=shown is None or bool(report.warnings))
         self._good_builds += 1
         if self.search:
             self._indexer.submit(self._index)
@@ -191,9 +198,11 @@ class Previewer:
         self.say(f"built {report.pages} pages in {seconds:.2f}s{_because(changes)}")
         return state
 
-    def _failed(self, problems: list[SiteError], changes: Iterable[str]) -> State:
+    def _failed(self, problems: list[SiteError], changes: Iterable[str],
+                warnings: Iterable[SiteError] = ()) -> State:
         old = self.state  # keeps its overlay: staged bytes may not all be on disk after an error
-        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems), old.overlay))
+        state = self._publish(State(old.epoch + 1, old.root, old.base_path, tuple(problems), old.overlay,
+                                    tuple(warnings)))
         for problem in problems:
             self.say(str(problem))
         count = len(problems)

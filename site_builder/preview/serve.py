@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import ipaddress
 import json
 import mimetypes
@@ -41,15 +42,75 @@ from .watch import EventWatcher
 RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
 
 
+@functools.lru_cache(maxsize=1)
+def own_names() -> frozenset[str]:
+    """Return this machine's own names, lowercased: its host name, short name, FQDN and <short>.local."""
+    names = set()
+    for name in (socket.gethostname(), socket.getfqdn()):
+        name = name.lower().rstrip(".")
+        if name and name != "localhost":
+            short = name.split(".", 1)[0]
+            names |= {name, short, f"{short}.local"}
+    return frozenset(names)
+
+
+def own_addresses() -> list[str]:
+    """Return this machine's network addresses (not loopback): those its name resolves to,
+    and the ones it would send from (a UDP socket 'connected' sends nothing)."""
+    found: list[str] = []
+    try:
+        for *_, sockaddr in socket.getaddrinfo(socket.gethostname(), None, proto=socket.IPPROTO_TCP):
+            found.append(sockaddr[0])
+    except OSError:
+        pass
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as sock:
+                sock.connect((probe, 9))
+                found.append(sock.getsockname()[0])
+        except OSError:
+            continue
+    out = []
+    for text in found:
+        try:
+            address = ipaddress.ip_address(text.split("%", 1)[0])
+        except ValueError:
+            continue
+        if not (address.is_loopback or address.is_unspecified or address.is_link_local) and str(address) not in out:
+            out.append(str(address))
+    return sorted(out, key=lambda a: (":" in a, a))
+
+
+def preview_urls(host: str, port: int, base_path: str, addresses: list[str] | None = None,
+                 names: frozenset[str] | None = None) -> list[str]:
+    """Return the addresses to open the preview at: the bound one, or, when bound to every
+    interface (0.0.0.0 or ::), localhost, each network address and the machine's .local name."""
+    def url(name: str) -> str:
+        return f"http://{f'[{name}]' if ':' in name else name}:{port}{base_path}"
+
+    try:
+        everywhere = ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        everywhere = False
+    if not everywhere:
+        return [url(host)]
+    addresses = own_addresses() if addresses is None else addresses
+    if host == "0.0.0.0":   # IPv4 only
+        addresses = [a for a in addresses if ":" not in a]
+    names = own_names() if names is None else names
+    return [url("localhost"), *(url(a) for a in addresses), *(url(n) for n in sorted(names) if n.endswith(".local"))]
+
+
 def allowed_host(host_header: str, bound: str) -> bool:
-    """Accept localhost, IP literals and the bound name; refuse other names (DNS rebinding)."""
+    """Accept localhost, IP literals, the bound name and this machine's own names;
+    refuse every other name (DNS rebinding)."""
     try:
         name = urlsplit("//" + host_header).hostname
     except ValueError:
         return False
     if not name:
         return False
-    if name in ("localhost", bound.lower()):
+    if name in ("localhost", bound.lower()) or name.rstrip(".") in own_names():
         return True
     try:
         ipaddress.ip_address(name)
@@ -122,7 +183,8 @@ class SiteHandler(_LocalOnly, web.StaticFileHandler):
     async def get(self, path: str, include_body: bool = True) -> None:
         state, url = self.state, "/" + path
         if state.root is None:
-            return self._html(500, errorpage.error_page(state.problems, _script()).encode(), include_body)
+            return self._html(500, errorpage.error_page(state.problems, _script(), state.warnings).encode(),
+                              include_body)
         if url in ("/", state.base_path.rstrip("/")) and url != state.base_path:
             return self.redirect(state.base_path)
         if not url.startswith(state.base_path) or any(part.startswith(".") for part in url.split("/")):
@@ -173,7 +235,13 @@ class SiteHandler(_LocalOnly, web.StaticFileHandler):
 
     def _html(self, status: int, body: bytes, include_body: bool) -> None:
         state = self.state
-        snippet = _script() + (errorpage.overlay(state.problems) if state.problems and state.root else "")
+        if state.problems and state.root:
+            shown = errorpage.overlay(state.problems, state.warnings)
+        elif state.root:
+            shown = errorpage.warnings_panel(state.warnings)
+        else:
+            shown = ""
+        snippet = _script() + shown
         data = errorpage.inject(body, snippet)
         self.absolute_path = None
         self.set_status(status)
@@ -282,9 +350,10 @@ async def _serve(app: web.Application, sockets: list[socket.socket], preview: Pr
     watcher.start()
     preview.start()
     host, port = sockets[0].getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    say(f"serving http://{shown}:{port}{preview.state.base_path} (watching {watcher.roots[0]} and "
-        f"{watcher.roots[1]}; Ctrl-C to stop)")
+    urls = preview_urls(host, port, preview.state.base_path)
+    say(f"serving {urls[0]} (watching {watcher.roots[0]} and {watcher.roots[1]}; Ctrl-C to stop)")
+    for other in urls[1:]:
+        say(f"  also at {other}" + (" (if your network resolves .local names)" if ".local:" in other else ""))
     await stop.wait()
     say("stopping")
     server.stop()

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from ..model import urls
+from ..model.schema import COMMON_FIELDS
 from ..model.kinds import MARKDOWN_MAX, Markdown, MarkdownList, MarkdownMap, Refs
 from ..core.links import Site
 from ..core.validate import Entity
@@ -79,6 +80,8 @@ def record(entity: Entity, view: dict[str, Any], base_url: str) -> dict[str, Any
         out["when"] = view["when"]["iso"]
     fields: dict[str, Any] = {}
     for fdef in entity.type.fields:
+        if fdef in COMMON_FIELDS:
+            continue   # draft: published entities are never drafts
         if isinstance(fdef.kind, Refs):
             fields[fdef.name] = [reference(e, base_url) for e in entity.links.get(fdef.name, [])]
         else:

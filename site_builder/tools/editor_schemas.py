@@ -5,6 +5,10 @@ kind's json_schema() in kinds.py, each field's help as its description, and, for
 references, the ids that exist now (the content file names). Validation stays the
 builder's job; the schemas give early hints in the editor and agree with it on the
 common mistakes. Knows nothing about rendering or serving.
+
+The schemas are written on every build and every rebuild of serve into .cache/schemas/
+beside content/ (git-ignored), where .vscode/settings.json points: a new person is known
+to the editor after the next save, and no tracked file changes when content does.
 """
 from __future__ import annotations
 
@@ -17,6 +21,12 @@ from ..core.loader import is_ignored
 from ..model.schema import CONTENT_TYPES, SITE, ContentType, Field
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMAS_DIR = Path(".cache/schemas")   # beside content/, git-ignored: rewritten on every build
+
+
+def schemas_dir_for(content_dir: Path) -> Path:
+    """Return where the editors' schemas of content_dir live: .cache/schemas in the folder that holds it."""
+    return content_dir.absolute().parent / SCHEMAS_DIR
 EMPTY = ({"type": "null"}, {"const": ""})  # an optional field left empty counts as absent
 
 
@@ -67,6 +77,14 @@ def type_schema(ctype: ContentType, ids: dict[str, list[str]]) -> dict:
     needs = {f.name: [f.needs] for f in ctype.fields if f.needs}
     if needs:
         schema["dependentRequired"] = needs
+    if ctype.field("draft"):
+        # A draft may leave its required fields empty (as `new` writes them); others may not.
+        required = [f for f in ordered if f.required]
+        for fdef in required:
+            strict = {k: v for k, v in field_schema(fdef, ids).items() if k != "description"}
+            schema["properties"][fdef.name] = {"description": fdef.help, "anyOf": [strict, *EMPTY]}
+        schema["if"] = {"properties": {"draft": {"enum": [True, "true"]}}, "required": ["draft"]}
+        schema["else"] = {"properties": {f.name: field_schema(f, ids) for f in required}}
     return schema
 
 
@@ -74,6 +92,14 @@ def all_schemas(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPE
     """Return {file name: schema} for every content type and for site.yaml."""
     ids = known_ids(content_dir, types)
     return {f"{ctype.name}.json": type_schema(ctype, ids) for ctype in (*types, SITE)}
+
+
+def refresh_schemas(content_dir: Path) -> None:
+    """Write the schemas beside content_dir, as every build does; never fail the build over it."""
+    try:
+        write_schemas(content_dir, schemas_dir_for(content_dir))
+    except OSError:
+        pass   # a read-only checkout still builds; the editor keeps its older schemas
 
 
 def write_schemas(content_dir: Path, out_dir: Path) -> list[Path]:

@@ -2,8 +2,9 @@
 
 `python build.py new person wang-yi` writes content/people/wang-yi.yaml: the schema line
 for the editor, then the required fields, then the optional ones, every field empty and
-preceded by a one-line comment from its declaration. Empty required fields make the
-build fail, pointing at the line to fill in; empty optional fields count as absent.
+preceded by a one-line comment from its declaration. The file starts as a draft, so it
+builds at once: `check` lists the required fields still empty, serve shows the page with
+a draft banner, and the published site leaves it out. Empty optional fields count as absent.
 Knows nothing about rendering or serving.
 """
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model.kinds import Choice, FieldError, MarkdownList, MarkdownMap, Refs, check_id
 from ..core.loader import display_path
-from ..model.schema import CONTENT_TYPES, ContentType, Field
+from ..model.schema import CONTENT_TYPES, DRAFT, ContentType, Field
+from .editor_schemas import schemas_dir_for
 
 
 def _shape(fdef: Field) -> str:
@@ -45,9 +47,14 @@ def scaffold(ctype: ContentType, entity_id: str, schema_ref: str) -> str:
              f"# {ctype.label} '{entity_id}': {ctype.description}",
              "# Fill in the required fields; leave optional ones empty or delete them.",
              "# Link to anything with [[id]] or [[id|your text]] in any Markdown field.",
+             "",
+             "# A draft: serve shows it with a banner, the published site leaves it out.",
+             "# Delete this line when the entry is ready to publish.",
+             "draft: true",
              ""]
     for fdef in sorted(ctype.fields, key=lambda f: not f.required):
-        lines += [field_comment(fdef), f"{fdef.name}:"]
+        if fdef is not DRAFT:
+            lines += [field_comment(fdef), f"{fdef.name}:"]
     return "\n".join(lines) + "\n"
 
 
@@ -55,7 +62,7 @@ def _refuse(path: Path | str, message: str, hint: str | None = None) -> BuildFai
     return BuildFailed([SiteError(Location(str(path)), None, message, hint)])
 
 
-def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Path = Path("schemas"),
+def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Path | None = None,
              types: tuple[ContentType, ...] = CONTENT_TYPES) -> Path:
     """Write content_dir/<folder>/<id>.yaml; refuse a bad id or one that any type already uses."""
     ctype = next((t for t in types if t.name == type_name), None)
@@ -72,6 +79,7 @@ def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Pat
                           "ids are unique across the whole site; choose another")
     path = content_dir / ctype.folder / f"{entity_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
+    schemas_dir = schemas_dir or schemas_dir_for(content_dir)
     schema_ref = Path(os.path.relpath(schemas_dir.absolute() / f"{ctype.name}.json", path.parent.absolute()))
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(scaffold(ctype, entity_id, schema_ref.as_posix()))

@@ -84,3 +84,55 @@ def test_orphan_person_is_a_warning_and_an_error_under_strict(make_site):
         "(link it, or remove the file)"]
     with pytest.raises(BuildFailed):
         load_site(content, strict=True)
+
+
+def test_a_deleted_person_gets_no_far_or_wrong_type_suggestion(make_site):
+    content = make_site({"meetings/wang-xiaohong-meeting.yaml": """
+        title: Talks on fentanyl
+        date: 2024-04-27
+        location: Beijing
+        status: held
+        participants:
+          - antony-blinken
+          - wang-xiaohong
+        summary: Talks with [[wang-xiaohong]].
+        sources: [src-a]
+    """})
+    assert problems(content) == [
+        f"{content}/meetings/wang-xiaohong-meeting.yaml:7:5: participants[1]: unknown person 'wang-xiaohong'",
+        f"{content}/meetings/wang-xiaohong-meeting.yaml:8:10: summary: unknown id 'wang-xiaohong'"]
+
+
+def test_suggestions_name_only_ids_of_the_expected_type(make_site):
+    # 'src-b' is one typo from the source 'src-a', but a participant must be a person.
+    content = make_site({"people/src-c.yaml": "name: C\nrole: R\ncountry: X\nsummary: S [[src-a]].\n",
+                         "meetings/talks.yaml": """
+        title: Talks
+        date: 2024-04-26
+        location: Beijing
+        status: held
+        participants: [antony-blinken, src-b]
+        summary: x [[src-c]]
+        sources: [src-a]
+    """})
+    assert problems(content) == [
+        f"{content}/meetings/talks.yaml:5:32: participants[1]: unknown person 'src-b' (did you mean 'src-c'?)"]
+
+
+def test_the_list_hint_pasted_gives_a_valid_list(make_site):
+    talks = """
+        title: Talks
+        date: 2024-04-26
+        location: Beijing
+        status: held
+        participants: Antony Blinken, wang-yi
+        summary: x
+        sources: [src-a]
+    """
+    content = make_site({"meetings/talks.yaml": talks})
+    (error,) = problems(content)
+    assert error.endswith("participants: expected a list of person ids, got a string "
+                          "(write the ids as a list: participants: [antony-blinken, wang-yi])")
+    pasted = error.split("(write the ids as a list: ")[1].rstrip(")")
+    make_site({"meetings/talks.yaml": talks.replace("participants: Antony Blinken, wang-yi", pasted)})
+    load_site(content)

@@ -24,7 +24,7 @@ PERSON = BASE + "people/wang-yi/"
 
 def overlay_items(html: str) -> list[str]:
     box = BeautifulSoup(html, "html.parser").find(id="site-builder-errors")
-    return [li.get_text() for li in box.find_all("li")] if box else []
+    return [p.get_text() for p in box.select(".sb-wrap > .sb-card .sb-tech")] if box else []  # errors, not warnings
 
 
 def build_count(server) -> int:
@@ -125,7 +125,7 @@ def test_bad_yaml_shows_every_problem_escaped_over_the_last_good_page(server):
     status, _, html = server.get(PERSON)
     items = overlay_items(html)
     assert status == 200 and len(items) == 2
-    assert any(item.startswith("content/issues/south-china-sea.yaml:") or "south-china-sea.yaml:2:" in item
+    assert any("south-china-sea.yaml:1:8: title: a value that starts with '[' is read as a list" in item
                for item in items)
     assert any(f"wang-yi.yaml:{line}:1: <script>x</script>: unknown field" in item for item in items)
     page = BeautifulSoup(html, "html.parser")
@@ -215,7 +215,7 @@ def test_stopping_the_server_leaves_the_newest_build_in_the_output_folder(tmp_pa
     assert server.process.returncode == 0
     assert "(last)" in (server.out / "people/wang-yi/index.html").read_text()
     assert (server.out / "pagefind/pagefind.js").is_file()
-    assert sorted(p.name for p in server.out.parent.iterdir()) == ["content", "site"]  # no work folders left
+    assert sorted(p.name for p in server.out.parent.iterdir()) == [".cache", "content", "site"]  # no work folders left
 
 
 def test_a_save_rewrites_only_changed_files_and_search_catches_up(server):
@@ -287,3 +287,18 @@ def test_rapid_saves_end_on_the_last_one(server):
         person.write_text(original.replace("name: Wang Yi", f"name: Wang Yi (save {i})"))
         time.sleep(0.05)
     server.wait_until(lambda: "(save 11)" in server.get(PERSON)[2], "the last save to show")
+
+
+def test_phone_preview_prints_each_address_and_accepts_the_machines_own_names(tmp_path):
+    from site_builder.preview.serve import own_addresses, own_names
+    with running_server(tmp_path, extra=("--host", "0.0.0.0")) as server:
+        server.wait_for_line(r"^  also at http://\S+\.local:")   # printed after the address
+        lines = server.output()
+        port = server.port
+        assert any(line.startswith(f"serving http://localhost:{port}{BASE}") for line in lines)
+        for address in (a for a in own_addresses() if ":" not in a):
+            assert f"  also at http://{address}:{port}{BASE}" in lines
+        local = next(n for n in own_names() if n.endswith(".local"))
+        assert any(line.startswith(f"  also at http://{local}:{port}{BASE}") for line in lines)
+        assert server.get(BASE, {"Host": f"{local}:{port}"})[0] == 200
+        assert server.get(BASE, {"Host": f"evil.example:{port}"})[0] == 403

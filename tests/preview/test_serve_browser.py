@@ -50,7 +50,7 @@ def test_edit_break_and_fix_yaml_reload_the_open_page(tmp_path, browser_page):
         overlay = page.locator("#site-builder-errors")
         expect(overlay).to_be_visible(timeout=WAIT_MS)
         expect(overlay).to_contain_text("people/wang-yi.yaml:1:", timeout=WAIT_MS)
-        expect(overlay).to_contain_text("YAML syntax error")
+        expect(overlay).to_contain_text("the value contains ': '")
         expect(role).to_have_text("Foreign Minister (edited)")  # the last good page is still underneath
 
         save_atomically(person, original)

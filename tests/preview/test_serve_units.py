@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import socket
 import threading
 from contextlib import contextmanager
 
@@ -16,7 +17,7 @@ from site_builder.preview import errorpage
 from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
 from site_builder.preview.rebuild import Previewer, State
-from site_builder.preview.serve import allowed_host, bind_warning, make_app
+from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls
 from site_builder.preview.watch import Debouncer, EventWatcher, Watcher, changed_paths, scan
 
 from ..conftest import TEMPLATES, MINIMAL, write_tree
@@ -181,11 +182,48 @@ PROBLEMS = [
 ]
 
 
-def test_overlay_lists_every_problem_as_the_terminal_prints_it():
+def test_overlay_has_a_card_per_problem_with_the_terminal_line_in_small_print():
     box = BeautifulSoup(errorpage.overlay(PROBLEMS), "html.parser").find(id=errorpage.OVERLAY_ID)
     assert box["role"] == "alert"
-    assert [li.get_text() for li in box.find_all("li")] == [str(p) for p in PROBLEMS]
+    assert [p.get_text() for p in box.select(".sb-card .sb-tech")] == [str(p) for p in PROBLEMS]
     assert box.find("h2").get_text() == "Build failed: 2 problems"
+
+
+def test_a_card_speaks_plainly_links_the_file_and_quotes_the_line(tmp_path):
+    path = tmp_path / "talks.yaml"
+    path.write_text("title: T\ndate: 2024-04-26\nparticipants:\n  - antony-blinken\n  - wang-yl\nstatus: held\n"
+                    "summary: x\n")
+    problem = SiteError(Location(str(path), 5, 5), "participants[1]", "unknown person 'wang-yl'",
+                        "did you mean 'wang-yi'?")
+    card = BeautifulSoup(errorpage.card(problem), "html.parser")
+    assert card.find("h3").get_text() == "The second participant: unknown person 'wang-yl'"
+    assert card.find("a")["href"] == f"vscode://file{path}:5:5"
+    assert card.find("pre").get_text().splitlines() == [
+        "3 │ participants:", "4 │   - antony-blinken", "5 │   - wang-yl", "        ^", "6 │ status: held",
+        "7 │ summary: x"]
+    assert card.select_one(".sb-hint").get_text() == "How to fix: Did you mean 'wang-yi'?"
+
+
+def test_warnings_and_drafts_sit_in_a_quieter_section():
+    warning = SiteError(Location("content/people/x.yaml", 1, 1), None, "person 'x' is not linked from anywhere",
+                        "link it, or remove the file", warning=True)
+    draft = SiteError(Location("content/people/y.yaml", 3, 6), "role", "still empty", "Role.", draft=True)
+    box = BeautifulSoup(errorpage.overlay(PROBLEMS, [warning, draft]), "html.parser")
+    quiet = box.select(".sb-quiet")
+    assert [q.find("h2").get_text() for q in quiet] == [
+        "1 warning (the site builds, but the checks before publishing fail)", "Drafts: what they still lack"]
+    assert len(box.select(".sb-card")) == 4
+    panel = BeautifulSoup(errorpage.warnings_panel([warning, draft]), "html.parser")
+    assert panel.find("summary").get_text() == "1 warning, 1 draft"
+
+
+def test_show_it_folds_into_an_out_of_date_banner_and_a_first_failure_has_nothing_to_show():
+    box = BeautifulSoup(errorpage.overlay(PROBLEMS), "html.parser")
+    assert box.select_one(".sb-banner").get_text(" ", strip=True).startswith("Out of date: fix the 2 problems first")
+    assert [b.get_text() for b in box.find_all("button")] == ["Show the problems", "Show it"]
+    first = BeautifulSoup(errorpage.error_page(PROBLEMS), "html.parser")
+    assert "nothing to show yet" in first.get_text() and "last version" not in first.get_text()
+    assert first.find("button") is None
 
 
 def test_overlay_escapes_problem_text():
@@ -198,7 +236,7 @@ def test_error_page_is_a_whole_page_with_the_reload_script():
     page = BeautifulSoup(errorpage.error_page(PROBLEMS[:1], '<script src="/livereload.js"></script>'), "html.parser")
     assert page.find("title").get_text() == "Build failed: 1 problem"
     assert page.find("script")["src"] == "/livereload.js"
-    assert len(page.find(id=errorpage.OVERLAY_ID).find_all("li")) == 1
+    assert len(page.find(id=errorpage.OVERLAY_ID).select(".sb-card")) == 1
 
 
 @pytest.mark.parametrize("html, expected", [
@@ -219,6 +257,25 @@ def test_inject_goes_just_before_the_end_of_body(html, expected):
 ])
 def test_allowed_host_refuses_names_other_than_localhost(host, ok):
     assert allowed_host(host, "127.0.0.1") is ok
+
+
+def test_allowed_host_accepts_the_machines_own_names_and_still_refuses_others():
+    short = socket.gethostname().lower().split(".")[0]
+    assert f"{short}.local" in own_names()
+    for name in (short, f"{short}.local", f"{short.upper()}.LOCAL", f"{short}.local."):
+        assert allowed_host(f"{name}:8012", "0.0.0.0"), name
+    for name in (f"{short}.local.evil.example", f"evil-{short}.local", "mylaptop-not-mine.local", "evil.example"):
+        assert not allowed_host(f"{name}:8012", "0.0.0.0"), name
+
+
+def test_serving_on_every_interface_lists_a_url_per_address_and_the_local_name():
+    names = frozenset({"mylaptop", "mylaptop.local"})
+    assert preview_urls("0.0.0.0", 8012, "/repo/", ["192.168.1.20", "10.0.0.5", "fd00::2"], names) == [
+        "http://localhost:8012/repo/", "http://192.168.1.20:8012/repo/", "http://10.0.0.5:8012/repo/",
+        "http://mylaptop.local:8012/repo/"]
+    assert preview_urls("::", 8012, "/", ["192.168.1.20", "fd00::2"], names) == [
+        "http://localhost:8012/", "http://192.168.1.20:8012/", "http://[fd00::2]:8012/", "http://mylaptop.local:8012/"]
+    assert preview_urls("127.0.0.1", 8012, "/repo/", ["192.168.1.20"], names) == ["http://127.0.0.1:8012/repo/"]
 
 
 def test_the_bound_name_is_allowed():
@@ -253,11 +310,11 @@ def test_previewer_keeps_the_last_good_build_when_a_build_fails(tmp_path, make_s
     write_tree(content, {"people/wang-yi.yaml": "name: [\n"})
     bad = preview.build_now(["people/wang-yi.yaml"])
     assert bad.root == good.root and bad.epoch == good.epoch + 1 and bad.overlay is None
-    assert len(bad.problems) == 1 and "wang-yi.yaml:2:1" in str(bad.problems[0])
+    assert len(bad.problems) == 1 and "wang-yi.yaml:1:7" in str(bad.problems[0])
     assert tree(out) == before
     assert lines[-1].startswith("build failed: 1 problem (changed: people/wang-yi.yaml); still serving")
     preview.stop()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
 
 
 def test_previewer_drops_a_failure_when_newer_changes_wait(tmp_path, make_site):
@@ -342,13 +399,14 @@ def test_the_search_index_follows_in_the_background_and_builds_leave_it(tmp_path
     entry = (out / "pagefind/pagefind-entry.json").read_bytes()
     write_tree(content, {"people/zhou-enlai.yaml": "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"})
     preview.build_now()
-    assert "people/zhou-enlai/index.html" in seen[-1].overlay
-    assert all(not name.startswith("pagefind/") for name in seen[-1].overlay)  # the build leaves the index alone
+    staged = [state for state in seen if state.overlay][-1]   # (a warnings panel follows: no one links him)
+    assert "people/zhou-enlai/index.html" in staged.overlay
+    assert all(not name.startswith("pagefind/") for name in staged.overlay)  # the build leaves the index alone
     assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry
     preview.settle()
     assert (out / "pagefind/pagefind-entry.json").read_bytes() != entry  # one more page indexed
     preview.stop()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
 
 
 def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):
@@ -363,7 +421,7 @@ def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):
     preview.stop()
     assert "Wang Yi 2" in (out / PAGE).read_text()
     assert (out / "pagefind/pagefind.js").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
 
 
 @contextmanager

@@ -5,6 +5,7 @@ import json
 import jsonschema
 import pytest
 
+from site_builder.model.schema import COMMON_FIELDS
 from site_builder import Paths, build, load_site
 from site_builder.speed.runner import FastRunner
 from site_builder.speed.cache import Cache
@@ -46,8 +47,9 @@ def dataset_schema(types) -> dict:
     """Return a JSON Schema for data.json, derived from the content types in schema.py."""
     entities = {}
     for ctype in types:
-        fields = {"type": "object", "properties": {f.name: field_schema(f.kind) for f in ctype.fields},
-                  "required": [f.name for f in ctype.fields], "additionalProperties": False}
+        own = [f for f in ctype.fields if f not in COMMON_FIELDS]   # `draft`: data.json has no drafts
+        fields = {"type": "object", "properties": {f.name: field_schema(f.kind) for f in own},
+                  "required": [f.name for f in own], "additionalProperties": False}
         properties = {**REF["properties"], "type": {"const": ctype.name}, "when": {"type": "string"},
                       "fields": fields,
                       "links": {"type": "object", "additionalProperties": {"type": "array", "items": REF}}}

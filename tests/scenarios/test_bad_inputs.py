@@ -137,7 +137,7 @@ CASES.append(Case("B1.3 booleans are not choices; boolean-looking keys are unkno
     sources: [src-a]
     yes: true
     -- want --
-    content/issues/fentanyl.yaml:4:1: yes: unknown field 'yes' for a issue (fields are: body, corrections, positions, related, sources, summary, title)
+    content/issues/fentanyl.yaml:4:1: yes: unknown field 'yes' for a issue (fields are: body, corrections, draft, positions, related, sources, summary, title)
     content/meetings/talks.yaml:4:9: status: expected one of held, scheduled, expected, cancelled, got 'on' (one of: held, scheduled, expected, cancelled)
 """, status="status: on")))
 case("B1.5 octal, phone and version numbers stay text", """
@@ -170,7 +170,7 @@ CASES.append(Case("B1.7 impossible date", meeting("""
 """, date="date: 2024-02-30")))
 CASES.append(Case("B1.9 unquoted colon", meeting("""
     -- want --
-    content/meetings/talks.yaml:1:15: title: YAML syntax error: unquoted ': ' inside a value (wrap the value in "double quotes")
+    content/meetings/talks.yaml:1:8: title: the value contains ': ', which YAML reads as a new field (put the whole value in quotes: title: "Blinken: talks with Wang Yi")
 """, title="title: Blinken: talks with Wang Yi")))
 case("B1.11 tabs", """
     -- content/people/wang-yi.yaml --
@@ -184,7 +184,7 @@ case("B1.11 tabs", """
     sources:
     \t- src-a
     -- want --
-    content/issues/fentanyl.yaml:4:1: sources: YAML syntax error: found character that cannot start any token (tab character; YAML needs spaces for indentation)
+    content/issues/fentanyl.yaml:4:1: sources: a tab is used to indent this line; YAML needs spaces (replace the tab with spaces: - src-a)
 """)
 case("B1.12 empty and comment-only files", """
     -- content/people/new.yaml --
@@ -238,7 +238,6 @@ case("B1.23 unknown key (typo)", """
     sources: [src-a]
     -- want --
     content/issues/fentanyl.yaml:1:1: titel: unknown field 'titel' for a issue (did you mean 'title'?)
-    content/issues/fentanyl.yaml:1:1: title: required field is missing (Name of the issue.)
 """)
 case("B1.24 required field empty or missing", """
     -- content/issues/fentanyl.yaml --
@@ -263,7 +262,7 @@ case("B1.25 scalar where a list is expected", """
     summary: Talks.
     sources: [src-a]
     -- want --
-    content/meetings/talks.yaml:5:15: participants: expected a list of person ids, got a string (write one per line, e.g. "- wang-yi")
+    content/meetings/talks.yaml:5:15: participants: expected a list of person ids, got a string (write the ids as a list: participants: [wang-yi])
 """)
 case("B1.29 custom tags (includes)", """
     -- content/issues/fentanyl.yaml --
@@ -387,7 +386,7 @@ case("B3.39-41 ids come from file names; an id field is unknown", """
     publisher: p
     kind: press
     -- want --
-    content/people/x.yaml:1:1: id: unknown field 'id' for a person (fields are: body, corrections, country, name, native_lang, native_name, organization, role, sources, summary)
+    content/people/x.yaml:1:1: id: unknown field 'id' for a person (fields are: body, corrections, country, draft, name, native_lang, native_name, organization, role, sources, summary)
     content/sources/-.yaml:1:1: file name: '-' is not a valid id (use lowercase letters, digits and single hyphens, e.g. 'wang-yi')
     content/sources/con.yaml:1:1: file name: 'con' is a reserved file name on Windows (choose another id)
 """)
