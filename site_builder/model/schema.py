@@ -25,6 +25,8 @@ class Field:
     default: object = None
     needs: str | None = None      # another field that must be set when this one is
     every_party: bool = False     # a statement by party: each of site.yaml's `parties` must have one
+    item: str | None = None       # one item of a list field, in words ("participant"); else the
+                                  # name without its final s
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ MEETING = ContentType(
         Field("status", Choice(("held", "scheduled", "expected", "cancelled")),
               "held, scheduled, expected or cancelled.", required=True),
         Field("participants", Refs("person", min_items=1), "Ids of the people who took part.",
-              required=True, backlink="meetings"),
+              required=True, backlink="meetings", item="participant"),
         Field("summary", Markdown(), "What happened, in a few sentences (Markdown).", required=True),
         REQUIRED_SOURCES,
         Field("time", Time(), "Local start time, HH:MM (24-hour).", needs="timezone"),
@@ -160,7 +162,7 @@ MEETING = ContentType(
         Field("issues", Refs("issue"), "Ids of the issues that came up.", backlink="meetings"),
         Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
         Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
-        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown)."),
+        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown).", item="outcome"),
         Field("body", Markdown(), "Longer account (Markdown)."),
         CONFIDENCE,
         CORRECTIONS,
@@ -180,7 +182,7 @@ EVENT = ContentType(
         Field("time", Time(), "Local time, HH:MM (24-hour).", needs="timezone"),
         Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. America/New_York."),
         Field("location", Text(), "Place."),
-        Field("people", Refs("person"), "Ids of the people involved.", backlink="events"),
+        Field("people", Refs("person"), "Ids of the people involved.", backlink="events", item="person"),
         Field("issues", Refs("issue"), "Ids of the issues involved.", backlink="events"),
         Field("body", Markdown(), "Longer account (Markdown)."),
         CONFIDENCE,
@@ -201,7 +203,7 @@ ISSUE = ContentType(
         Field("positions", MarkdownMap(), "Each party's stated position, attributed and cited (Markdown).",
               every_party=True),
         Field("related", Refs("issue"), "Ids of related issues (linked both ways).",
-              backlink="related", symmetric=True),
+              backlink="related", symmetric=True, item="related issue"),
         Field("body", Markdown(), "Background (Markdown)."),
         CORRECTIONS,
     ),
@@ -252,15 +254,15 @@ SITE = ContentType(
         Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
         Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
-        Field("featured_people", Refs("person"), "Ids of the key people for the home page."),
-        Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page."),
+        Field("featured_people", Refs("person"), "Ids of the key people for the home page.", item="featured person"),
+        Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page.", item="featured issue"),
         Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
         Field("parties", TextList(max_length=80),
-              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict)."),
+              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict).", item="party"),
         Field("quote_only", TextList(),
-              "Wording that may appear only inside quotation marks, e.g. a source's loaded phrase (checked by check --strict)."),
+              "Wording that may appear only inside quotation marks, e.g. a source's loaded phrase (checked by check --strict).", item="quote-only phrase"),
         Field("refused_hosts", TextList(max_length=253),
-              "Web sites no source may link to, e.g. content farms (checked by check --strict)."),
+              "Web sites no source may link to, e.g. content farms (checked by check --strict).", item="refused host"),
     ),
 )
 

@@ -9,7 +9,7 @@ import pytest
 from site_builder import BuildFailed, Paths, build, load_site
 from site_builder.tools.scaffold import new_file
 
-from .conftest import ROOT, TEMPLATES
+from ..conftest import ROOT, TEMPLATES
 
 SECRET = "Zanzibarian-embargo-7731"   # text that must never leave the draft
 

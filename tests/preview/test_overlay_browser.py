@@ -10,8 +10,8 @@ import sys
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .conftest import ROOT
-from .serving import running_server
+from ..conftest import ROOT
+from ..serving import running_server
 from .test_serve_browser import ARGS, CHROMIUM, WAIT_MS, save_atomically
 
 SHOTS = ROOT / "test-artifacts" / "overlay"
