@@ -19,7 +19,7 @@ from .core.contentlint import check_markdown
 from .model.errors import BuildFailed, Problems, SiteError
 from .core.links import Site, link
 from .core.lock import build_lock
-from .core.loader import load_content
+from .core.loader import is_ignored, load_content
 from .core.output import BeforeRename, check_output_dir, clean_leftovers, write_site
 from .core.pages import plan_pages
 from .speed.page_cache import PageCache, templates_digest
@@ -98,20 +98,23 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
     with build_lock(paths.out), collector.paused():  # one build at a time per output folder
         clean_leftovers(paths.out)
         # Nothing to do when every input and the output folder are as the last build left them.
-        key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search)) \
-            if cache.enabled else ""
+        # The stamp is taken first: a save during the build (even one undone before the next)
+        # must not leave a key that names bytes the output was not built from (issue 21).
+        stamp = uptodate.inputs_stamp(paths.content, paths.templates, is_ignored) if cache.enabled else None
+        key = uptodate.build_key(paths.content, paths.templates, (base_url, strict, types, search),
+                                 is_ignored) if stamp else None
         if (done := uptodate.previous(cache, key, paths.out)) is not None:
             cache.save()
             return Report(done[0], time.perf_counter() - started, done[1])
         with precompiling(paths.templates) as precompiled:   # templates compiled meanwhile
             return _build_changed(paths, base_url, strict, types, search, cache, started,
-                                  before_rename, keep_folders, key, precompiled)
+                                  before_rename, keep_folders, key, stamp, precompiled)
 
 
 def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tuple[ContentType, ...],
                    search: bool, cache: Cache, started: float,
                    before_rename: BeforeRename | None, keep_folders: tuple[str, ...],
-                   key: str, precompiled: Precompiled) -> Report:
+                   key: str | None, stamp: str | None, precompiled: Precompiled) -> Report:
     problems = Problems()
     check_templates(paths.templates, problems)
     check_assets(paths.templates / "static", problems)
@@ -142,7 +145,8 @@ def _build_changed(paths: Paths, base_url: str | None, strict: bool, types: tupl
                indexer=indexing if search else None, unindexed=published, before_rename=before_rename,
                keep_folders=keep_folders)
     page_cache.record(todo, reads or {}, paths.out)
-    uptodate.remember(cache, key, paths.out, len(pages), warnings)
+    if stamp == uptodate.inputs_stamp(paths.content, paths.templates, is_ignored):
+        uptodate.remember(cache, key, paths.out, len(pages), warnings)
     cache.save()
     return Report(len(pages), time.perf_counter() - started, warnings)
 

@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 
 from .cache import Cache, digest
+from .uptodate import MAX_TEMPLATE_BYTES
+from ..model import inputs
 from ..core.pages import Page
 from .tracking import LENGTH, WHOLE, Reads, View, unpacked
 
@@ -51,14 +53,17 @@ def view_digest(keys: dict[str, bytes]) -> str:
 
 
 def templates_digest(templates_dir: Path) -> str:
-    """Return the digest of every file below the templates folder."""
+    """Return the digest of every file below the templates folder (read as inputs.py allows:
+    the template lint has refused links, pipes and oversized files before this runs)."""
     parts: list[str | bytes] = []
-    for root, dirs, names in os.walk(templates_dir):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(root, name)
-            parts += [os.path.relpath(path, templates_dir), Path(path).read_bytes()]
-    return digest(*parts)
+    entries, refusals = inputs.scan(templates_dir)
+    for entry in entries:
+        try:
+            data = inputs.read_regular(entry.path, MAX_TEMPLATE_BYTES)
+        except OSError as exc:   # changed since the lint: never matches a cached page
+            data = f"unreadable: {exc}".encode()
+        parts += [entry.relative, data]
+    return digest(*parts, *(str(refusal) for refusal in refusals))
 
 
 class PageCache:
