@@ -54,7 +54,9 @@ class _UrlCollector(HTMLParser):
 def lint_field(text: str, unsafe_html: str, raw: list[str], slow: str | None) -> list[Finding]:
     """Return what is wrong with one Markdown text, given what markup.convert made of it."""
     if slow:
-        return [(0, slow, "close each bracket, or write it as \\[ or \\(", False)]
+        hint = "close each bracket, or write it as \\[ or \\(" if "bracket" in slow \
+            else "the Markdown parser would stall on it; split or simplify the text"
+        return [(0, slow, hint, False)]
     found: list[Finding] = []
     for fragment in raw:
         if fragment.lstrip().startswith("</"):
