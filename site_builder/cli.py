@@ -1,6 +1,7 @@
 """The command line: parse arguments, call the pipeline, print problems and one summary line.
 
-No build logic lives here. Exit codes: 0 built, 1 content or template problems, 2 usage.
+No build logic lives here. Exit codes: 0 built, 1 content or template problems, 2 usage,
+130 interrupted (Ctrl-C).
 A command that only it needs (serve, check --site, new, schema) imports its module when
 it runs, so that `build` does not wait for them (the link checker alone takes 20 ms).
 """
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from .speed.allocator import return_large_blocks
 from .speed.cache import DEFAULT_DIR, Cache
-from .model.errors import BuildFailed, SiteError
+from .model.errors import BuildFailed, Location, SiteError, printable
+from .model.kinds import FieldError, Url
 from .core.loader import display_path
 from .pipeline import Paths, build, load_site
 from .model.schema import CONTENT_TYPES
@@ -94,16 +96,42 @@ def run_new(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
-    print(f"wrote {display_path(path)}: fill in the required fields, then preview with `python build.py serve`")
+    except OSError as exc:   # a read-only or missing folder, a full disk: one line, no traceback
+        print_problems([_cannot_write(exc, args.content)])
+        return 1
+    print(printable(f"wrote {display_path(path)}: fill in the required fields, then preview with "
+                    "`python build.py serve`"))
     return 0
 
 
 def run_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas."""
     from .tools.editor_schemas import write_schemas
-    written = write_schemas(args.content, args.schemas)
+    try:
+        written = write_schemas(args.content, args.schemas)
+    except OSError as exc:
+        print_problems([_cannot_write(exc, args.schemas)])
+        return 1
     print(f"wrote {len(written)} schemas into {args.schemas} (reference ids from {args.content})")
     return 0
+
+
+def _cannot_write(exc: OSError, folder: Path) -> SiteError:
+    where = display_path(Path(exc.filename)) if exc.filename else display_path(folder)
+    return SiteError(Location(where), None, f"cannot write: {exc.strerror or exc}",
+                     "check that the folder exists and is writable")
+
+
+def check_base_url(args: argparse.Namespace) -> list[SiteError]:
+    """Return the problem with --base-url (an http or https URL with a host), if any."""
+    if getattr(args, "base_url", None) is None:
+        return []
+    try:
+        args.base_url = Url().convert(args.base_url)
+    except FieldError as exc:
+        return [SiteError(Location("--base-url"), None, exc.message,
+                          "pass the address the site is served at, e.g. https://user.github.io/repo/")]
+    return []
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -173,5 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    if problems := check_base_url(args):
+        print_problems(problems)
+        return 2
     return_large_blocks()
-    return COMMANDS[args.command or "build"](args)
+    try:
+        return COMMANDS[args.command or "build"](args)
+    except KeyboardInterrupt:   # the output is as it was: the swap is the last step (output.py)
+        print(f"interrupted; {getattr(args, 'out', 'nothing')} left as it was", file=sys.stderr)
+        return 130

@@ -91,3 +91,9 @@ def test_deeply_nested_markdown_is_a_located_error(make_site, tmp_path, monkeypa
     assert err.splitlines()[0] == ("content/issues/fentanyl.yaml:4:1: summary: lists or quotes nested more "
                                    "than 16 levels deep (the Markdown parser would stall on it; split or simplify "
                                    "the text)")
+
+
+def test_id_link_with_blank_text_shows_the_title():
+    """Issue 21 #16: '[[wang-yi| ]]' made a link with no text."""
+    assert [str(a) for a in render("See [[wang-yi| ]] and [[wang-yi|\u3000]].").find_all("a")] == [
+        '<a class="ref ref-person" href="/repo/people/wang-yi/">Wang Yi</a>'] * 2

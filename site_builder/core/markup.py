@@ -56,7 +56,8 @@ class _WikiLinkProcessor(InlineProcessor):
         anchor = etree.Element("a", {"href": target.href, "class": f"ref ref-{target.type}"})
         if target.hint:
             anchor.set("title", target.hint)
-        anchor.text = (text or target.title).strip()
+        # '[[id| ]]' shows the title, as '[[id]]' does: never a link with no text (issue 21 #16).
+        anchor.text = (text or "").strip() or target.title.strip()
         return anchor, m.start(0), m.end(0)
 
 

@@ -6,8 +6,21 @@ It knows nothing about YAML, Jinja or the file system.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
+
+
+# Content reaches terminals and CI logs only through here: a newline would start a new
+# line that GitHub Actions reads as a workflow command ('::error ...'), ESC and BEL
+# drive the terminal (title, colours), bidi controls reorder what is shown (issue 21 #13).
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Return text with every control, bidi and zero-width character written as an escape."""
+    return _UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                               else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +33,8 @@ class Location:
 
     def __str__(self) -> str:
         if self.line:
-            return f"{self.path}:{self.line}:{self.col or 1}"
-        return self.path
+            return printable(f"{self.path}:{self.line}:{self.col or 1}")
+        return printable(self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +54,7 @@ class SiteError:
         text = ": ".join(parts) + ": " + ("warning: " if self.warning else "") + self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return printable(text)
 
     def sort_key(self) -> tuple:
         return (self.location.path, self.location.line, self.location.col, self.field or "", self.message)
