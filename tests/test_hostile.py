@@ -350,3 +350,26 @@ def test_links_to_another_host_are_refused_not_published(make_site, tmp_path, ma
         build(Paths(content, TEMPLATES, tmp_path / "_site"), search=False)
     assert [p.message for p in failed.value.problems] == [what]
     assert not (tmp_path / "_site").exists()
+
+
+def test_machine_readable_outputs_carry_only_what_a_page_shows(make_site, tmp_path):
+    """Issue 21 #10: an HTML comment (only a warning, and the deploy build is not --strict)
+    and an unused reference definition (no warning at all) shipped verbatim in data.json."""
+    content = make_site({
+        "issues/fentanyl.yaml": "title: F\nsources: [src-a]\nsummary: |\n  Text with a [link][note].\n"
+                                "  <!-- INTERNAL: call the embassy -->\n\n"
+                                "  [note]: https://example.org/note\n  [memo]: https://intranet.example/secret\n",
+        "meetings/talks.yaml": MINIMAL["meetings/talks.yaml"].replace(
+            "summary: Talks", "summary: |\n          <!-- INTERNAL: off the record -->\n          Talks"),
+    })
+    report = build(Paths(content, TEMPLATES, tmp_path / "_site"), search=False)
+    assert sorted(w.message for w in report.warnings) == [
+        "HTML comment is removed from the page", "HTML comment is removed from the page",
+        "reference definition '[memo]' is used by no link"]
+    for path in sorted((tmp_path / "_site").rglob("*")):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert "INTERNAL" not in text and "intranet" not in text, path
+    issue = next(e for e in json.loads((tmp_path / "_site/data.json").read_text())["entities"]["issues"])
+    assert issue["fields"]["summary"]["markdown"] == ("Text with a [link][note].\n\n\n"
+                                                      "[note]: https://example.org/note\n")

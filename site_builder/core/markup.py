@@ -166,6 +166,34 @@ def convert(text: str, resolve: Resolver, inline: bool = False) -> tuple[Markup,
     return Markup(html), unsafe, raw, slow
 
 
+# What a page never shows of a Markdown source (issue 21 #10): HTML comments (the
+# sanitizer drops them) and reference definitions no link uses ('[note]: https://intranet/').
+# A machine-readable copy of the source (data.json) leaves them out too.
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_REFERENCE_RE = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*\S.*(?:\n[ \t]+[\"'(].*)?$\n?", re.M)
+_BRACKETED_RE = re.compile(r"\[([^\[\]]+)\]")
+
+
+def shown_markdown(text: str) -> str:
+    """Return text without what its page does not show: HTML comments and unused reference definitions."""
+    if "<!--" in text:
+        text = _COMMENT_RE.sub("", text)
+    unused = {start for start, _ in unused_references(text)}
+    return _REFERENCE_RE.sub(lambda m: "" if m.start() in unused else m.group(0), text) if unused else text
+
+
+def unused_references(text: str) -> list[tuple[int, str]]:
+    """Return (offset, label) of every reference definition that no link of text uses."""
+    if "]:" not in text:
+        return []
+    used = {_label(label) for label in _BRACKETED_RE.findall(_REFERENCE_RE.sub("", text))}
+    return [(m.start(), m.group(1)) for m in _REFERENCE_RE.finditer(text) if _label(m.group(1)) not in used]
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
     """Render Markdown to sanitised HTML; `inline` drops the wrapping <p> of a one-paragraph text."""
     return convert(text, resolve, inline)[0]
