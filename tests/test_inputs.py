@@ -55,7 +55,10 @@ def link(name: str, target: str):
     (link("content/people/folder", "/tmp"), 1, ["content/people/folder: symlinks are not allowed in content"]),
     (link("templates/partials", "/tmp"), 1,
      ["templates/partials: symlinks are not allowed in templates (copy the file into the folder instead)"]),
-], ids=["ignored-fifo", "content-fifo", "template-fifo", "static-fifo", "content-dir-link", "template-dir-link"])
+    (lambda root: ((root / "content/site.yaml").unlink(), os.mkfifo(root / "content/site.yaml")), 1,
+     ["content/site.yaml: not a regular file (site.yaml must be a plain file)"]),
+], ids=["ignored-fifo", "content-fifo", "template-fifo", "static-fifo", "content-dir-link", "template-dir-link",
+        "site-yaml-fifo"])
 def test_bad_file_types_are_refused_before_any_read(built, setup, code, want, cache):
     setup(built)
     result = run(built, *cache, timeout=30)

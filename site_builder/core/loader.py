@@ -116,6 +116,10 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
         site_doc = load_file(site_file, site_type, "site", problems, cache)
+    elif os.path.lexists(site_file):   # a link, a pipe, a folder: never opened, never "missing"
+        problems.add(Location(display_path(site_file)), None,
+                     "symlinks are not allowed in content" if site_file.is_symlink() else "not a regular file",
+                     "site.yaml must be a plain file")
     else:
         problems.add(Location(display_path(site_file)), None, "site.yaml is missing",
                      "create it with title, description, base_url and language")
