@@ -166,3 +166,15 @@ def test_a_save_undone_during_a_build_is_not_taken_for_up_to_date(built, monkeyp
     build(Paths(Path("content"), Path("templates"), Path("_site")), base_url=base, search=False,
           cache=Cache(built / ".cache/site_builder"))
     assert "Saved mid-build." not in (built / "_site/people/wang-yi/index.html").read_text()
+
+
+def test_a_pipe_in_the_cache_folder_is_ignored_not_read(built):
+    """A cache folder is restored from CI or shared: a pipe there hung the build."""
+    shards = sorted((built / ".cache/site_builder").glob("parsed-*.bin"))
+    for shard in shards:
+        shard.unlink()
+        os.mkfifo(shard)
+    (built / "content/people/wang-yi.yaml").write_text(MINIMAL["people/wang-yi.yaml"].replace("Minister.", "M."))
+    result = run(built, timeout=30)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert all(shard.is_file() for shard in shards if shard.exists())
