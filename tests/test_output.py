@@ -145,3 +145,26 @@ def test_a_kill_during_an_in_place_update_is_finished_by_the_next_build(tmp_path
     assert snapshot(out) == {"a/index.html": b"new a", "b/index.html": b"new b",
                              MARKER: (out / MARKER).read_bytes()}
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+
+
+def test_a_write_error_during_the_moves_is_finished_by_the_next_build_of_the_same_process(tmp_path, monkeypatch):
+    """The preview server builds again in the same process: its own journal must not be lost."""
+    from site_builder import BuildFailed
+    out = tmp_path / "_site"
+    write_site([("a/index.html", b"old a"), ("b/index.html", b"old b")], None, out)
+    moves, real_replace = [], os.replace
+
+    def failing(temp, target):   # the journal, the first move, then the disk fails
+        moves.append(target)
+        if len(moves) == 3:
+            raise OSError(28, "No space left on device")
+        real_replace(temp, target)
+    import site_builder.core.output as output
+    monkeypatch.setattr(output.os, "replace", failing)
+    with pytest.raises(BuildFailed, match="No space left on device"):
+        update_in_place([("a/index.html", b"new a"), ("b/index.html", b"new b")], None, out)
+    monkeypatch.undo()
+    clean_leftovers(out)
+    assert snapshot(out) == {"a/index.html": b"new a", "b/index.html": b"new b",
+                             MARKER: (out / MARKER).read_bytes()}
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]

@@ -67,11 +67,17 @@ def clean_leftovers(out_dir: Path) -> None:
     for entry in sorted(parent.iterdir()):
         for prefix in leftovers:
             tag = f".{out_dir.name}{prefix}"
-            if entry.name.startswith(tag) and not pid_alive(entry.name[len(tag):]):
+            owner = entry.name[len(tag):]
+            # This process's own: an earlier build of a long-lived process (serve) that failed.
+            if entry.name.startswith(tag) and (owner == str(os.getpid()) or not pid_alive(owner)):
                 leftovers[prefix].append(entry)
     for side in leftovers[STAGING_PREFIX]:
         if (side / JOURNAL).is_file() and (out_dir / MARKER).is_file():
-            _finish_update(side, out_dir)
+            try:
+                _finish_update(side, out_dir)
+            except (OSError, ValueError, KeyError) as exc:
+                raise _fail(out_dir, f"cannot finish an interrupted update: {exc}",
+                            f"{side.name} holds it; build again, or remove both folders") from None
     complete_old = [old for old in leftovers[OLD_PREFIX] if (old / MARKER).is_file()]
     if not os.path.lexists(out_dir) and complete_old:
         os.replace(max(complete_old, key=lambda old: old.stat().st_mtime_ns), out_dir)
@@ -276,9 +282,11 @@ def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Pa
         _write_journal(side, staged, deleted)
         _finish_update(side, out_dir)
     except OSError as exc:
+        if not (side / JOURNAL).is_file():
+            shutil.rmtree(side, ignore_errors=True)
+        # else kept: the next build finishes the moves from the journal (clean_leftovers)
         raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(side, ignore_errors=True)
+    shutil.rmtree(side, ignore_errors=True)
     for folder in sorted(folders, key=len, reverse=True):  # deepest first; keeps non-empty ones
         _rmdir(os.path.join(out_dir, folder))
     return len(wanted)
