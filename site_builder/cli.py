@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     return_large_blocks()
     try:
         return COMMANDS[args.command or "build"](args)
-    except KeyboardInterrupt:   # the output is as it was: the swap is the last step (output.py)
-        print(f"interrupted; {getattr(args, 'out', 'nothing')} left as it was", file=sys.stderr)
+    # The output is as it was: the swap is the last step, and an update stopped while its
+    # files move into place is finished by the next build (output.clean_leftovers).
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)
+        print(f"interrupted; {out} left as it was" if out else "interrupted", file=sys.stderr)
         return 130
