@@ -1,6 +1,7 @@
 """The command line: parse arguments, call the pipeline, print problems and one summary line.
 
-No build logic lives here. Exit codes: 0 built, 1 content or template problems, 2 usage.
+No build logic lives here. Exit codes: 0 built, 1 content or template problems, 2 usage,
+130 interrupted (Ctrl-C).
 A command that only it needs (serve, check --site, new, schema) imports its module when
 it runs, so that `build` does not wait for them (the link checker alone takes 20 ms).
 """
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from .core.progress import progress_for
 from .core.runner import Runner
-from .model.errors import BuildFailed, SiteError
+from .model.errors import BuildFailed, Location, SiteError, printable
+from .model.kinds import FieldError, Url
 from .core.loader import display_path
 from .pipeline import Paths, build, load_site
 from .model.schema import CONTENT_TYPES
@@ -115,8 +117,11 @@ def run_new(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
-    print(f"wrote {display_path(path)}, a draft: `python build.py serve` shows it at once with a draft banner; "
-          "fill in the required fields, then delete the line `draft: true` to publish it")
+    except OSError as exc:   # a read-only or missing folder, a full disk: one line, no traceback
+        print_problems([_cannot_write(exc, args.content)])
+        return 1
+    print(printable(f"wrote {display_path(path)}, a draft: `python build.py serve` shows it at once with a draft "
+                    "banner; fill in the required fields, then delete the line `draft: true` to publish it"))
     return 0
 
 
@@ -124,9 +129,31 @@ def run_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas."""
     from .tools.editor_schemas import schemas_dir_for, write_schemas
     out = args.schemas or schemas_dir_for(args.content)
-    written = write_schemas(args.content, out)
+    try:
+        written = write_schemas(args.content, out)
+    except OSError as exc:
+        print_problems([_cannot_write(exc, out)])
+        return 1
     print(f"wrote {len(written)} schemas into {display_path(out)} (reference ids from {args.content})")
     return 0
+
+
+def _cannot_write(exc: OSError, folder: Path) -> SiteError:
+    where = display_path(Path(exc.filename)) if exc.filename else display_path(folder)
+    return SiteError(Location(where), None, f"cannot write: {exc.strerror or exc}",
+                     "check that the folder exists and is writable")
+
+
+def check_base_url(args: argparse.Namespace) -> list[SiteError]:
+    """Return the problem with --base-url (an http or https URL with a host), if any."""
+    if getattr(args, "base_url", None) is None:
+        return []
+    try:
+        args.base_url = Url().convert(args.base_url)
+    except FieldError as exc:
+        return [SiteError(Location("--base-url"), None, exc.message,
+                          "pass the address the site is served at, e.g. https://user.github.io/repo/")]
+    return []
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -208,9 +235,19 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    if problems := check_base_url(args):
+        print_problems(problems)
+        return 2
     try:
         from .speed.allocator import return_large_blocks  # noqa: PLC0415 (speed/ may be removed)
         return_large_blocks()
     except ImportError:
         pass
-    return COMMANDS[args.command or "build"](args)
+    try:
+        return COMMANDS[args.command or "build"](args)
+    # The output is as it was: the swap is the last step, and an update stopped while its
+    # files move into place is finished by the next build (output.clean_leftovers).
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)
+        print(f"interrupted; {out} left as it was" if out else "interrupted", file=sys.stderr)
+        return 130

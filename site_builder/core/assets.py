@@ -5,9 +5,9 @@ so a build fails before it gets that far. Knows nothing about content or templat
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from ..model import inputs
 from ..model.errors import Location, Problems
 from .loader import display_path
 
@@ -20,21 +20,14 @@ def check_assets(static_dir: Path, problems: Problems) -> None:
     """Report symlinks, special files and files or totals over the size budget."""
     if not static_dir.is_dir():
         return
+    # From each file's lstat (model/inputs.py): nothing is opened, unreadable ones included.
+    entries, refusals = inputs.scan(static_dir, label="static assets")
+    for refusal in refusals:
+        problems.add(Location(display_path(refusal.path)), None, refusal.message, refusal.hint)
     total = 0
-    for folder, dirs, files in os.walk(static_dir, followlinks=False):
-        dirs.sort()
-        for name in sorted(dirs + files):
-            path = Path(folder) / name
-            where = Location(display_path(path))
-            info = path.lstat()
-            if path.is_symlink():
-                problems.add(where, None, "symlinks are not allowed in static assets",
-                             "copy the file into the folder instead")
-            elif name in files and not path.is_file():
-                problems.add(where, None, "not a regular file")
-            elif name in files:
-                total += info.st_size
-                _check_size(where, info.st_size, problems)
+    for entry in entries:
+        total += entry.size
+        _check_size(Location(display_path(entry.path)), entry.size, problems)
     if total > MAX_TOTAL_BYTES:
         problems.add(Location(display_path(static_dir)), None,
                      f"static assets total {total:,} bytes, more than {MAX_TOTAL_BYTES:,}",

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from ..model.errors import Problems
 from .links import markdown_texts, text_location
 from .loader import path_name
+from .markup import unused_references
 from .sanitize import url_allowed
 from .validate import Entity
 
@@ -54,7 +55,9 @@ class _UrlCollector(HTMLParser):
 def lint_field(text: str, unsafe_html: str, raw: list[str], slow: str | None) -> list[Finding]:
     """Return what is wrong with one Markdown text, given what markup.convert made of it."""
     if slow:
-        return [(0, slow, "close each bracket, or write it as \\[ or \\(", False)]
+        hint = "close each bracket, or write it as \\[ or \\(" if "bracket" in slow \
+            else "the Markdown parser would stall on it; split or simplify the text"
+        return [(0, slow, hint, False)]
     found: list[Finding] = []
     for fragment in raw:
         if fragment.lstrip().startswith("</"):
@@ -66,6 +69,9 @@ def lint_field(text: str, unsafe_html: str, raw: list[str], slow: str | None) ->
         else:
             found.append((offset, f"raw HTML {_first_tag(fragment)} is not allowed",
                           "write Markdown; HTML is removed from the page", False))
+    for offset, label in unused_references(text):   # no page shows it, so nothing publishes it
+        found.append((offset, f"reference definition '[{label}]' is used by no link",
+                      "delete it; it is not published", True))
     # Most fields have only safe links; only then is the slower exact parse skipped.
     if not raw and all(url_allowed(htmllib.unescape(url)) for url in _ATTRIBUTE_RE.findall(unsafe_html)):
         return found

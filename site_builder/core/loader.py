@@ -5,6 +5,7 @@ The loader is the only stage that reads content files. It knows the folder layou
 """
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import unicodedata
@@ -14,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ..model import inputs
 from .runner import Runner
 from ..model.errors import Location, Problems, SiteError
 from ..model.schema import ContentType
@@ -114,11 +116,15 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
         site_doc = load_file(site_file, site_type, "site", problems, runner)
+    elif os.path.lexists(site_file):   # a link, a pipe, a folder: never opened, never "missing"
+        problems.add(Location(display_path(site_file)), None,
+                     "symlinks are not allowed in content" if site_file.is_symlink() else "not a regular file",
+                     "site.yaml must be a plain file")
     else:
         problems.add(Location(display_path(site_file)), None, "site.yaml is missing",
                      "create it with title, description, base_url and language")
     found: list[SiteError | _File] = []   # in order: a problem, or a file to load
-    for entry in sorted(os.scandir(content_dir), key=lambda e: e.name):
+    for entry in _listing(content_dir, found):
         if is_ignored(entry.name) or entry.name == "site.yaml":
             continue
         where = Location(display_path(Path(entry.path)))
@@ -153,9 +159,20 @@ class _File:
     shown: str
 
 
+def _listing(folder: Path, found: list) -> list[os.DirEntry]:
+    """Return the folder's entries by name, or none after noting why it cannot be read."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        found.append(SiteError(Location(display_path(folder)), None, f"cannot read folder: {exc.strerror}",
+                               "check its permissions"))
+        return []
+
+
 def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
     found: list[SiteError | _File] = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    for entry in _listing(folder, found):
         if is_ignored(entry.name):
             continue
         path = Path(entry.path)
@@ -226,10 +243,11 @@ def _read(path: Path, shown: str, problems: Problems, gone_ok: bool = False) -> 
     """Return the file's bytes, or None after reporting why not (or, with gone_ok, silently
     when the file no longer exists: an editor deleted it while the folder was being read)."""
     try:
-        if os.lstat(path).st_size > MAX_FILE_BYTES:
-            problems.add(Location(shown, 1, 1), None, f"file larger than {MAX_FILE_BYTES} bytes")
-            return None
-        return path.read_bytes()
+        # Opened without following links or blocking, and never read past the budget.
+        return inputs.read_regular(path, MAX_FILE_BYTES)
+    except inputs.NotReadable as exc:
+        problems.add(Location(shown, 1, 1) if exc.errno == errno.EFBIG else Location(shown), None, exc.strerror)
+        return None
     except OSError as exc:
         if gone_ok and isinstance(exc, FileNotFoundError):
             return None

@@ -5,8 +5,9 @@ citation marker; any other link shows the target's title. URLs come from urls.py
 via the Resolver the caller passes; this module knows nothing about pages or files.
 
 Every result passes through sanitize.py. Text whose bracket structure would make
-Python-Markdown's link parsing quadratic (Python-Markdown#798) is not parsed at all:
-it is shown as escaped plain text, and contentlint.py reports it as an error.
+Python-Markdown's link parsing quadratic (Python-Markdown#798), and other shapes it
+parses in quadratic time or by deep recursion (issue 21), is not parsed at all: it is
+shown as escaped plain text, and contentlint.py reports it as an error.
 """
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ class _WikiLinkProcessor(InlineProcessor):
         anchor = etree.Element("a", {"href": target.href, "class": f"ref ref-{target.type}"})
         if target.hint:
             anchor.set("title", target.hint)
-        anchor.text = (text or target.title).strip()
+        # '[[id| ]]' shows the title, as '[[id]]' does: never a link with no text (issue 21 #16).
+        anchor.text = (text or "").strip() or target.title.strip()
         return anchor, m.start(0), m.end(0)
 
 
@@ -88,7 +90,38 @@ MAX_OPEN = 8
 _BRACKET_TOKENS = {"[": re.compile(r"\\.|[\[\]]", re.S), "(": re.compile(r"\\.|[()\n]", re.S)}
 
 
+# Shapes Python-Markdown handles in quadratic time or by recursion (issue 21 #3, #5):
+# underline and rule lines ('a\n=\n' repeated: 1 s per 10 kB), '<' never closed
+# ('<a b=' or '<http://a' repeated), and list or quote markers nested on one line
+# ('* * * ... a' 500 deep raises RecursionError). Prose has a few of each, never hundreds.
+MAX_RULE_LINES = 200
+MAX_UNCLOSED_ANGLES = 64
+MAX_NESTING = 16
+_RULE_LINE_RE = re.compile(r"^ {0,3}(?:=+|-+|(?:\* *){3,}|(?:_ *){3,})[ \t]*$", re.M)
+_ANGLE_RE = re.compile(r"[<>]")
+_NESTED_RE = re.compile(r"^(?:[ \t]*(?:[*+-]|\d{1,9}[.)]|>)(?=[ \t]|$)[ \t]*){%d}" % (MAX_NESTING + 1), re.M)
+NESTED_TOO_DEEP = f"lists or quotes nested more than {MAX_NESTING} levels deep"
+
+
 def slow_shape(text: str) -> str | None:
+    """Return why text would make the Markdown parser slow or recurse too deep, or None."""
+    why = _bracket_shape(text)
+    if why is None and text.count("\n") >= MAX_RULE_LINES \
+            and len(_RULE_LINE_RE.findall(text)) > MAX_RULE_LINES:
+        why = f"more than {MAX_RULE_LINES} underline or rule lines ('===', '---')"
+    if why is None and text.count("<") > MAX_UNCLOSED_ANGLES:
+        run = longest = 0
+        for sign in _ANGLE_RE.findall(text):
+            run = run + 1 if sign == "<" else 0
+            longest = max(longest, run)
+        if longest > MAX_UNCLOSED_ANGLES:
+            why = f"more than {MAX_UNCLOSED_ANGLES} '<' without a closing '>'"
+    if why is None and _NESTED_RE.search(text):
+        why = NESTED_TOO_DEEP
+    return why
+
+
+def _bracket_shape(text: str) -> str | None:
     """Return why text would make the Markdown parser slow (too many '[' or '(' open), or None."""
     for open_, close in (("[", "]"), ("(", ")")):
         if text.count(open_) <= MAX_OPEN:
@@ -129,11 +162,44 @@ def convert(text: str, resolve: Resolver, inline: bool = False,
     if slow:
         html, unsafe, raw = f"<p>{escape(text)}</p>", "", []
     else:
-        unsafe, raw = markdown_to_html(text, resolve, tune)
-        html = sanitize(unsafe)
+        try:
+            unsafe, raw = markdown_to_html(text, resolve, tune)
+        except RecursionError:   # a nesting the shape check did not foresee
+            slow, unsafe, raw = NESTED_TOO_DEEP, "", []
+            html = f"<p>{escape(text)}</p>"
+        else:
+            html = sanitize(unsafe)
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html), unsafe, raw, slow
+
+
+# What a page never shows of a Markdown source (issue 21 #10): HTML comments (the
+# sanitizer drops them) and reference definitions no link uses ('[note]: https://intranet/').
+# A machine-readable copy of the source (data.json) leaves them out too.
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_REFERENCE_RE = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*\S.*(?:\n[ \t]+[\"'(].*)?$\n?", re.M)
+_BRACKETED_RE = re.compile(r"\[([^\[\]]+)\]")
+
+
+def shown_markdown(text: str) -> str:
+    """Return text without what its page does not show: HTML comments and unused reference definitions."""
+    if "<!--" in text:
+        text = _COMMENT_RE.sub("", text)
+    unused = {start for start, _ in unused_references(text)}
+    return _REFERENCE_RE.sub(lambda m: "" if m.start() in unused else m.group(0), text) if unused else text
+
+
+def unused_references(text: str) -> list[tuple[int, str]]:
+    """Return (offset, label) of every reference definition that no link of text uses."""
+    if "]:" not in text:
+        return []
+    used = {_label(label) for label in _BRACKETED_RE.findall(_REFERENCE_RE.sub("", text))}
+    return [(m.start(), m.group(1)) for m in _REFERENCE_RE.finditer(text) if _label(m.group(1)) not in used]
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:

@@ -1,11 +1,14 @@
 """Write the rendered site: into a staging folder beside the output, then swap it in.
 
-A failed or interrupted build never touches the previous site. The builder only
-replaces a folder that carries its marker file. This is the only stage that writes.
+A failed or interrupted build never touches the previous site, and a build killed at
+any point leaves the next one the complete old or the complete new site (an in-place
+update is finished from its journal; see clean_leftovers). The builder only replaces
+a folder that carries its marker file. This is the only stage that writes.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import queue
 import shutil
@@ -20,6 +23,7 @@ MARKER = ".site-builder"
 MARKER_TEXT = "Made by site_builder; replaced on every build.\n"
 STAGING_PREFIX = ".staging-"
 OLD_PREFIX = ".old-"
+JOURNAL = ".site-builder-journal"   # in an in-place update's side folder: its moves are decided
 COMPARE_CHUNK = 1 << 20   # bytes: how much of an existing file _same_bytes reads at once
 
 # Called with the files an update is about to change (path -> new bytes) and delete, after
@@ -47,15 +51,38 @@ def check_output_dir(out_dir: Path, sources: list[Path]) -> None:
 
 
 def clean_leftovers(out_dir: Path) -> None:
-    """Remove staging and old folders that an interrupted build left beside the output."""
+    """Finish or undo what an interrupted build left beside the output, then remove it.
+
+    Never deletes the last complete copy of the site (issue 21 #6, #7): a build killed
+    between the two renames of the swap left only `.old-PID`, which is put back; one
+    killed while moving an in-place update's files into place left a journal, whose
+    moves and deletions are finished, so the site is wholly the new one. Called under
+    the build lock, so no live build owns what it touches.
+    """
+    out_dir = out_dir.absolute()
     parent = out_dir.parent
     if not parent.is_dir():
         return
-    for entry in parent.iterdir():
-        for prefix in (STAGING_PREFIX, OLD_PREFIX):
+    leftovers: dict[str, list[Path]] = {STAGING_PREFIX: [], OLD_PREFIX: []}
+    for entry in sorted(parent.iterdir()):
+        for prefix in leftovers:
             tag = f".{out_dir.name}{prefix}"
-            if entry.name.startswith(tag) and not pid_alive(entry.name[len(tag):]):
-                shutil.rmtree(entry, ignore_errors=True)
+            owner = entry.name[len(tag):]
+            # This process's own: an earlier build of a long-lived process (serve) that failed.
+            if entry.name.startswith(tag) and (owner == str(os.getpid()) or not pid_alive(owner)):
+                leftovers[prefix].append(entry)
+    for side in leftovers[STAGING_PREFIX]:
+        if (side / JOURNAL).is_file() and (out_dir / MARKER).is_file():
+            try:
+                _finish_update(side, out_dir)
+            except (OSError, ValueError, KeyError) as exc:
+                raise _fail(out_dir, f"cannot finish an interrupted update: {exc}",
+                            f"{side.name} holds it; build again, or remove both folders") from None
+    complete_old = [old for old in leftovers[OLD_PREFIX] if (old / MARKER).is_file()]
+    if not os.path.lexists(out_dir) and complete_old:
+        os.replace(max(complete_old, key=lambda old: old.stat().st_mtime_ns), out_dir)
+    for entry in leftovers[STAGING_PREFIX] + leftovers[OLD_PREFIX]:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def pid_alive(text: str) -> bool:
@@ -250,17 +277,38 @@ def update_in_place(rendered: Iterable[tuple[str, bytes | None]], static_dir: Pa
             raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
         raise
     try:
-        for number, relative in enumerate(staged):
-            _move_into_place(os.path.join(side, str(number)), out_dir, relative)
+        # The commit point: once the journal exists, a build killed from here on is finished
+        # by the next one (clean_leftovers), so the site is never left half old, half new.
+        _write_journal(side, staged, deleted)
+        _finish_update(side, out_dir)
     except OSError as exc:
+        if not (side / JOURNAL).is_file():
+            shutil.rmtree(side, ignore_errors=True)
+        # else kept: the next build finishes the moves from the journal (clean_leftovers)
         raise _fail(out_dir, f"cannot write the site: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(side, ignore_errors=True)
-    for relative in deleted:
-        _unlink(os.path.join(out_dir, relative))
+    shutil.rmtree(side, ignore_errors=True)
     for folder in sorted(folders, key=len, reverse=True):  # deepest first; keeps non-empty ones
         _rmdir(os.path.join(out_dir, folder))
     return len(wanted)
+
+
+def _write_journal(side: Path, staged: list[str], deleted: list[str]) -> None:
+    """Record, atomically, which staged file goes where and which files go away."""
+    temp = side / (JOURNAL + ".tmp")
+    temp.write_text(json.dumps({"staged": staged, "deleted": deleted}), encoding="utf-8")
+    os.replace(temp, side / JOURNAL)
+
+
+def _finish_update(side: Path, out_dir: Path) -> None:
+    """Move each staged file still in side into place and delete what the journal says;
+    repeatable: what an earlier, killed run already did is skipped."""
+    journal = json.loads((side / JOURNAL).read_text(encoding="utf-8"))
+    for number, relative in enumerate(journal["staged"]):
+        temp = os.path.join(side, str(number))
+        if os.path.lexists(temp):
+            _move_into_place(temp, out_dir, _safe_relative(relative))
+    for relative in journal["deleted"]:
+        _unlink(os.path.join(out_dir, _safe_relative(relative)))
 
 
 def _with_static(rendered: Iterable[tuple[str, bytes | None]],

@@ -6,7 +6,6 @@ being rendered. Knows nothing about writing files.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -17,7 +16,9 @@ from jinja2.compiler import CodeGenerator, Frame
 
 from ..model import urls
 from ..model.errors import BuildFailed, Location, SiteError
+from ..model import inputs
 from ..model.hashing import digest
+from .assets import MAX_FILE_BYTES as MAX_TEMPLATE_BYTES
 from .links import Site
 from .loader import display_path
 from .pages import Page
@@ -83,14 +84,17 @@ _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
 def templates_digest(templates_dir: Path) -> str:
-    """Return the digest of every file below the templates folder."""
+    """Return the digest of every file below the templates folder (read as model/inputs.py
+    allows: the template lint has refused links, pipes and oversized files before this runs)."""
     parts: list[str | bytes] = []
-    for root, dirs, names in os.walk(templates_dir):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(root, name)
-            parts += [os.path.relpath(path, templates_dir), Path(path).read_bytes()]
-    return digest(*parts)
+    entries, refusals = inputs.scan(templates_dir)
+    for entry in entries:
+        try:
+            data = inputs.read_regular(entry.path, MAX_TEMPLATE_BYTES)
+        except OSError as exc:   # changed since the lint: never matches a cached page
+            data = f"unreadable: {exc}".encode()
+        parts += [entry.relative, data]
+    return digest(*parts, *(str(refusal) for refusal in refusals))
 
 
 def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,

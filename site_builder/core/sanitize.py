@@ -43,10 +43,15 @@ _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def url_allowed(url: str) -> bool:
-    """Tell whether a URL survives: https, mailto or relative (as a browser would read it)."""
+    """Tell whether a URL survives: https, mailto or relative to this site (as a browser would read it)."""
     # Browsers drop tabs and newlines anywhere and control characters at the ends,
     # so 'jav\tascript:' is javascript:. Read the scheme the same way.
-    match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", url))
+    # They also read '\\' as '/' in http(s) URLs, so '//evil.example', '\\\\evil.example' and
+    # '/\\evil.example' all lead to another host (issue 21 #11): not relative links.
+    visible = _INVISIBLE_RE.sub("", url)
+    if visible.replace("\\", "/").startswith("//"):
+        return False
+    match = _SCHEME_RE.match(visible)
     return match is None or match.group(1).lower() in URL_SCHEMES
 
 

@@ -6,10 +6,10 @@ Only the Markdown pipeline may return Markup. Knows nothing about content or pag
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
+from ..model import inputs
 from ..model.errors import Location, Problems
 from .loader import display_path
 
@@ -19,6 +19,7 @@ _RAW_TEXT_RE = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re
 _TAG_RE = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(?P<attributes>(?:\"[^\"]*\"|'[^']*'|[^'\">])*)>")
 _ATTRIBUTE_RE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 PLACEHOLDER = "\x01"
+MAX_TEMPLATE_BYTES = 1_000_000   # a template is a page's frame; more is a pasted file
 
 
 def check_templates(templates_dir: Path, problems: Problems) -> None:
@@ -27,20 +28,21 @@ def check_templates(templates_dir: Path, problems: Problems) -> None:
         problems.add(Location(display_path(templates_dir)), None, "templates folder not found",
                      "pass the folder that holds base.html with --templates")
         return
-    for folder, dirs, files in os.walk(templates_dir, followlinks=False):
-        if Path(folder) == templates_dir and "static" in dirs:
-            dirs.remove("static")  # assets, checked by assets.py
-        for name in sorted(dirs + files):
-            path = Path(folder) / name
-            if path.is_symlink():
-                problems.add(Location(display_path(path)), None, "symlinks are not allowed in templates",
-                             "copy the file into the folder instead")
-            elif not (path.is_file() or path.is_dir()):
-                problems.add(Location(display_path(path)), None, "not a regular file",
-                             "a pipe or device would hang the build")
-            elif name.endswith(".html") and path.is_file():
-                lint_template(path.read_text(encoding="utf-8", errors="replace"), display_path(path), problems)
-        dirs[:] = sorted(d for d in dirs if not (Path(folder) / d).is_symlink())
+    # One walk from the lstat of each input (model/inputs.py): links, pipes, unreadable
+    # folders and files are refused before anything opens them; static/ is assets.py's.
+    entries, refusals = inputs.scan(templates_dir, max_bytes=MAX_TEMPLATE_BYTES, label="templates")
+    static = templates_dir / "static"
+    for refusal in refusals:
+        if not refusal.path.is_relative_to(static):
+            problems.add(Location(display_path(refusal.path)), None, refusal.message, refusal.hint)
+    for entry in entries:
+        if entry.relative.endswith(".html") and not entry.path.is_relative_to(static):
+            try:
+                source = inputs.read_regular(entry.path, MAX_TEMPLATE_BYTES).decode("utf-8", "replace")
+            except OSError as exc:
+                problems.add(Location(display_path(entry.path)), None, f"cannot read file: {exc.strerror}")
+                continue
+            lint_template(source, display_path(entry.path), problems)
 
 
 def lint_template(source: str, shown: str, problems: Problems) -> None:

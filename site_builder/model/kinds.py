@@ -6,6 +6,7 @@ are resolved in links.py) nor about where the value came from (the caller adds i
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,35 @@ MARKDOWN_MAX = 20_000
 # Names Windows cannot create, so a clone on Windows would lose the page.
 RESERVED_IDS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
                           *(f"lpt{n}" for n in range(1, 10))})
+
+
+# Characters no field may hold, decided per class (issue 21 #14, #15): C0 and C1 controls
+# (tab and newline aside) and DEL break the feed and calendar and mean nothing in
+# prose; bidi embeddings, overrides and isolates reorder what readers see (Trojan
+# Source, CVE-2021-42574); zero-width space, word joiner, invisible operators, BOM,
+# interlinear annotations and Hangul fillers are invisible and join nothing, so a
+# name of only those would count as filled in. All are refused at their field, never
+# stripped: the editor sees what was there. ZWJ and ZWNJ (Persian, Indic scripts,
+# emoji) and LRM/RLM (the direction of neutral characters in Arabic and Hebrew) stay.
+_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b"
+                           "\u2060-\u2064\ufeff\ufff9-\ufffb\u115f\u1160\u3164\uffa0\u180e]")
+_ENTITY_RE = re.compile(r"&#[xX]?[0-9a-fA-F]+;?")
+
+
+def forbidden_character(text: str) -> str | None:
+    """Return why text may not be published (its first control or invisible character), or None.
+    Numeric character references (&#8238;) count: Markdown turns them into the character."""
+    found = _FORBIDDEN_RE.search(text)
+    if found is None and "&#" in text:
+        found = next((m for m in map(_FORBIDDEN_RE.search, map(html.unescape, _ENTITY_RE.findall(text))) if m), None)
+    if found is None:
+        return None
+    char = found.group()
+    name = unicodedata.name(char, "control character").lower()
+    return f"invisible or control character U+{ord(char):04X} ({name}) is not allowed"
+
+
+FORBIDDEN_HINT = "delete it; most editors do not show it"
 
 
 class FieldError(Exception):
@@ -84,6 +114,8 @@ class Text(FieldKind):
         if not isinstance(value, str):
             raise FieldError(f"expected text, got {_describe(value)}")
         value = unicodedata.normalize("NFC", value.strip())
+        if why := forbidden_character(value):   # before the empty check: '\u200b' is not filled in
+            raise FieldError(why, FORBIDDEN_HINT)
         if not value:
             raise FieldError("is empty")
         if len(value) > self.max_length:
@@ -192,8 +224,10 @@ class Url(FieldKind):
     def convert(self, value: Any) -> str:
         if not isinstance(value, str):
             raise FieldError(f"expected a URL, got {_describe(value)}")
+        if why := forbidden_character(value):
+            raise FieldError(why, FORBIDDEN_HINT)
         parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value.strip()):
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value.strip()):
             raise FieldError(f"expected an http or https URL, got {value!r}")
         return value.strip()
 

@@ -4,8 +4,8 @@ reference and backlink resolved to the id, type, title and URL of its target.
 An entity's own id, type, title and page URL stand beside its `fields` (named as
 in schema.py, so a field called `url` never hides the page's URL) and `links`.
 
-Field values follow the declarations in schema.py (Markdown as written plus its
-plain text). Works on linked entities and their views; every URL comes from
+Field values follow the declarations in schema.py (Markdown as written, less what
+its page does not show, plus its plain text). Works on linked entities and their views; every URL comes from
 urls.py. Knows nothing about Jinja or the disk.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..model import urls
 from ..model.schema import COMMON_FIELDS
 from ..model.kinds import MARKDOWN_MAX, Markdown, MarkdownList, MarkdownMap, Refs
 from ..core.links import Site
+from ..core.markup import shown_markdown
 from ..core.validate import Entity
 from ..core.views import entity_path, plain_text
 
@@ -112,4 +113,5 @@ def field_value(value: Any, kind: object, shown: Any) -> Any:
 
 
 def _text(markdown: str, html: Any) -> dict[str, str]:
-    return {"markdown": markdown, "text": plain_text(html, MARKDOWN_MAX * 2)}
+    # The source as its page shows it: no HTML comment, no unused reference (issue 21 #10).
+    return {"markdown": shown_markdown(markdown), "text": plain_text(html, MARKDOWN_MAX * 2)}

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 import markdown
 
+from ..model import inputs
 from ..model.hashing import digest
 
 MAGIC = b"site_builder-cache\n"
@@ -129,8 +130,8 @@ class Cache:
         remembered = _memory.get(str(path))
         if remembered and remembered[0] == signature:
             return remembered[1]
-        try:
-            entries = _decode(path.read_bytes())
+        try:   # a pipe or link in a restored cache folder is corrupt, not a reason to hang
+            entries = _decode(inputs.read_regular(path))
         except (OSError, ValueError, EOFError, TypeError):
             entries = None
         if not isinstance(entries, dict):

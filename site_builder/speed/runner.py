@@ -19,6 +19,7 @@ from .cache import Cache
 from .inline_speed import speed_up_inline
 from .page_cache import PageCache
 from .precompile import precompiling
+from ..core.loader import is_ignored
 from ..core.runner import Chunk, Runner, View
 from ..model.errors import SiteError
 from ..model.hashing import digest
@@ -31,7 +32,9 @@ class FastRunner(Runner):
 
     def __init__(self, cache: Cache | None = None):
         self.cache = cache or Cache(None)
-        self._key = ""   # of the build in progress, for remember()
+        self._key: str | None = None     # of the build in progress, for remember()
+        self._stamp: str | None = None
+        self._inputs: tuple[Path, Path] | None = None
 
     @property
     def workers(self) -> int:  # type: ignore[override]
@@ -78,11 +81,16 @@ class FastRunner(Runner):
 
     def previous(self, content: Path, templates: Path, options: tuple,
                  out_dir: Path) -> tuple[int, list[SiteError]] | None:
-        self._key = uptodate.build_key(content, templates, options) if self.cache.enabled else ""
+        # The stamp is taken first: a save during the build (even one undone before the next)
+        # must not leave a key that names bytes the output was not built from (issue 21).
+        self._inputs = (content, templates)
+        self._stamp = uptodate.inputs_stamp(content, templates, is_ignored) if self.cache.enabled else None
+        self._key = uptodate.build_key(content, templates, options, is_ignored) if self._stamp else None
         return uptodate.previous(self.cache, self._key, out_dir)
 
     def remember(self, out_dir: Path, pages: int, warnings: list[SiteError]) -> None:
-        uptodate.remember(self.cache, self._key, out_dir, pages, warnings)
+        if self._stamp and self._stamp == uptodate.inputs_stamp(*self._inputs, is_ignored):
+            uptodate.remember(self.cache, self._key, out_dir, pages, warnings)
 
     @contextmanager
     def templates(self, templates_dir: Path) -> Iterator[Callable[[], Any] | None]:

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 from ..model import urls
+from ..model.errors import printable
 from .static_server import serve_site
 
 SKIPPED_SCHEMES = ("mailto:", "data:", "javascript:", "tel:")
@@ -39,7 +40,7 @@ class BrokenLink:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.page}: broken link {self.link} ({self.reason})"
+        return printable(f"{self.page}: broken link {self.link} ({self.reason})")
 
 
 class _Collector(HTMLParser):

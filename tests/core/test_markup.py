@@ -1,12 +1,21 @@
 """Markdown with [[id]] links and numbered citations."""
+import time
+
+import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.core.markup import Target, render_markdown
+from site_builder.core.markup import Target, convert, render_markdown
+
+from .conftest import TEMPLATES
 
 TARGETS = {
     "wang-yi": Target("Wang Yi", "/repo/people/wang-yi/", "person"),
     "src-a": Target("An article", "/repo/sources/src-a/", "source", 2, "/repo/meetings/talks/#cite-src-a"),
 }
+
+
+def resolve(ref: str) -> Target:
+    return TARGETS.get(ref, Target(ref, "/", "person"))
 
 
 def render(text: str) -> BeautifulSoup:
@@ -33,3 +42,58 @@ def test_markdown_is_rendered_and_text_escaped():
     soup = render("**bold** and <i>x</i> & [[wang-yi]]")
     assert soup.find("strong").text == "bold"
     assert soup.find("a").text == "Wang Yi"
+
+
+# Issue 21 #3, #5: shapes Python-Markdown parses in quadratic time or by deep recursion
+# are refused by their shape (and shown escaped), in milliseconds.
+@pytest.mark.parametrize("text, why", [
+    ("a\n=\n" * 5000, "more than 200 underline or rule lines ('===', '---')"),
+    ("a\n-\n" * 5000, "more than 200 underline or rule lines ('===', '---')"),
+    ("---\n\n" * 3000, "more than 200 underline or rule lines ('===', '---')"),
+    ("<a b=" * 4000, "more than 64 '<' without a closing '>'"),
+    ("<http://a" * 2000, "more than 64 '<' without a closing '>'"),
+    ("* " * 500 + "a", "lists or quotes nested more than 16 levels deep"),
+    ("> " * 500 + "a", "lists or quotes nested more than 16 levels deep"),
+    ("1. " * 40 + "a", "lists or quotes nested more than 16 levels deep"),
+    ("  " + "- " * 17 + "a", "lists or quotes nested more than 16 levels deep"),
+])
+def test_stalling_shapes_are_refused_fast(text, why):
+    started = time.perf_counter()
+    html, _, _, slow = convert(text, resolve)
+    assert slow == why and time.perf_counter() - started < 0.2
+    assert html.startswith("<p>") and "<li>" not in html
+
+
+@pytest.mark.parametrize("text", ["- a\n  - b\n    - c\n", "Title\n=====\n\nText\n\n---\n\nMore\n",
+                                  "a < b and c > d, <em>x</em>", "> quote\n> > nested\n"])
+def test_ordinary_shapes_are_parsed(text):
+    assert convert(text, resolve)[3] is None
+
+
+def test_a_recursion_the_shape_check_misses_is_a_finding_not_a_traceback(monkeypatch):
+    from site_builder.core import markup
+
+    def deep(text, resolve):
+        raise RecursionError
+    monkeypatch.setattr(markup, "markdown_to_html", deep)
+    html, unsafe, raw, slow = convert("text", resolve)
+    assert (str(html), unsafe, raw, slow) == ("<p>text</p>", "", [], markup.NESTED_TOO_DEEP)
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_deeply_nested_markdown_is_a_located_error(make_site, tmp_path, monkeypatch, capfd, command):
+    from site_builder.cli import main
+    content = make_site({"issues/fentanyl.yaml": "title: F\nsources: [src-a]\nsummary: |\n  " + "* " * 500 + "a\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main([command, "--content", str(content), "--templates", str(TEMPLATES), "--out", "_site"]) == 1
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[0] == ("content/issues/fentanyl.yaml:4:1: summary: lists or quotes nested more "
+                                   "than 16 levels deep (the Markdown parser would stall on it; split or simplify "
+                                   "the text)")
+
+
+def test_id_link_with_blank_text_shows_the_title():
+    """Issue 21 #16: '[[wang-yi| ]]' made a link with no text."""
+    assert [str(a) for a in render("See [[wang-yi| ]] and [[wang-yi|\u3000]].").find_all("a")] == [
+        '<a class="ref ref-person" href="/repo/people/wang-yi/">Wang Yi</a>'] * 2

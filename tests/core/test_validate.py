@@ -71,3 +71,35 @@ def test_url_must_be_http(make_site):
     content = make_site({"sources/src-a.yaml": "title: t\npublisher: p\nurl: javascript:alert(1)\nkind: press\n"})
     assert problems(content) == [
         f"{content}/sources/src-a.yaml:3:6: url: expected an http or https URL, got 'javascript:alert(1)'"]
+
+
+# Issue 21 #14, #15: controls and invisible characters, written through YAML escapes
+# (the reader refuses them raw), are refused at their field in every text kind.
+@pytest.mark.parametrize("value, code", [
+    (r'"Visit\x01"', "U+0001 (control character)"), (r'"Visit\0"', "U+0000 (control character)"),
+    (r'"Vi\x0bsit"', "U+000B (control character)"), (r'"Vi\x85sit"', "U+0085 (control character)"),
+    (r'"Visit\u202e"', "U+202E (right-to-left override)"), (r'"Vi\u2066sit"', "U+2066 (left-to-right isolate)"),
+    (r'"\u200b"', "U+200B (zero width space)"), (r'"Visit\ufeff"', "U+FEFF (zero width no-break space)"),
+    (r'"Visit\u2060"', "U+2060 (word joiner)"), ('"Visit &#8238;"', "U+202E (right-to-left override)"),
+])
+@pytest.mark.parametrize("field, where", [("title", "1:8"), ("summary", "3:10")])
+def test_control_and_invisible_characters_are_refused_at_their_field(make_site, value, code, field, where):
+    fields = {"title": "Fentanyl", "summary": "Text."}
+    fields[field] = value
+    content = make_site({"issues/fentanyl.yaml": f"title: {fields['title']}\nsources: [src-a]\n"
+                                                 f"summary: {fields['summary']}\n"})
+    assert problems(content) == [f"{content}/issues/fentanyl.yaml:{where}: {field}: invisible or control character "
+                                 f"{code} is not allowed (delete it; most editors do not show it)"]
+
+
+def test_joiners_and_direction_marks_that_scripts_need_are_kept(make_site):
+    site, _, _ = load_site(make_site({"people/wang-yi.yaml": 'name: Wang Yi\nrole: FM\ncountry: China\n'
+                                      'native_name: "\u0645\u06cc\u200c\u0631\u0648\u0645 \u200f"\n'
+                                      'summary: "\U0001F468\u200d\U0001F469"\nsources: [src-a]\n'}))
+    assert site.by_id["wang-yi"].values["native_name"] == "\u0645\u06cc\u200c\u0631\u0648\u0645 \u200f"
+
+
+def test_list_and_map_items_and_urls_are_checked_too(make_site):
+    content = make_site({"sources/src-a.yaml": 'title: t\npublisher: p\nurl: "https://example.org/\\x01"\n'})
+    assert problems(content) == [f"{content}/sources/src-a.yaml:3:6: url: invisible or control character U+0001 "
+                                 "(control character) is not allowed (delete it; most editors do not show it)"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import tempfile
 import textwrap
@@ -118,6 +119,10 @@ MARKDOWN_TOKENS = HOSTILE + [
     "> ", "---", "!", "\\", ":", '"', "'", "{{", "}}", "{%", "%}", "<!--", "-->", "javascript:", "https://x.org/",
     "mailto:a@b.org", "    ", "\t", "é", "e\u0301", "\u202e", "王毅", "[x](", "](", "![", "[1]: ", "<https://x.org>",
     "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    # Issue 21: shapes that are quadratic or recursive, and links to another host.
+    "* " * 20, "> " * 20, "1. " * 20, "a\n=\n" * 30, "<a b=" * 20, "<http://a" * 20, "---\n\n" * 30,
+    "[x](//evil.example)", "[x](/\\evil.example)", "![t](//evil.example/p.gif)", "[r]: //evil.example\n",
+    "[[wang-yi| ]]",
 ]
 # Printable text: control characters are a YAML error (fuzzed below) and would hide the Markdown.
 printable = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
@@ -205,3 +210,102 @@ def test_the_watchdog_stops_a_slow_input():
                 pass
         except OverBudget:
             return
+
+
+# Issue 21: controls and invisible characters in every text field; URLs in every URL field
+# and in --base-url. Whatever is built, every machine-readable output is read by a real
+# parser, and nothing invisible is published anywhere.
+
+FORBIDDEN = "\x00\x01\x07\x0b\x1b\x7f\x85\x9b\u200b\u2060\u202a\u202e\u2066\u2069\ufeff\u115f\u3164"
+KEPT = "\u200c\u200d\u200e\u200f"   # ZWNJ, ZWJ, LRM, RLM: scripts need them
+TEXT_FIELDS = [("people/wang-yi.yaml", "name"), ("people/wang-yi.yaml", "role"), ("people/wang-yi.yaml", "native_name"),
+               ("people/wang-yi.yaml", "summary"), ("meetings/talks.yaml", "title"), ("meetings/talks.yaml", "location"),
+               ("meetings/talks.yaml", "summary"), ("issues/fentanyl.yaml", "title"), ("sources/src-a.yaml", "title"),
+               ("sources/src-a.yaml", "publisher"), ("site.yaml", "title"), ("site.yaml", "description")]
+tricky_text = st.lists(st.one_of(st.sampled_from(list(FORBIDDEN + KEPT) + ["&#8238;", "&#x200b;", "a", " "]),
+                                 st.text(st.characters(blacklist_categories=("Cs",)), max_size=3)),
+                       min_size=1, max_size=12).map("".join)
+
+
+def with_field(files: dict[str, bytes], name: str, field: str, value: str) -> dict[str, bytes]:
+    lines = [line for line in files[name].decode().splitlines() if not line.startswith(f"{field}:")]
+    files[name] = ("\n".join(lines) + f"\n{field}: {json.dumps(value)}\n").encode()   # JSON escapes are YAML's
+    return files
+
+
+def read_outputs(out: Path) -> None:
+    """Read every machine-readable output with a real parser; find nothing invisible anywhere."""
+    import icalendar
+    import xml.etree.ElementTree as ET
+    json.loads((out / "data.json").read_bytes())
+    ET.fromstring((out / "feed.xml").read_bytes())
+    ET.fromstring((out / "sitemap.xml").read_bytes())
+    icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes())
+    for page in out.rglob("*.html"):
+        for script in BeautifulSoup(page.read_bytes(), "html.parser").find_all("script", type="application/ld+json"):
+            json.loads(script.string)
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".ics", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            assert not any(char in text for char in FORBIDDEN), path
+
+
+@fuzz(60)
+@given(target=st.sampled_from(TEXT_FIELDS), value=tricky_text)
+def test_fuzz_control_and_invisible_characters_in_every_text_field(target, value):
+    files = with_field({name: text.encode() for name, text in BASE.items()}, *target, value)
+    with tempfile.TemporaryDirectory() as tmp:
+        content, out = Path(tmp) / "content", Path(tmp) / "_site"
+        for name, data in files.items():
+            (content / name).parent.mkdir(parents=True, exist_ok=True)
+            (content / name).write_bytes(data)
+        try:
+            with time_budget(PER_INPUT_SECONDS):
+                build(Paths(content, TEMPLATES, out), search=False)
+        except BuildFailed as failed:
+            assert all("\n" not in str(p) and not any(c in str(p) for c in FORBIDDEN) for p in failed.problems)
+            event("failed")
+            return
+        read_outputs(out)
+        event("built")
+
+
+URL_TOKENS = ["https://", "http://", "//", "\\\\", "/\\", "javascript:", "example.org", "evil.example", "/", "%0a",
+              "\x01", "\u202e", " ", "@", ":80", "?q=1", "#x", "repo/", "notaurl", "\t"]
+urls = st.lists(st.sampled_from(URL_TOKENS), min_size=1, max_size=6).map("".join)
+
+
+@fuzz(60)
+@given(url=urls, where=st.sampled_from(["source", "markdown", "base_url"]))
+def test_fuzz_urls_in_every_url_field_and_base_url(url, where):
+    from site_builder.cli import check_base_url
+    from argparse import Namespace
+    files = {name: text.encode() for name, text in BASE.items()}
+    base = None
+    if where == "source":
+        files = with_field(files, "sources/src-a.yaml", "url", url)
+    elif where == "markdown":
+        files = with_field(files, "issues/fentanyl.yaml", "summary", f"[link]({url}) ![img]({url})")
+    else:
+        args = Namespace(base_url=url)
+        if check_base_url(args):
+            event("base_url refused")
+            return
+        base = args.base_url
+    with tempfile.TemporaryDirectory() as tmp:
+        content, out = Path(tmp) / "content", Path(tmp) / "_site"
+        for name, data in files.items():
+            (content / name).parent.mkdir(parents=True, exist_ok=True)
+            (content / name).write_bytes(data)
+        try:
+            with time_budget(PER_INPUT_SECONDS):
+                build(Paths(content, TEMPLATES, out), base_url=base, search=False)
+        except BuildFailed:
+            event("failed")
+            return
+        read_outputs(out)
+        for page in out.rglob("*.html"):
+            for tag in BeautifulSoup(page.read_bytes(), "html.parser").find_all(["a", "img", "link"]):
+                link = (tag.get("href") or tag.get("src") or "").replace("\\", "/")
+                assert not re.sub(r"[\x00-\x20]", "", link).startswith("//"), (page, link)   # another host
+        event("built")

@@ -148,6 +148,10 @@ def test_sanitizer_allow_list_keeps_anchors_and_safe_links(html, kept):
     ("../x/", True), ("http://example.org/", False), ("javascript:alert(1)", False),
     (" JaVaScRiPt:alert(1)", False), ("jav\tascript:x", False), ("java\nscript:x", False),
     ("\x01javascript:x", False), ("data:text/html,x", False), ("vbscript:x", False),
+    # Issue 21 #11: another host, written as if relative.
+    ("//evil.example", False), ("\\\\evil.example", False), ("/\\evil.example", False),
+    ("\\/evil.example", False), (" //evil.example/p.gif", False), ("/\t/evil.example", False),
+    ("\\evil.example", True),   # one backslash: the path /evil.example of this site
 ])
 def test_url_allowed_reads_schemes_as_a_browser_does(url, allowed):
     assert url_allowed(url) is allowed
@@ -330,3 +334,42 @@ def test_a_pipe_among_the_templates_is_refused_not_read(make_site, tmp_path):
         build(Paths(make_site(), templates, tmp_path / "_site"))
     assert [str(p) for p in failed.value.problems] == [
         f"{templates}/person.html: not a regular file (a pipe or device would hang the build)"]
+
+
+@pytest.mark.parametrize("markdown, what", [
+    ("[x](//evil.example)", "link 'x' has an unsafe URL '//evil.example'"),
+    ("[x](/\\evil.example)", "link 'x' has an unsafe URL '/\\\\evil.example'"),
+    ("[x](\\\\\\\\evil.example)", "link 'x' has an unsafe URL '\\\\\\\\evil.example'"),
+    ("![t](//evil.example/p.gif)", "image 't' has an unsafe URL '//evil.example/p.gif'"),
+    ("[x][r]\n\n[r]: //evil.example", "link 'x' has an unsafe URL '//evil.example'"),
+])
+def test_links_to_another_host_are_refused_not_published(make_site, tmp_path, markdown, what):
+    content = make_site({"issues/fentanyl.yaml": "title: F\nsources: [src-a]\nsummary: |\n  "
+                                                 + markdown.replace("\n", "\n  ") + "\n"})
+    with pytest.raises(BuildFailed) as failed:
+        build(Paths(content, TEMPLATES, tmp_path / "_site"), search=False)
+    assert [p.message for p in failed.value.problems] == [what]
+    assert not (tmp_path / "_site").exists()
+
+
+def test_machine_readable_outputs_carry_only_what_a_page_shows(make_site, tmp_path):
+    """Issue 21 #10: an HTML comment (only a warning, and the deploy build is not --strict)
+    and an unused reference definition (no warning at all) shipped verbatim in data.json."""
+    content = make_site({
+        "issues/fentanyl.yaml": "title: F\nsources: [src-a]\nsummary: |\n  Text with a [link][note].\n"
+                                "  <!-- INTERNAL: call the embassy -->\n\n"
+                                "  [note]: https://example.org/note\n  [memo]: https://intranet.example/secret\n",
+        "meetings/talks.yaml": MINIMAL["meetings/talks.yaml"].replace(
+            "summary: Talks", "summary: |\n          <!-- INTERNAL: off the record -->\n          Talks"),
+    })
+    report = build(Paths(content, TEMPLATES, tmp_path / "_site"), search=False)
+    assert sorted(w.message for w in report.warnings) == [
+        "HTML comment is removed from the page", "HTML comment is removed from the page",
+        "reference definition '[memo]' is used by no link"]
+    for path in sorted((tmp_path / "_site").rglob("*")):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", "replace")
+            assert "INTERNAL" not in text and "intranet" not in text, path
+    issue = next(e for e in json.loads((tmp_path / "_site/data.json").read_text())["entities"]["issues"])
+    assert issue["fields"]["summary"]["markdown"] == ("Text with a [link][note].\n\n\n"
+                                                      "[note]: https://example.org/note\n")
