@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from site_builder.core.markup import Target, convert, render_markdown
 
-from .conftest import TEMPLATES
+from ..conftest import TEMPLATES
 
 TARGETS = {
     "wang-yi": Target("Wang Yi", "/repo/people/wang-yi/", "person"),
@@ -73,7 +73,7 @@ def test_ordinary_shapes_are_parsed(text):
 def test_a_recursion_the_shape_check_misses_is_a_finding_not_a_traceback(monkeypatch):
     from site_builder.core import markup
 
-    def deep(text, resolve):
+    def deep(text, resolve, tune=None):
         raise RecursionError
     monkeypatch.setattr(markup, "markdown_to_html", deep)
     html, unsafe, raw, slow = convert("text", resolve)

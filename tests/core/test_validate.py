@@ -100,6 +100,6 @@ def test_joiners_and_direction_marks_that_scripts_need_are_kept(make_site):
 
 
 def test_list_and_map_items_and_urls_are_checked_too(make_site):
-    content = make_site({"sources/src-a.yaml": 'title: t\npublisher: p\nurl: "https://example.org/\\x01"\n'})
-    assert problems(content) == [f"{content}/sources/src-a.yaml:3:6: url: invisible or control character U+0001 "
+    content = make_site({"sources/src-a.yaml": 'title: t\npublisher: p\nkind: press\nurl: "https://example.org/\\x01"\n'})
+    assert problems(content) == [f"{content}/sources/src-a.yaml:4:6: url: invisible or control character U+0001 "
                                  "(control character) is not allowed (delete it; most editors do not show it)"]
