@@ -194,6 +194,7 @@ def test_everything_but_search_and_filters_works_without_javascript(browser, bas
         page.goto(base)
         page.get_by_role("link", name=meeting.title, exact=True).first.click()
         page.wait_for_url(f"**/meetings/{meeting.id}/")
+        page.locator("section.neighbours details.graph-open > summary").click()  # opens without script
         node = page.locator("section.neighbours svg a").first  # the graph's links work without script
         target = node.get_attribute("href")
         node.click()

@@ -86,7 +86,7 @@ def test_timeline_filters_say_they_need_javascript(rich_site):
 def test_issue_page_shows_its_own_timeline(rich_site):
     page = soup(rich_site / "issues" / "fentanyl" / "index.html")
     section = page.find(id="timeline-heading").parent
-    assert [entity_id(a["href"]) for a in section.select(".tl-title a")] == ["signing", "talks"]
+    assert [entity_id(a["href"]) for a in section.select(".tl-compact a")] == ["signing", "talks"]
     assert all(t.has_attr("datetime") for t in section.find_all("time"))
 
 
@@ -132,9 +132,13 @@ def test_infoboxes_carry_the_facts(rich_site):
     person = soup(rich_site / "people" / "wang-yi" / "index.html").select_one("dl.infobox")
     facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in person.find_all("dt")}
     assert facts["Native name"]["lang"] == "zh-Hans" and facts["Native name"].get_text() == "王毅"
-    meeting = soup(rich_site / "meetings" / "talks" / "index.html").select_one("dl.infobox")
+    meeting_page = soup(rich_site / "meetings" / "talks" / "index.html")
+    meeting = meeting_page.select_one("dl.infobox")
     facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in meeting.find_all("dt")}
-    assert {"Date", "Place", "Status", "Participants", "Issues"} <= facts.keys()
+    assert {"Status", "Participants", "Issues raised"} <= facts.keys()
+    # Date and place open the page, under the title (the dateline), not in the fact box.
+    dateline = meeting_page.select_one(".brief-head .dateline")
+    assert dateline.time["datetime"].startswith("2024-04-26") and "·" in dateline.get_text()
     assert facts["Participants"].find("span", lang="zh-Hans").get_text() == "王毅"
     issue = soup(rich_site / "issues" / "fentanyl" / "index.html").select_one("dl.infobox")
     assert "Raised at" in [dt.get_text() for dt in issue.find_all("dt")]
@@ -153,7 +157,7 @@ def test_every_native_name_on_the_real_site_has_its_lang(real_site):
 
 def test_glossary_link_has_the_definition_as_title(rich_site):
     page = soup(rich_site / "meetings" / "talks" / "index.html")
-    link = page.select_one(".prose a.ref-term")
+    link = page.select_one(".standfirst a.ref-term, .prose a.ref-term")
     assert entity_id(link["href"]) == "precursor"
     assert link.get_text() == "Precursor chemical"
     assert link["title"] == "A chemical used to make another, here fentanyl."

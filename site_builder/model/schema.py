@@ -48,6 +48,14 @@ IN_CALENDAR = "calendar"   # a VEVENT of calendar.ics (its `date`, `summary`, `l
 WARN_ORPHAN = "orphan"     # check warns when nothing links to one of these
 INVOLVED = "involved"      # its page shows the timeline of the dated entries that involve it
 
+# How readers name the time zones of dated entries ('Beijing time (UTC+8)'); a zone not listed
+# is named after its city ('Los Angeles time').
+ZONE_NAMES = {
+    "Asia/Shanghai": "Beijing time",
+    "America/New_York": "Washington time",
+    "America/Los_Angeles": "California time",
+}
+
 # Columns of the who-met-whom graph (ContentType.graph).
 GRAPH_ATTENDEE = "attendee"  # left: linked from the hubs' attendees field
 GRAPH_HUB = "hub"            # middle: a gathering, in time order, linked to its attendees and topics
