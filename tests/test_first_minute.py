@@ -185,3 +185,58 @@ def test_notes_on_the_sources_are_one_collapsed_block(browser, base, content):
             assert page.locator("details.about-sources").count() <= 1, path
     finally:
         context.close()
+
+
+# --- 4. A timeline that tells time ----------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE_SCREEN, WIDE], ids=["375", "1280"])
+def test_the_timeline_names_each_zone_groups_the_visit_and_explains_its_markers(browser, base, content,
+                                                                              viewport, scheme):
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(base + "timeline/")
+        text = page.locator("#timeline").inner_text()
+        for abbreviation in ("CST", "EDT", "EST", "PST", "PDT"):
+            assert f" {abbreviation}" not in text
+        zones = page.eval_on_selector_all(".tl-item .tl-zone", "zs => zs.map(z => z.textContent)")
+        zoned = [e for t in content.site.types for e in content.by_type.get(t.name, [])
+                 if e.values.get("date") and e.values.get("timezone")]
+        assert len(zones) == len(zoned)   # every item whose zone is known says it in words
+        assert "Beijing time (UTC+8)" in zones and "Washington time (UTC\u22124)" in zones
+        # The visit's days are one group, marked, with a link that jumps to it.
+        start, end = content.settings["focus_from"], content.settings["focus_to"]
+        visit = page.locator("section.tl-focus")
+        assert visit.count() == 1
+        days = visit.locator(".tl-day > .tl-date time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))")
+        assert days and all(start.isoformat() <= d <= end.isoformat() for d in days)
+        assert visit.evaluate("s => getComputedStyle(s).borderLeftStyle") == "solid"
+        page.get_by_role("link", name="Jump to the visit").click()
+        assert page.url.endswith("#" + visit.get_attribute("id"))
+        assert abs(visit.evaluate("s => s.getBoundingClientRect().top")) < 5
+        # Each marker is in the legend.
+        legend = page.locator("ul.tl-legend li")
+        assert legend.all_inner_texts() == ["Meeting", "Event"]
+        marks = page.eval_on_selector_all("ul.tl-legend .tl-mark",
+                                          "ms => ms.map(m => getComputedStyle(m, '::before').content)")
+        titles = page.eval_on_selector_all(".tl-meeting .tl-title, .tl-event .tl-title",
+                                           "ts => new Set(ts.map(t => getComputedStyle(t, '::before').content)).size")
+        assert len(set(marks)) == 2 == titles
+        page.goto(base + "timeline/")
+        shoot(page, f"timeline-{viewport['width']}-{scheme}", first_screen=True)
+    finally:
+        context.close()
+
+
+def test_filtering_the_timeline_hides_empty_groups(browser, base):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    try:
+        page.goto(base + "timeline/?issue=tiktok-divest-or-ban-law")
+        shown = page.eval_on_selector_all("section.tl-group", "gs => gs.filter(g => !g.hidden).length")
+        for group in page.locator("section.tl-group:not([hidden])").all():
+            assert group.locator(".tl-item:not([hidden])").count() > 0
+        assert shown >= 1
+    finally:
+        context.close()

@@ -83,6 +83,10 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
+        "day_groups": timeline.group_by_focus(timeline.group_by_day(items), site.settings.get("focus_from"),
+                                              site.settings.get("focus_to"),
+                                              site.settings.get("focus_title") or "The days this explainer is about"),
+        "legend": timeline.legend(site.types),
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).

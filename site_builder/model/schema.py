@@ -234,6 +234,11 @@ SITE = ContentType(
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
         Field("featured_people", Refs("person"), "Ids of the key people for the home page."),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page."),
+        Field("focus_from", Date(), "First day of what the explainer is about (e.g. a visit): the timeline "
+              "groups and marks its days and links to them, YYYY-MM-DD.", needs="focus_to"),
+        Field("focus_to", Date(), "Last day of what the explainer is about, YYYY-MM-DD.", needs="focus_from"),
+        Field("focus_title", Text(), "What those days are called on the timeline, e.g. 'The visit, 24–26 April 2024'.",
+              default="The days this explainer is about"),
         Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
         Field("parties", TextList(max_length=80),
               "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict)."),

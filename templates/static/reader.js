@@ -8,6 +8,7 @@
     var status = form.querySelector("[role=status]");
     var items = Array.prototype.slice.call(document.querySelectorAll(".tl-item"));
     var days = document.querySelectorAll(".tl-day");
+    var groups = document.querySelectorAll(".tl-group");
     var params = new URLSearchParams(location.search);
     selects.forEach(function (s) {
       var wanted = params.get(s.name);
@@ -22,6 +23,7 @@
       var shown = 0, query = new URLSearchParams();
       items.forEach(function (item) { item.hidden = !matches(item); if (!item.hidden) shown += 1; });
       Array.prototype.forEach.call(days, function (day) { day.hidden = !day.querySelector(".tl-item:not([hidden])"); });
+      Array.prototype.forEach.call(groups, function (group) { group.hidden = !group.querySelector(".tl-item:not([hidden])"); });
       status.textContent = shown === items.length ? "Showing all " + shown + " items."
         : "Showing " + shown + " of " + items.length + " items.";
       selects.forEach(function (s) { if (s.value) query.set(s.name, s.value); });
