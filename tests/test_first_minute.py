@@ -240,3 +240,72 @@ def test_filtering_the_timeline_hides_empty_groups(browser, base):
         assert shown >= 1
     finally:
         context.close()
+
+
+# --- 6. Search that ranks ---------------------------------------------------------------------------
+
+# The five queries of the issue, and the page each is about (it ranked 3rd, 6th, 6th, 3rd and 5th).
+RANKED = [("Wang Yi", "people/wang-yi/"), ("TikTok", "issues/tiktok-divest-or-ban-law/"),
+          ("Taiwan", "issues/taiwan-indo-pacific-funding/"), ("fentanyl", "issues/fentanyl-precursors/"),
+          ("Blinken Xi", "meetings/blinken-xi-jinping/")]
+
+
+def results(page) -> list[str]:
+    page.wait_for_selector("#search-results li a")
+    return page.eval_on_selector_all("#search-results li > a", "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("query,about", RANKED)
+def test_the_page_a_query_is_about_comes_first(browser, base, query, about):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    try:
+        page.goto(base + "search/?q=" + query.replace(" ", "+"))
+        found = results(page)
+        assert found[0] == "/" + base.split("://", 1)[1].split("/", 1)[1] + about, found[:5]
+        excerpts = page.eval_on_selector_all("#search-results li > p", "ps => ps.map(p => p.textContent)")
+        for text in excerpts:   # labels never run into their values ("PublisherTASS DateTuesday")
+            assert not any(f"{label}{c}" in text for label in ("Publisher", "Date", "Kind", "Author", "Link")
+                           for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), text
+        if query == "Wang Yi":
+            shoot(page, "search-wang-yi-1280")
+    finally:
+        context.close()
+
+
+def test_search_results_have_more(browser, base):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    try:
+        page.goto(base + "search/?q=Blinken")
+        first = results(page)
+        total = int(page.locator("#search-status").inner_text().split()[0])
+        assert total > 20 and len(first) == 20
+        more = page.locator("#search-more")
+        assert more.is_visible()
+        more.click()
+        page.wait_for_function("document.querySelectorAll('#search-results li').length > 20")
+        assert len(results(page)) == min(40, total)
+    finally:
+        context.close()
+
+
+def test_without_javascript_search_leads_to_every_page_a_to_z(browser, base, content):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE_SCREEN)
+    page = context.new_page()
+    try:
+        page.goto(base)
+        page.fill("#site-search-q", "Wang Yi")
+        page.press("#site-search-q", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        assert "q=Wang+Yi" in page.url   # the query is kept in the address
+        listed = page.eval_on_selector_all(".az-list a", "links => links.map(a => a.getAttribute('href'))")
+        assert len(listed) == len(content.site.by_id) == len(set(listed))
+        assert any(href.endswith("/people/wang-yi/") for href in listed)
+        titles = page.eval_on_selector_all(".az-list a", "links => links.map(a => a.textContent)")
+        letters = page.eval_on_selector_all(".az h3", "hs => hs.map(h => h.textContent)")
+        assert letters == sorted(letters, key=lambda l: (l == "#", l))
+        assert len(titles) == len(listed)
+        shoot(page, "search-nojs-375", first_screen=True)
+    finally:
+        context.close()

@@ -95,6 +95,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
         if meetings else None,
         "graph_meetings": meetings,
         "graph_fields": hub_fields(the_plan),
+        "az": az_index([views[e.id] for e in site.by_id.values()]),
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
                                if t.glossary), None),
         "pagefind_js": urls.href("/pagefind/pagefind.js", base_url),
@@ -114,3 +115,17 @@ def _term_mentions(site: Site) -> dict[str, list[Entity]]:
                         users.append(entity)
     order = {t.name: i for i, t in enumerate(site.types)}
     return {k: sorted(v, key=lambda e: (order[e.type.name], e.sort_key())) for k, v in found.items()}
+
+
+def az_index(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return every entity's view under the letter its title starts with, A to Z, for the search
+    page's list of every page (what the search box leads to without JavaScript)."""
+    def key(view: dict[str, Any]) -> tuple[str, str]:
+        title = view["title"].lstrip("\"'\u201c\u2018(")
+        return title.casefold(), view["id"]
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for view in sorted(entries, key=key):
+        first = key(view)[0][:1].upper()
+        letters.setdefault(first if first.isalpha() and first.isascii() else "#", []).append(view)
+    return [{"letter": letter, "id": f"az-{letter if letter != '#' else 'other'}", "entries": items}
+            for letter, items in sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))]
