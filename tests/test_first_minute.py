@@ -309,3 +309,34 @@ def test_without_javascript_search_leads_to_every_page_a_to_z(browser, base, con
         shoot(page, "search-nojs-375", first_screen=True)
     finally:
         context.close()
+
+
+# --- 7. The home page answers ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("viewport", [PHONE_SCREEN, WIDE], ids=["375", "1280"])
+def test_the_home_page_says_what_came_of_it(browser, base, content, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(base)
+        order = page.eval_on_selector_all("main h2", "hs => hs.map(h => h.id)")
+        assert order[:3] == ["facts-heading", "outcomes-heading", "next-heading"]
+        facts = page.locator("section.key-facts").inner_text()
+        assert "24 April 2024" in facts and "26 April 2024" in facts
+        for meeting in content.by_type["meeting"]:
+            assert meeting.values["location"] in facts
+        outcomes = page.locator("#outcomes-heading").locator("xpath=..").inner_text()
+        for meeting in content.by_type["meeting"]:
+            for text in meeting.values.get("outcomes") or []:
+                assert " ".join(text.split()[:4]).replace("[[", "")[:15] in outcomes
+        later = [e for e in content.by_type["event"] if e.values["date"] > content.settings["focus_to"]]
+        listed = page.locator("#next-heading + ol li").count()
+        assert listed == len(later) > 0
+        # No summary on the page is cut mid-clause.
+        cut = page.eval_on_selector_all("main p", "ps => ps.map(p => p.textContent.trim()).filter(t => t.endsWith('…'))")
+        assert cut == []
+        repeated = {h: n for h, n in page.evaluate(VISIBLE_LINKS).items() if n > 2 and h.count("/") > 3}
+        assert repeated == {}
+        shoot(page, f"home-{viewport['width']}", first_screen=True)
+    finally:
+        context.close()

@@ -34,6 +34,21 @@ def plain_text(html: str, limit: int = 200) -> str:
     text = " ".join(Markup(text).unescape().split()).replace(" .", ".").replace(" ,", ",").replace(" ;", ";")
     if len(text) <= limit:
         return text
+    return _cut_at_sentence(text, limit)
+
+
+_TEXT_SENTENCE_END_RE = re.compile(r"(?<![A-Z])(?<!\.[A-Za-z])[.!?][\u201d\u2019\"')]*(?= )")
+
+
+def _cut_at_sentence(text: str, limit: int) -> str:
+    """Shorten text at the last sentence end within `limit` characters (or the first one
+    within twice that); only a text with no sentence end that early is cut at a word, with '…'."""
+    ends = [m.end() for m in _TEXT_SENTENCE_END_RE.finditer(text) if m.end() <= 2 * limit]
+    within = [e for e in ends if e <= limit]
+    if within and within[-1] >= limit * 0.4:
+        return text[: within[-1]]
+    if ends:
+        return text[: ends[0]]
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
