@@ -340,3 +340,39 @@ def test_the_home_page_says_what_came_of_it(browser, base, content, viewport):
         shoot(page, f"home-{viewport['width']}", first_screen=True)
     finally:
         context.close()
+
+
+# --- 5. A graph for every screen -------------------------------------------------------------------
+
+def test_the_graph_fits_a_phone_as_words_and_explains_itself_on_a_desktop(browser, base, content):
+    context = browser.new_context(viewport=PHONE_SCREEN)
+    page = context.new_page()
+    try:
+        page.goto(base + "graph/")
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+        assert not page.locator("figure.graph-full").is_visible()
+        assert page.locator(".phone-note").is_visible() and page.locator("#words-heading").is_visible()
+        shoot(page, "graph-375", first_screen=True)
+        page.goto(base + FENTANYL_ISSUE)
+        page.locator("section.neighbours summary").click()
+        assert page.locator("section.neighbours .graph-alt").is_visible()
+        assert not page.locator("section.neighbours svg").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+    finally:
+        context.close()
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    try:
+        page.goto(base + "graph/")
+        assert page.locator("ul.graph-legend").is_visible()
+        labels = page.eval_on_selector_all("figure.graph-full svg text", "ts => ts.map(t => t.textContent)")
+        assert not any(label.endswith("…") for label in labels)
+        linked = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.eval_on_selector_all(
+            "figure.graph-full svg a", "as => as.map(a => a.getAttribute('href'))")}
+        assert {e.id for e in content.by_type["event"] if e.links.get("people") or e.links.get("issues")} <= linked
+        node = page.locator("figure.graph-full svg a.g-meeting").first
+        node.focus()
+        assert node.evaluate("a => getComputedStyle(a.querySelector('rect')).strokeWidth") == "3px"
+        shoot(page, "graph-1280")
+    finally:
+        context.close()

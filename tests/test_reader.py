@@ -2,6 +2,8 @@
 citations, infoboxes, glossary links, the relationship graph, search wiring, budgets."""
 from __future__ import annotations
 
+import datetime
+
 import gzip
 import re
 import sys
@@ -178,14 +180,17 @@ def test_full_graph_links_every_meeting_person_and_issue_and_has_words(real_site
     svg = page.select_one("figure.graph svg")
     assert svg.title.get_text() and svg["aria-labelledby"] == svg.title["id"]
     linked = {entity_id(a["href"]) for a in svg.find_all("a")}
-    meetings = site.by_type["meeting"]
-    expected = {m.id for m in meetings} | {p.id for m in meetings for p in m.links["participants"]} \
-        | {i.id for m in meetings for i in m.links["issues"]}
+    # The hubs are the meetings and the events (every type in the graph's middle column).
+    hubs = [(h, t) for t in site.types if t.graph == "hub" for h in site.by_type.get(t.name, [])]
+    ends = lambda h, t: h.links.get(t.attendees, []) + h.links.get(t.topics, [])  # noqa: E731
+    expected = {h.id for h, _ in hubs} | {e.id for h, t in hubs for e in ends(h, t)}
     assert linked == expected
     words = page.find(id="words-heading").parent
-    assert [entity_id(li.a["href"]) for li in words.select("li")] == [m.id for m in meetings]
+    order = sorted(hubs, key=lambda ht: (ht[0].values["date"], ht[0].values.get("time") or datetime.time.min,
+                                         [t.name for t in site.types].index(ht[1].name), ht[0].id))
+    assert [entity_id(li.a["href"]) for li in words.select("li")] == [h.id for h, _ in order]
     edges = svg.select("path.g-edge")
-    assert len(edges) == sum(len(m.links["participants"]) + len(m.links["issues"]) for m in meetings)
+    assert len(edges) == sum(len(ends(h, t)) for h, t in hubs)
 
 
 def test_entity_pages_have_a_neighbourhood_graph_centred_on_them(real_site):
@@ -194,7 +199,7 @@ def test_entity_pages_have_a_neighbourhood_graph_centred_on_them(real_site):
         for entity in site.by_type[kind]:
             page = soup(real_site / folder / entity.id / "index.html")
             svg = page.select_one("section.neighbours svg")
-            has_meetings = kind == "meeting" or bool(entity.links.get("meetings"))
+            has_meetings = kind == "meeting" or bool(entity.links.get("meetings") or entity.links.get("events"))
             assert (svg is not None) == has_meetings, entity.id
             if svg is not None:
                 focus = svg.select_one("a.g-focus")

@@ -160,6 +160,7 @@ EVENT = ContentType(
     order_by=("date", "time"),
     description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
     roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="people", topics="issues", json_ld="Event",
+    graph=GRAPH_HUB,
     fields=(
         Field("title", Text(), "Headline of the event.", required=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
