@@ -370,6 +370,7 @@ def test_the_graph_fits_a_phone_as_words_and_explains_itself_on_a_desktop(browse
         linked = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.eval_on_selector_all(
             "figure.graph-full svg a", "as => as.map(a => a.getAttribute('href'))")}
         assert {e.id for e in content.by_type["event"] if e.links.get("people") or e.links.get("issues")} <= linked
+        assert {p.id for p in content.by_type["person"]} <= linked   # every person
         node = page.locator("figure.graph-full svg a.g-meeting").first
         node.focus()
         assert node.evaluate("a => getComputedStyle(a.querySelector('rect')).strokeWidth") == "3px"

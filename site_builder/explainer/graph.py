@@ -102,8 +102,10 @@ def _node(view: dict[str, Any], the_plan: Plan) -> Node:
     return Node(view["id"], kind, view["title"], sub, view["href"], column)
 
 
-def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN) -> Graph:
-    """Return the graph of the given hub (meeting) views in time order, their people and issues."""
+def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN,
+                       loose: Iterable[dict[str, Any]] = ()) -> Graph:
+    """Return the graph of the given hub (meeting) views in time order, their people and issues,
+    and the `loose` views (people or issues in no meeting) as nodes without edges."""
     nodes: dict[str, Node] = {}
     edges: list[tuple[str, str]] = []
     for meeting in meetings:
@@ -116,6 +118,9 @@ def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_
                 if other_id not in nodes:  # a person in many meetings is one node
                     nodes[other_id] = _node(other, the_plan)
                 edges.append((meeting_id, other_id))
+    for view in loose:
+        if view["id"] not in nodes and view["type"] in the_plan.columns:
+            nodes[view["id"]] = _node(view, the_plan)
     ordered = tuple(sorted(nodes.values(), key=lambda n: n.column))
     return Graph(ordered, tuple(edges), len(meetings), len(meetings), the_plan.headings)
 
@@ -270,15 +275,15 @@ class DrawnSvg:
     a renamed person re-renders the pages that show them, not every page.
     """
 
-    __slots__ = ("hubs", "label", "focus", "plan")
+    __slots__ = ("hubs", "label", "focus", "plan", "loose")
 
     def __init__(self, hubs: list[dict[str, Any]], label: str, focus: str | None = None,
-                 the_plan: Plan = DEFAULT_PLAN):
-        self.hubs, self.label, self.focus, self.plan = hubs, label, focus, the_plan
+                 the_plan: Plan = DEFAULT_PLAN, loose: tuple[dict[str, Any], ...] = ()):
+        self.hubs, self.label, self.focus, self.plan, self.loose = hubs, label, focus, the_plan, loose
 
     def __html__(self) -> str:
         if self.focus is None:
-            return render_svg(relationship_graph(self.hubs, self.plan), self.label)
+            return render_svg(relationship_graph(self.hubs, self.plan, self.loose), self.label)
         return render_svg(neighbourhood(self.hubs, self.plan), self.label, focus=self.focus)
 
     def __str__(self) -> str:

@@ -80,6 +80,10 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
     items = timeline.timeline_items(views, site.types)
     the_plan = graph.plan(site.types)
     meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
+    linked = {v["id"] for m in meetings for name in the_plan.hub_fields[m["type"]] if name for v in m.get(name) or ()}
+    # People (and issues) in no meeting or event: drawn too, without lines, so the graph has everyone.
+    loose = tuple(views[e.id] for t in site.types if t.graph and t.graph != GRAPH_HUB
+                  for e in site.by_type.get(t.name, []) if e.id not in linked)
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
@@ -91,11 +95,13 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).
         "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues",
-                                    the_plan=the_plan)
+                                    the_plan=the_plan, loose=loose)
         if meetings else None,
         "graph_meetings": meetings,
+        "graph_loose": list(loose),
         "graph_fields": hub_fields(the_plan),
-        "az": az_index([views[e.id] for e in site.by_id.values()]),
+        # Every page A to Z on the search page (where search leads without JavaScript), while it fits.
+        "az": az_index([views[e.id] for e in site.by_id.values()]) if len(site.by_id) <= AZ_MAX else [],
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
                                if t.glossary), None),
         "pagefind_js": urls.href("/pagefind/pagefind.js", base_url),
@@ -115,6 +121,9 @@ def _term_mentions(site: Site) -> dict[str, list[Entity]]:
                         users.append(entity)
     order = {t.name: i for i, t in enumerate(site.types)}
     return {k: sorted(v, key=lambda e: (order[e.type.name], e.sort_key())) for k, v in found.items()}
+
+
+AZ_MAX = 3000   # entities listed A to Z on one page; beyond this the index pages take over (about 300 KB)
 
 
 def az_index(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
