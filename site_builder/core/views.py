@@ -16,6 +16,7 @@ from . import markup
 
 from ..model import urls
 from ..model.kinds import Refs
+from ..model.schema import ZONE_NAMES
 from .links import Site
 from .markup import Target
 from .runner import Runner, View
@@ -33,6 +34,21 @@ def plain_text(html: str, limit: int = 200) -> str:
     text = " ".join(Markup(text).unescape().split()).replace(" .", ".").replace(" ,", ",").replace(" ;", ";")
     if len(text) <= limit:
         return text
+    return _cut_at_sentence(text, limit)
+
+
+_TEXT_SENTENCE_END_RE = re.compile(r"(?<![A-Z])(?<!\.[A-Za-z])[.!?][\u201d\u2019\"')]*(?= )")
+
+
+def _cut_at_sentence(text: str, limit: int) -> str:
+    """Shorten text at the last sentence end within `limit` characters (or the first one
+    within twice that); only a text with no sentence end that early is cut at a word, with '…'."""
+    ends = [m.end() for m in _TEXT_SENTENCE_END_RE.finditer(text) if m.end() <= 2 * limit]
+    within = [e for e in ends if e <= limit]
+    if within and within[-1] >= limit * 0.4:
+        return text[: within[-1]]
+    if ends:
+        return text[: ends[0]]
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -83,9 +99,63 @@ def when(values: dict[str, Any]) -> dict[str, Any] | None:
     if time is not None:
         moment = dt.datetime.combine(date, time, tzinfo=zone)
         iso = moment.isoformat(timespec="minutes")
+    moment = dt.datetime.combine(date, time or dt.time(12), tzinfo=zone) if zone else None
     return {"date": date, "time": time, "timezone": zone.key if zone else None,
-            "zone_abbr": dt.datetime.combine(date, time or dt.time(12), tzinfo=zone).tzname() if zone else None,
+            "zone_abbr": moment.tzname() if moment else None,
+            "zone_label": zone_label(zone.key, moment.utcoffset()) if moment else None,
             "iso": iso}
+
+
+def zone_label(key: str, offset: dt.timedelta | None) -> str:
+    """Return a time zone as readers say it, never a bare abbreviation: 'Beijing time (UTC+8)'."""
+    name = ZONE_NAMES.get(key) or key.rsplit("/", 1)[-1].replace("_", " ") + " time"
+    if offset is None:
+        return name
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{name} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
+
+
+_SENTENCE_END_RE = re.compile(r'[.!?][\u201d\u2019"\')]*(?:<sup class="cite">.*?</sup>)*(?=\s)')
+_ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]|\.\w+|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|No|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|"
+                              r"Jul|Aug|Sep|Sept|Oct|Nov|Dec))$")
+
+
+def split_lead(html: str) -> tuple[Markup, Markup]:
+    """Split rendered Markdown after its first sentence: (the lead, the rest), both HTML.
+
+    The lead is the first sentence of the first paragraph (with its citation markers), cut
+    only where no inline element is open; the rest is everything after it, so nothing is lost.
+    """
+    html = str(html).strip()
+    if not html.startswith("<p>"):
+        return Markup(""), Markup(html)
+    end = html.find("</p>")
+    if end < 0:
+        return Markup(""), Markup(html)
+    first = html[3:end]
+    for match in _SENTENCE_END_RE.finditer(first):
+        before = first[: match.start()]
+        if before.rfind("<") > before.rfind(">") or _open_tags(before):
+            continue   # inside a tag's attributes, or inside a link or an emphasis
+        if _ABBREVIATION_RE.search(_TAG_RE.sub("", before)):
+            continue
+        rest = first[match.end():].strip()
+        if not rest:
+            break
+        return Markup(f"<p>{first[:match.end()]}</p>"), Markup(f"<p>{rest}</p>{html[end + 4:]}")
+    return Markup(html[: end + 4]), Markup(html[end + 4:].strip())
+
+
+def _open_tags(html: str) -> bool:
+    """Return whether an inline element opened in `html` is still open at its end."""
+    depth = 0
+    for tag in re.finditer(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>", html):
+        if tag.group(3) or tag.group(2).lower() in ("br", "img", "wbr"):
+            continue
+        depth += -1 if tag.group(1) else 1
+    return depth != 0
 
 
 Extend = Callable[[dict[str, View], Site], None]   # adds what a wing's pages show to the views
@@ -134,5 +204,7 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
         else:
             view[fdef.name] = fdef.kind.display(value, lambda text, inline: render_markdown(text, resolve, inline))
     summary = view.get("summary") or view.get("definition") or view.get("note")
+    if view.get("summary"):
+        view["lead"], view["summary_rest"] = split_lead(view["summary"])
     view["description"] = plain_text(summary) if summary else entity.title
     return view

@@ -27,7 +27,7 @@ LEFT, HUBS, RIGHT = range(3)    # the columns: attendees (people) | hubs (meetin
 COLUMN_W = (230, 270, 230)      # widest each column may be (labels wrap to fit)
 GAP = 60                        # room for the edges between columns
 CHAR_W = 7.2                    # average width of a 13px system-font character, for sizing columns
-ROW = 46                        # vertical room per node
+ROW = 58                        # vertical room per node: three lines of label
 PAD = 12
 TOP = 34                        # room for the column headings
 WRAP = (28, 34, 28)             # characters per label line, by column
@@ -50,7 +50,7 @@ def plan(types: Iterable[ContentType]) -> Plan:
     placed = [t for t in types if t.graph]
     columns = {t.name: GRAPH_COLUMNS.index(t.graph) for t in placed}
     hub_fields = {t.name: (t.attendees, t.topics) for t in placed if t.graph == GRAPH_HUB}
-    headings = tuple(next((t.plural for t in placed if columns[t.name] == c), "") for c in range(len(GRAPH_COLUMNS)))
+    headings = tuple(" and ".join(t.plural for t in placed if columns[t.name] == c) for c in range(len(GRAPH_COLUMNS)))
     return Plan(columns, hub_fields, {t.name: t.graph_note for t in placed if t.graph_note}, headings)
 
 
@@ -102,8 +102,10 @@ def _node(view: dict[str, Any], the_plan: Plan) -> Node:
     return Node(view["id"], kind, view["title"], sub, view["href"], column)
 
 
-def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN) -> Graph:
-    """Return the graph of the given hub (meeting) views in time order, their people and issues."""
+def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN,
+                       loose: Iterable[dict[str, Any]] = ()) -> Graph:
+    """Return the graph of the given hub (meeting) views in time order, their people and issues,
+    and the `loose` views (people or issues in no meeting) as nodes without edges."""
     nodes: dict[str, Node] = {}
     edges: list[tuple[str, str]] = []
     for meeting in meetings:
@@ -116,6 +118,9 @@ def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_
                 if other_id not in nodes:  # a person in many meetings is one node
                     nodes[other_id] = _node(other, the_plan)
                 edges.append((meeting_id, other_id))
+    for view in loose:
+        if view["id"] not in nodes and view["type"] in the_plan.columns:
+            nodes[view["id"]] = _node(view, the_plan)
     ordered = tuple(sorted(nodes.values(), key=lambda n: n.column))
     return Graph(ordered, tuple(edges), len(meetings), len(meetings), the_plan.headings)
 
@@ -191,8 +196,8 @@ def _fewer_crossings(order: list[str], neighbours: dict[str, list[float]], passe
 @functools.lru_cache(maxsize=65536)  # one label appears in many graphs
 def _lines(text: str, column: int) -> tuple[str, ...]:
     lines = textwrap.wrap(text, WRAP[column]) or [""]
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), WRAP[column], placeholder="…")]
+    if len(lines) > 3:   # longer than any title the content has: the link's <title> has it whole
+        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), WRAP[column], placeholder="…")]
     return tuple(lines)
 
 
@@ -227,6 +232,8 @@ def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) 
     svg = f'<a href="{escape_text(node.href)}" class="g-node g-{node.kind}{focused}">'
     if node.sub:  # shown on hover; role of a person, date of a meeting
         svg += f"<title>{escape_text(node.label)}, {escape_text(node.sub)}</title>"
+    elif len(lines) > 1 and lines[-1].endswith("…"):
+        svg += f"<title>{escape_text(node.label)}</title>"
     if column == HUBS:
         anchor, tx = "start", x + 10
         svg += f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>'
@@ -234,7 +241,7 @@ def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) 
         anchor, tx = ("end", x + width - 12) if column == LEFT else ("start", x + 12)
         cx = x + width if column == LEFT else x
         svg += f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>'
-    first = y + (ROW - 8) / 2 + (4 if len(lines) == 1 else -4)
+    first = y + (ROW - 8) / 2 + 4 - 7.5 * (len(lines) - 1)
     for i, line in enumerate(lines):
         svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{escape_text(line)}</text>'
     return svg + "</a>"
@@ -268,15 +275,15 @@ class DrawnSvg:
     a renamed person re-renders the pages that show them, not every page.
     """
 
-    __slots__ = ("hubs", "label", "focus", "plan")
+    __slots__ = ("hubs", "label", "focus", "plan", "loose")
 
     def __init__(self, hubs: list[dict[str, Any]], label: str, focus: str | None = None,
-                 the_plan: Plan = DEFAULT_PLAN):
-        self.hubs, self.label, self.focus, self.plan = hubs, label, focus, the_plan
+                 the_plan: Plan = DEFAULT_PLAN, loose: tuple[dict[str, Any], ...] = ()):
+        self.hubs, self.label, self.focus, self.plan, self.loose = hubs, label, focus, the_plan, loose
 
     def __html__(self) -> str:
         if self.focus is None:
-            return render_svg(relationship_graph(self.hubs, self.plan), self.label)
+            return render_svg(relationship_graph(self.hubs, self.plan, self.loose), self.label)
         return render_svg(neighbourhood(self.hubs, self.plan), self.label, focus=self.focus)
 
     def __str__(self) -> str:

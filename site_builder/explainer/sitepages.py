@@ -80,17 +80,28 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
     items = timeline.timeline_items(views, site.types)
     the_plan = graph.plan(site.types)
     meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
+    linked = {v["id"] for m in meetings for name in the_plan.hub_fields[m["type"]] if name for v in m.get(name) or ()}
+    # People (and issues) in no meeting or event: drawn too, without lines, so the graph has everyone.
+    loose = tuple(views[e.id] for t in site.types if t.graph and t.graph != GRAPH_HUB
+                  for e in site.by_type.get(t.name, []) if e.id not in linked)
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
+        "day_groups": timeline.group_by_focus(timeline.group_by_day(items), site.settings.get("focus_from"),
+                                              site.settings.get("focus_to"),
+                                              site.settings.get("focus_title") or "The days this explainer is about"),
+        "legend": timeline.legend(site.types),
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).
         "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues",
-                                    the_plan=the_plan)
+                                    the_plan=the_plan, loose=loose)
         if meetings else None,
         "graph_meetings": meetings,
+        "graph_loose": list(loose),
         "graph_fields": hub_fields(the_plan),
+        # Every page A to Z on the search page (where search leads without JavaScript), while it fits.
+        "az": az_index([views[e.id] for e in site.by_id.values()]) if len(site.by_id) <= AZ_MAX else [],
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
                                if t.glossary), None),
         "pagefind_js": urls.href("/pagefind/pagefind.js", base_url),
@@ -110,3 +121,20 @@ def _term_mentions(site: Site) -> dict[str, list[Entity]]:
                         users.append(entity)
     order = {t.name: i for i, t in enumerate(site.types)}
     return {k: sorted(v, key=lambda e: (order[e.type.name], e.sort_key())) for k, v in found.items()}
+
+
+AZ_MAX = 3000   # entities listed A to Z on one page; beyond this the index pages take over (about 300 KB)
+
+
+def az_index(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return every entity's view under the letter its title starts with, A to Z, for the search
+    page's list of every page (what the search box leads to without JavaScript)."""
+    def key(view: dict[str, Any]) -> tuple[str, str]:
+        title = view["title"].lstrip("\"'\u201c\u2018(")
+        return title.casefold(), view["id"]
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for view in sorted(entries, key=key):
+        first = key(view)[0][:1].upper()
+        letters.setdefault(first if first.isalpha() and first.isascii() else "#", []).append(view)
+    return [{"letter": letter, "id": f"az-{letter if letter != '#' else 'other'}", "entries": items}
+            for letter, items in sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))]

@@ -78,3 +78,21 @@ def filter_choices(items: list[dict[str, Any]], views: dict[str, dict[str, Any]]
     person_ids = {key for item in items for key in item["person_keys"].split()}
     by_title = lambda ids: sorted((views[i] for i in ids), key=lambda v: (v["title"].casefold(), v["id"]))
     return {"topics": by_title(issue_ids), "attendees": by_title(person_ids)}
+
+
+def group_by_focus(days: list[dict[str, Any]], start: dt.date | None, end: dt.date | None,
+                   title: str) -> list[dict[str, Any]]:
+    """Return the days in up to three groups: before the focus days, the focus days (the visit),
+    after them; one group of every day when the site declares no focus."""
+    if start is None or end is None:
+        return [{"id": "days", "title": None, "focus": False, "days": days}] if days else []
+    parts = [("before", "Before", False, [d for d in days if d["date"] < start]),
+             ("focus", title, True, [d for d in days if start <= d["date"] <= end]),
+             ("after", "Afterwards", False, [d for d in days if d["date"] > end])]
+    return [{"id": f"days-{key}", "title": name, "focus": focus, "days": group}
+            for key, name, focus, group in parts if group]
+
+
+def legend(types: Iterable[ContentType]) -> list[dict[str, str]]:
+    """Return the timeline's markers: one per dated type, with its name."""
+    return [{"type": t.name, "label": t.label} for t in types if t.has(DATED)]

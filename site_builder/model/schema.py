@@ -50,6 +50,16 @@ IN_CALENDAR = "calendar"   # a VEVENT of calendar.ics (its `date`, `summary`, `l
 WARN_ORPHAN = "orphan"     # check warns when nothing links to one of these
 INVOLVED = "involved"      # its page shows the timeline of the dated entries that involve it
 
+# How readers name the time zones of dated entries ('Beijing time (UTC+8)'); a zone not listed
+# is named after its city ('Los Angeles time').
+ZONE_NAMES = {
+    "Asia/Shanghai": "Beijing time",
+    "America/New_York": "Washington time",
+    "America/Los_Angeles": "California time",
+    "Europe/Brussels": "Brussels time",
+    "Europe/Rome": "Italy time",
+}
+
 # Columns of the who-met-whom graph (ContentType.graph).
 GRAPH_ATTENDEE = "attendee"  # left: linked from the hubs' attendees field
 GRAPH_HUB = "hub"            # middle: a gathering, in time order, linked to its attendees and topics
@@ -174,6 +184,7 @@ EVENT = ContentType(
     order_by=("date", "time"),
     description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
     roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="people", topics="issues", json_ld="Event",
+    graph=GRAPH_HUB,
     fields=(
         Field("title", Text(), "Headline of the event.", required=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
@@ -256,6 +267,11 @@ SITE = ContentType(
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
         Field("featured_people", Refs("person"), "Ids of the key people for the home page.", item="featured person"),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page.", item="featured issue"),
+        Field("focus_from", Date(), "First day of what the explainer is about (e.g. a visit): the timeline "
+              "groups and marks its days and links to them, YYYY-MM-DD.", needs="focus_to"),
+        Field("focus_to", Date(), "Last day of what the explainer is about, YYYY-MM-DD.", needs="focus_from"),
+        Field("focus_title", Text(), "What those days are called on the timeline, e.g. 'The visit, 24–26 April 2024'.",
+              default="The days this explainer is about"),
         Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
         Field("parties", TextList(max_length=80),
               "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict).", item="party"),

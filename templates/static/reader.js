@@ -8,6 +8,7 @@
     var status = form.querySelector("[role=status]");
     var items = Array.prototype.slice.call(document.querySelectorAll(".tl-item"));
     var days = document.querySelectorAll(".tl-day");
+    var groups = document.querySelectorAll(".tl-group");
     var params = new URLSearchParams(location.search);
     selects.forEach(function (s) {
       var wanted = params.get(s.name);
@@ -22,6 +23,7 @@
       var shown = 0, query = new URLSearchParams();
       items.forEach(function (item) { item.hidden = !matches(item); if (!item.hidden) shown += 1; });
       Array.prototype.forEach.call(days, function (day) { day.hidden = !day.querySelector(".tl-item:not([hidden])"); });
+      Array.prototype.forEach.call(groups, function (group) { group.hidden = !group.querySelector(".tl-item:not([hidden])"); });
       status.textContent = shown === items.length ? "Showing all " + shown + " items."
         : "Showing " + shown + " of " + items.length + " items.";
       selects.forEach(function (s) { if (s.value) query.set(s.name, s.value); });
@@ -37,12 +39,28 @@
     var input = form.querySelector("input[name=q]");
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
-    var loading = null, latest = 0, timer = 0;
+    var more = document.getElementById("search-more");
+    var loading = null, latest = 0, timer = 0, rest = [];
+    var PAGE = 20, RERANK = 40;
     var hint = "Type a name or a word. Results appear as you type.";
     status.textContent = hint;
     function engine() {
       if (!loading) loading = import(form.dataset.pagefind);
       return loading;
+    }
+    function words(text) { return (text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+    /* Pagefind favours short pages, so a source titled with a name outranks the page about it.
+       Among the best results, a page whose title has every word of the query comes first, the
+       entity pages (rank 1) before glossary terms and sources, the title the query fills most first. */
+    function rerank(query, data) {
+      var asked = words(query);
+      return data.map(function (d, i) {
+        var title = words(d.meta.title), hit = asked.every(function (w) { return title.indexOf(w) >= 0; });
+        return {d: d, key: [hit ? 0 : 1, hit ? Number(d.meta.rank || 3) : 0, hit ? -asked.length / title.length : 0, i]};
+      }).sort(function (a, b) {
+        for (var k = 0; k < 4; k++) if (a.key[k] !== b.key[k]) return a.key[k] - b.key[k];
+        return 0;
+      }).map(function (x) { return x.d; });
     }
     function result(data) {
       var li = document.createElement("li"), link = document.createElement("a"), excerpt = document.createElement("p");
@@ -58,23 +76,34 @@
       li.append(link, excerpt);
       return li;
     }
+    async function showMore() {
+      var next = rest.splice(0, PAGE), mine = latest;
+      var data = await Promise.all(next.map(function (r) { return r.data ? r.data() : r; }));
+      if (mine !== latest) return;
+      data.forEach(function (d) { list.appendChild(result(d)); });
+      more.hidden = rest.length === 0;
+      if (!more.hidden) more.textContent = "Show " + Math.min(PAGE, rest.length) + " more of " + rest.length;
+    }
     async function run(raw) {
       var query = raw.trim(), mine = ++latest;
       history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
-      if (!query) { list.replaceChildren(); status.textContent = hint; return; }
+      if (!query) { list.replaceChildren(); rest = []; more.hidden = true; status.textContent = hint; return; }
       try {
         var pagefind = await engine();
         var found = await pagefind.search(query);
-        var data = await Promise.all(found.results.slice(0, 20).map(function (r) { return r.data(); }));
+        var data = await Promise.all(found.results.slice(0, RERANK).map(function (r) { return r.data(); }));
         if (mine !== latest) return;
-        list.replaceChildren.apply(list, data.map(result));
+        rest = rerank(query, data).concat(found.results.slice(RERANK));
+        list.replaceChildren();
+        await showMore();
         status.textContent = found.results.length
           ? found.results.length + (found.results.length === 1 ? " page matches " : " pages match ") + "\u201c" + query + "\u201d."
-          : "No page matches \u201c" + query + "\u201d. Try another spelling, or browse the index pages below.";
+          : "No page matches \u201c" + query + "\u201d. Try another spelling, or look in the list of every page below.";
       } catch (error) {
-        status.textContent = "Search could not load its index. Browse the index pages below.";
+        status.textContent = "Search could not load its index. Every page is listed below, A to Z.";
       }
     }
+    more.addEventListener("click", showMore);
     form.addEventListener("submit", function (event) { event.preventDefault(); run(input.value); });
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { run(input.value); }, 200); });
     var initial = new URLSearchParams(location.search).get("q");

@@ -44,13 +44,13 @@ def test_backlinks_on_real_pages(real_site):
     site, _, _ = load_site(CONTENT)
     for person in site.by_type["person"]:
         page = soup(real_site / "people" / person.id / "index.html")
-        section = page.find(id="meetings-heading").parent
-        linked = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in section.find_all("a")]
+        section = page.find(id="timeline-heading").parent   # meetings and events, in time order
+        linked = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in section.find_all("a") if "/meetings/" in a["href"]]
         assert linked == [m.id for m in person.links["meetings"]]
     for issue in site.by_type["issue"]:
         page = soup(real_site / "issues" / issue.id / "index.html")
-        section = page.find(id="meetings-heading").parent
-        linked = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in section.find_all("a")]
+        section = page.find(id="timeline-heading").parent
+        linked = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in section.find_all("a") if "/meetings/" in a["href"]]
         assert linked == [m.id for m in issue.links["meetings"]]
     for source in site.by_type["source"]:
         page = soup(real_site / "sources" / source.id / "index.html")

@@ -2,6 +2,8 @@
 citations, infoboxes, glossary links, the relationship graph, search wiring, budgets."""
 from __future__ import annotations
 
+import datetime
+
 import gzip
 import re
 import sys
@@ -86,7 +88,7 @@ def test_timeline_filters_say_they_need_javascript(rich_site):
 def test_issue_page_shows_its_own_timeline(rich_site):
     page = soup(rich_site / "issues" / "fentanyl" / "index.html")
     section = page.find(id="timeline-heading").parent
-    assert [entity_id(a["href"]) for a in section.select(".tl-title a")] == ["signing", "talks"]
+    assert [entity_id(a["href"]) for a in section.select(".tl-compact a")] == ["signing", "talks"]
     assert all(t.has_attr("datetime") for t in section.find_all("time"))
 
 
@@ -132,9 +134,13 @@ def test_infoboxes_carry_the_facts(rich_site):
     person = soup(rich_site / "people" / "wang-yi" / "index.html").select_one("dl.infobox")
     facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in person.find_all("dt")}
     assert facts["Native name"]["lang"] == "zh-Hans" and facts["Native name"].get_text() == "王毅"
-    meeting = soup(rich_site / "meetings" / "talks" / "index.html").select_one("dl.infobox")
+    meeting_page = soup(rich_site / "meetings" / "talks" / "index.html")
+    meeting = meeting_page.select_one("dl.infobox")
     facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in meeting.find_all("dt")}
-    assert {"Date", "Place", "Status", "Participants", "Issues"} <= facts.keys()
+    assert {"Status", "Participants", "Issues raised"} <= facts.keys()
+    # Date and place open the page, under the title (the dateline), not in the fact box.
+    dateline = meeting_page.select_one(".brief-head .dateline")
+    assert dateline.time["datetime"].startswith("2024-04-26") and "·" in dateline.get_text()
     assert facts["Participants"].find("span", lang="zh-Hans").get_text() == "王毅"
     issue = soup(rich_site / "issues" / "fentanyl" / "index.html").select_one("dl.infobox")
     assert "Raised at" in [dt.get_text() for dt in issue.find_all("dt")]
@@ -153,7 +159,7 @@ def test_every_native_name_on_the_real_site_has_its_lang(real_site):
 
 def test_glossary_link_has_the_definition_as_title(rich_site):
     page = soup(rich_site / "meetings" / "talks" / "index.html")
-    link = page.select_one(".prose a.ref-term")
+    link = page.select_one(".standfirst a.ref-term, .prose a.ref-term")
     assert entity_id(link["href"]) == "precursor"
     assert link.get_text() == "Precursor chemical"
     assert link["title"] == "A chemical used to make another, here fentanyl."
@@ -174,14 +180,18 @@ def test_full_graph_links_every_meeting_person_and_issue_and_has_words(real_site
     svg = page.select_one("figure.graph svg")
     assert svg.title.get_text() and svg["aria-labelledby"] == svg.title["id"]
     linked = {entity_id(a["href"]) for a in svg.find_all("a")}
-    meetings = site.by_type["meeting"]
-    expected = {m.id for m in meetings} | {p.id for m in meetings for p in m.links["participants"]} \
-        | {i.id for m in meetings for i in m.links["issues"]}
-    assert linked == expected
+    # The hubs are the meetings and the events (every type in the graph's middle column).
+    hubs = [(h, t) for t in site.types if t.graph == "hub" for h in site.by_type.get(t.name, [])]
+    ends = lambda h, t: h.links.get(t.attendees, []) + h.links.get(t.topics, [])  # noqa: E731
+    expected = {h.id for h, _ in hubs} | {e.id for h, t in hubs for e in ends(h, t)}
+    everyone = {e.id for t in site.types if t.graph in ("attendee", "topic") for e in site.by_type.get(t.name, [])}
+    assert linked == expected | everyone   # people in no meeting or event too, without lines
     words = page.find(id="words-heading").parent
-    assert [entity_id(li.a["href"]) for li in words.select("li")] == [m.id for m in meetings]
+    order = sorted(hubs, key=lambda ht: (ht[0].values["date"], ht[0].values.get("time") or datetime.time.min,
+                                         [t.name for t in site.types].index(ht[1].name), ht[0].id))
+    assert [entity_id(li.a["href"]) for li in words.select("li")] == [h.id for h, _ in order]
     edges = svg.select("path.g-edge")
-    assert len(edges) == sum(len(m.links["participants"]) + len(m.links["issues"]) for m in meetings)
+    assert len(edges) == sum(len(ends(h, t)) for h, t in hubs)
 
 
 def test_entity_pages_have_a_neighbourhood_graph_centred_on_them(real_site):
@@ -190,7 +200,7 @@ def test_entity_pages_have_a_neighbourhood_graph_centred_on_them(real_site):
         for entity in site.by_type[kind]:
             page = soup(real_site / folder / entity.id / "index.html")
             svg = page.select_one("section.neighbours svg")
-            has_meetings = kind == "meeting" or bool(entity.links.get("meetings"))
+            has_meetings = kind == "meeting" or bool(entity.links.get("meetings") or entity.links.get("events"))
             assert (svg is not None) == has_meetings, entity.id
             if svg is not None:
                 focus = svg.select_one("a.g-focus")

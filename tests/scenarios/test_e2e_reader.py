@@ -194,10 +194,13 @@ def test_everything_but_search_and_filters_works_without_javascript(browser, bas
         page.goto(base)
         page.get_by_role("link", name=meeting.title, exact=True).first.click()
         page.wait_for_url(f"**/meetings/{meeting.id}/")
+        page.locator("section.neighbours details.graph-open > summary").click()  # opens without script
+        page.set_viewport_size(DESKTOP)   # a phone gets the graph in words; the drawing is for wider screens
         node = page.locator("section.neighbours svg a").first  # the graph's links work without script
         target = node.get_attribute("href")
         node.click()
         page.wait_for_url(f"**{target}")
+        page.set_viewport_size(PHONE)
         page.goto(base + "timeline/")
         dated = sum(len(content.by_type.get(t, [])) for t in ("meeting", "event"))
         assert len(visible_items(page)) == dated

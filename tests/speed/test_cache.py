@@ -103,7 +103,7 @@ def _edit(work: Path) -> None:
     meeting = work / "content/meetings/meeting-00002.yaml"
     meeting.write_text(meeting.read_text().replace("title: ", "title: Renamed "))
     template = work / "templates/person.html"
-    template.write_text(template.read_text().replace("<h2 id=\"meetings-heading\">", "<h2 id=\"meetings-heading\">All "))
+    template.write_text(template.read_text().replace("\"Meetings attended\"", "\"All meetings attended\""))
     (work / "content/meetings/meeting-00003.yaml").unlink()
 
 
