@@ -46,7 +46,7 @@ EVENTS = {
     "beijing-press-conference": ("2024-04-26", "Asia/Shanghai"),
     "tiktok-divestiture-deadline": ("2025-01-19", "America/New_York"),
     "blinken-beijing-visit-june-2023": ("2023-06-19", "Asia/Shanghai"),
-    "yellen-china-visit-april-2024": ("2024-04-03", "America/New_York"),
+    "yellen-china-visit-april-2024": ("2024-04-04", "Asia/Shanghai"),
     "g7-foreign-ministers-capri": ("2024-04-19", "Europe/Rome"),
     "us-sanctions-may-2024": ("2024-05-01", "America/New_York"),
     "ai-dialogue-geneva": ("2024-05-14", "Europe/Zurich"),
@@ -401,3 +401,26 @@ def test_meetings_show_a_confidence(site_dir, meeting_id):
 def test_events_show_a_confidence(site_dir, event_id):
     box = infobox(page(site_dir, "events", event_id))
     assert box["Confidence"].get_text(strip=True)
+
+
+@pytest.mark.parametrize("folder,entity", [pytest.param(f, e, marks=pytest.mark.facts_of(e)) for f, e in
+                                           [("meetings", "blinken-xi-jinping"), ("people", "xi-jinping"),
+                                            ("events", "biden-xi-phone-call")]])
+def test_xi_is_not_said_to_have_agreed_the_visit_in_the_april_call(site_dir, folder, entity):
+    # Xi's readout of 26 April recalls the call of 2 April; it does not say the visit was agreed there.
+    text = words(page(site_dir, folder, entity).main)
+    assert "had been agreed" not in text
+    assert "value peace, prioritise stability and uphold credibility" in text
+
+
+@pytest.mark.facts_of("biden-xi-phone-call")
+def test_biden_xi_call_cites_both_governments_readouts(site_dir):
+    marks = cited(page(site_dir, "events", "biden-xi-phone-call").main)
+    assert "cite-xinhua-biden-xi-call-zh" in marks
+
+
+@pytest.mark.parametrize("event_id", facts(["wang-wenbin-taiwan-aid-remarks", "biden-signs-aid-law"]))
+def test_senate_vote_is_not_the_day_before_in_beijing(site_dir, event_id):
+    text = words(page(site_dir, "events", event_id).main)
+    assert "vote of the day before" not in text and "package the day before" not in text
+    assert "night of 23 April Washington time" in text
