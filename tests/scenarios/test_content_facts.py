@@ -424,3 +424,24 @@ def test_senate_vote_is_not_the_day_before_in_beijing(site_dir, event_id):
     text = words(page(site_dir, "events", event_id).main)
     assert "vote of the day before" not in text and "package the day before" not in text
     assert "night of 23 April Washington time" in text
+
+
+@pytest.mark.facts_of("blinken-shanghai-business-leaders", "state-dept-business-leaders-transcript")
+def test_business_meeting_rests_on_the_state_department_transcript(site_dir):
+    soup = page(site_dir, "meetings", "blinken-shanghai-business-leaders")
+    assert infobox(soup)["Confidence"].get_text(strip=True).lower().startswith("confirmed")
+    assert "cite-state-dept-business-leaders-transcript" in cited(soup.main)
+    assert "a real hub of connection between the United States and China" in words(soup.main)
+    assert "cite-beirut-news-blinken-x-post" not in cited(soup.main)
+
+
+@pytest.mark.parametrize("folder,entity", [pytest.param(f, e, marks=pytest.mark.facts_of(e)) for f, e in
+                                           [("issues", "fentanyl-precursors"), ("terms", "fentanyl")]])
+def test_fentanyl_age_range_is_quoted_from_the_24_april_video(site_dir, folder, entity):
+    text = words(page(site_dir, folder, entity).main)
+    assert "18 and 49" in text and "18 and 45" not in text
+
+
+def test_published_source_notes_do_not_mention_this_sites_fact_check(site_dir):
+    for path in (site_dir / "sources").glob("*/index.html"):
+        assert "fact-check of this site" not in path.read_text(encoding="utf-8"), path.parent.name
