@@ -445,3 +445,21 @@ def test_fentanyl_age_range_is_quoted_from_the_24_april_video(site_dir, folder, 
 def test_published_source_notes_do_not_mention_this_sites_fact_check(site_dir):
     for path in (site_dir / "sources").glob("*/index.html"):
         assert "fact-check of this site" not in path.read_text(encoding="utf-8"), path.parent.name
+
+
+@pytest.mark.facts_of("trade-practices-overcapacity", "mfa-briefing-2024-04-30")
+def test_china_position_on_overcapacity_quotes_its_own_record(site_dir):
+    soup = page(site_dir, "issues", "trade-practices-overcapacity")
+    china = [p for p in section(soup, "positions-heading").find_all("section", class_="position")
+             if p.h3.get_text() == "China"][0]
+    text = words(china)
+    assert "built on false logic" in text
+    assert "cite-mfa-briefing-2024-04-30" in cited(china)
+    assert "cite-diplomatic-insight-shanghai" not in cited(soup.main)
+    assert "negative factors" not in text
+
+
+@pytest.mark.facts_of("blinken-nyu-shanghai-students", "embassy-students-border-april-2024")
+def test_nyu_page_gives_chinas_stated_position_on_students(site_dir):
+    soup = page(site_dir, "meetings", "blinken-nyu-shanghai-students")
+    assert "cite-embassy-students-border-april-2024" in cited(soup.main)
