@@ -463,3 +463,35 @@ def test_china_position_on_overcapacity_quotes_its_own_record(site_dir):
 def test_nyu_page_gives_chinas_stated_position_on_students(site_dir):
     soup = page(site_dir, "meetings", "blinken-nyu-shanghai-students")
     assert "cite-embassy-students-border-april-2024" in cited(soup.main)
+
+
+@pytest.mark.facts_of("blinken-xi-jinping", "state-dept-xi-remarks-zh")
+def test_xi_meeting_order_rests_on_blinkens_own_remarks(site_dir):
+    soup = page(site_dir, "meetings", "blinken-xi-jinping")
+    summary = words(soup.main)
+    assert "It was the last meeting of the visit." not in summary
+    assert "cite-state-dept-xi-remarks-zh" in cited(soup.main)
+
+
+@pytest.mark.parametrize("folder,entity", [pytest.param(f, e, marks=pytest.mark.facts_of(e)) for f, e in
+                                           [("meetings", "blinken-chen-jining"), ("people", "chen-jining")]])
+def test_top_official_wording_is_not_called_accurate(site_dir, folder, entity):
+    soup = page(site_dir, folder, entity)
+    text = words(soup.main)
+    assert "not an error" not in text and "which is accurate" not in text
+    items = [li for li in soup.select("ul.corrections > li") if "top official in Shanghai" in words(li)]
+    assert items and all("cite-xinhua-chen-jining-appointment" in cited(li) for li in items)
+
+
+def test_home_page_tiktok_deadline_in_past_tense_and_next_steps_in_date_order(site_dir):
+    intro = words(page(site_dir).find("div", class_="prose"))
+    assert "ByteDance has 270 days" not in intro
+    if "1 May 2024" in intro and "14 May" in intro:
+        assert intro.index("1 May 2024") < intro.index("14 May")
+
+
+@pytest.mark.facts_of("dialogue-and-channels")
+def test_defense_chiefs_call_is_counted_once_and_dated_against_november_2022(site_dir):
+    summary = words(page(site_dir, "issues", "dialogue-and-channels").main)
+    assert "first spoke" not in summary
+    assert "first since November 2022" in summary
