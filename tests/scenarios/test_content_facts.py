@@ -495,3 +495,14 @@ def test_defense_chiefs_call_is_counted_once_and_dated_against_november_2022(sit
     summary = words(page(site_dir, "issues", "dialogue-and-channels").main)
     assert "first spoke" not in summary
     assert "first since November 2022" in summary
+
+
+@pytest.mark.facts_of("g7-foreign-ministers-capri", "g7-capri-ukraine-communique")
+def test_g7_event_links_the_official_communique(site_dir):
+    assert "cite-g7-capri-ukraine-communique" in cited(page(site_dir, "events", "g7-foreign-ministers-capri").main)
+
+
+@pytest.mark.facts_of("scmp-wang-red-lines")
+def test_scmp_source_title_matches_its_address(site_dir):
+    soup = page(site_dir, "sources", "scmp-wang-red-lines")
+    assert "Wang tells Blinken" in soup.h1.get_text()
