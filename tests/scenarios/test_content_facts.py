@@ -46,7 +46,7 @@ EVENTS = {
     "beijing-press-conference": ("2024-04-26", "Asia/Shanghai"),
     "tiktok-divestiture-deadline": ("2025-01-19", "America/New_York"),
     "blinken-beijing-visit-june-2023": ("2023-06-19", "Asia/Shanghai"),
-    "yellen-china-visit-april-2024": ("2024-04-03", "America/New_York"),
+    "yellen-china-visit-april-2024": ("2024-04-04", "Asia/Shanghai"),
     "g7-foreign-ministers-capri": ("2024-04-19", "Europe/Rome"),
     "us-sanctions-may-2024": ("2024-05-01", "America/New_York"),
     "ai-dialogue-geneva": ("2024-05-14", "Europe/Zurich"),
@@ -401,3 +401,108 @@ def test_meetings_show_a_confidence(site_dir, meeting_id):
 def test_events_show_a_confidence(site_dir, event_id):
     box = infobox(page(site_dir, "events", event_id))
     assert box["Confidence"].get_text(strip=True)
+
+
+@pytest.mark.parametrize("folder,entity", [pytest.param(f, e, marks=pytest.mark.facts_of(e)) for f, e in
+                                           [("meetings", "blinken-xi-jinping"), ("people", "xi-jinping"),
+                                            ("events", "biden-xi-phone-call")]])
+def test_xi_is_not_said_to_have_agreed_the_visit_in_the_april_call(site_dir, folder, entity):
+    # Xi's readout of 26 April recalls the call of 2 April; it does not say the visit was agreed there.
+    text = words(page(site_dir, folder, entity).main)
+    assert "had been agreed" not in text
+    assert "value peace, prioritise stability and uphold credibility" in text
+
+
+@pytest.mark.facts_of("biden-xi-phone-call")
+def test_biden_xi_call_cites_both_governments_readouts(site_dir):
+    marks = cited(page(site_dir, "events", "biden-xi-phone-call").main)
+    assert "cite-xinhua-biden-xi-call-zh" in marks
+
+
+@pytest.mark.parametrize("event_id", facts(["wang-wenbin-taiwan-aid-remarks", "biden-signs-aid-law"]))
+def test_senate_vote_is_not_the_day_before_in_beijing(site_dir, event_id):
+    text = words(page(site_dir, "events", event_id).main)
+    assert "vote of the day before" not in text and "package the day before" not in text
+    assert "night of 23 April Washington time" in text
+
+
+@pytest.mark.facts_of("blinken-shanghai-business-leaders", "state-dept-business-leaders-transcript")
+def test_business_meeting_rests_on_the_state_department_transcript(site_dir):
+    soup = page(site_dir, "meetings", "blinken-shanghai-business-leaders")
+    assert infobox(soup)["Confidence"].get_text(strip=True).lower().startswith("confirmed")
+    assert "cite-state-dept-business-leaders-transcript" in cited(soup.main)
+    assert "a real hub of connection between the United States and China" in words(soup.main)
+    assert "cite-beirut-news-blinken-x-post" not in cited(soup.main)
+
+
+@pytest.mark.parametrize("folder,entity", [pytest.param(f, e, marks=pytest.mark.facts_of(e)) for f, e in
+                                           [("issues", "fentanyl-precursors"), ("terms", "fentanyl")]])
+def test_fentanyl_age_range_is_quoted_from_the_24_april_video(site_dir, folder, entity):
+    text = words(page(site_dir, folder, entity).main)
+    assert "18 and 49" in text and "18 and 45" not in text
+
+
+def test_published_source_notes_do_not_mention_this_sites_fact_check(site_dir):
+    for path in (site_dir / "sources").glob("*/index.html"):
+        assert "fact-check of this site" not in path.read_text(encoding="utf-8"), path.parent.name
+
+
+@pytest.mark.facts_of("trade-practices-overcapacity", "mfa-briefing-2024-04-30")
+def test_china_position_on_overcapacity_quotes_its_own_record(site_dir):
+    soup = page(site_dir, "issues", "trade-practices-overcapacity")
+    china = [p for p in section(soup, "positions-heading").find_all("section", class_="position")
+             if p.h3.get_text() == "China"][0]
+    text = words(china)
+    assert "built on false logic" in text
+    assert "cite-mfa-briefing-2024-04-30" in cited(china)
+    assert "cite-diplomatic-insight-shanghai" not in cited(soup.main)
+    assert "negative factors" not in text
+
+
+@pytest.mark.facts_of("blinken-nyu-shanghai-students", "embassy-students-border-april-2024")
+def test_nyu_page_gives_chinas_stated_position_on_students(site_dir):
+    soup = page(site_dir, "meetings", "blinken-nyu-shanghai-students")
+    assert "cite-embassy-students-border-april-2024" in cited(soup.main)
+
+
+@pytest.mark.facts_of("blinken-xi-jinping", "state-dept-xi-remarks-zh")
+def test_xi_meeting_order_rests_on_blinkens_own_remarks(site_dir):
+    soup = page(site_dir, "meetings", "blinken-xi-jinping")
+    summary = words(soup.main)
+    assert "It was the last meeting of the visit." not in summary
+    assert "cite-state-dept-xi-remarks-zh" in cited(soup.main)
+
+
+@pytest.mark.parametrize("folder,entity", [pytest.param(f, e, marks=pytest.mark.facts_of(e)) for f, e in
+                                           [("meetings", "blinken-chen-jining"), ("people", "chen-jining")]])
+def test_top_official_wording_is_not_called_accurate(site_dir, folder, entity):
+    soup = page(site_dir, folder, entity)
+    text = words(soup.main)
+    assert "not an error" not in text and "which is accurate" not in text
+    items = [li for li in soup.select("ul.corrections > li") if "top official in Shanghai" in words(li)]
+    assert items and all("cite-xinhua-chen-jining-appointment" in cited(li) for li in items)
+
+
+def test_home_page_tiktok_deadline_in_past_tense_and_next_steps_in_date_order(site_dir):
+    intro = words(page(site_dir).find("div", class_="prose"))
+    assert "ByteDance has 270 days" not in intro
+    if "1 May 2024" in intro and "14 May" in intro:
+        assert intro.index("1 May 2024") < intro.index("14 May")
+
+
+@pytest.mark.facts_of("dialogue-and-channels")
+def test_defense_chiefs_call_is_counted_once_and_dated_against_november_2022(site_dir):
+    summary = words(page(site_dir, "issues", "dialogue-and-channels").main)
+    assert "first spoke" not in summary
+    assert "first since November 2022" in summary
+
+
+@pytest.mark.facts_of("g7-foreign-ministers-capri", "g7-capri-ukraine-communique")
+def test_g7_event_links_the_official_communique(site_dir):
+    assert "cite-g7-capri-ukraine-communique" in cited(page(site_dir, "events", "g7-foreign-ministers-capri").main)
+
+
+@pytest.mark.facts_of("scmp-wang-red-lines")
+def test_scmp_source_title_matches_its_address(site_dir):
+    soup = page(site_dir, "sources", "scmp-wang-red-lines")
+    assert "Wang tells Blinken" in soup.h1.get_text()
