@@ -43,7 +43,9 @@ class Entity:
 
 
 def _orderable(value: Any) -> tuple:
-    # None sorts first; str() gives a total order over dates, times and text.
+    # None sorts first; str() gives a total order over dates, times and text (numbers padded).
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (True, f"{value:012d}")
     return (value is not None, str(value).casefold() if value is not None else "")
 
 

@@ -29,13 +29,13 @@ def _order(view: dict[str, Any], type_rank: int) -> tuple:
     # Items without a time belong to the whole day, so they come first within it. Timed
     # items follow in the order they happened: a signing at 21:00 in Washington comes after
     # a briefing at 15:00 in Beijing on the same date (UTC 01:00 the next day against
-    # 07:00). Then by type in declaration order; ties break by id, as entities are ordered
-    # everywhere else (Entity.sort_key).
+    # 07:00). Untimed items keep the order a source gives (day_order); then by type in
+    # declaration order; ties break by id, as entities are ordered everywhere else.
     moment = 0.0
     if when["time"] is not None:
         zone = ZoneInfo(when["timezone"]) if when["timezone"] else dt.timezone.utc
         moment = dt.datetime.combine(when["date"], when["time"], tzinfo=zone).timestamp()
-    return (when["date"], when["time"] is not None, moment, type_rank, view["id"])
+    return (when["date"], when["time"] is not None, moment, view.get("day_order") or 0, type_rank, view["id"])
 
 
 def refs(view: dict[str, Any], name: str | None) -> list[dict[str, Any]]:

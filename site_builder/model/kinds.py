@@ -201,6 +201,27 @@ def _zones() -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Number(FieldKind):
+    """A whole number between minimum and maximum."""
+
+    minimum: int = 0
+    maximum: int = 1_000_000
+
+    def convert(self, value: Any) -> int:
+        if not isinstance(value, str) or not value.strip().isdigit():
+            raise FieldError(f"expected a whole number, got {_describe(value)}", "write digits only, e.g. 2")
+        number = int(value.strip())
+        if not self.minimum <= number <= self.maximum:
+            raise FieldError(f"must be between {self.minimum} and {self.maximum}")
+        return number
+
+    def json_schema(self) -> dict:
+        # Editors write a number; the builder reads every scalar as a string.
+        return {"anyOf": [{"type": "integer", "minimum": self.minimum, "maximum": self.maximum},
+                          {"type": "string", "pattern": r"^\d+$"}]}
+
+
+@dataclass(frozen=True, slots=True)
 class Choice(FieldKind):
     """One of a fixed set of words."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kinds import (Choice, Date, FieldKind, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+from .kinds import (Choice, Date, FieldKind, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Number, Refs, Text,
                     TextList, Time, TimeZone, Url)
 
 
@@ -124,6 +124,10 @@ DRAFT = Field("draft", Flag(),
               "shown by serve with a draft banner.", default=False)
 COMMON_FIELDS: tuple[Field, ...] = (DRAFT,)   # fields every entity type has, after its own
 
+DAY_ORDER = Field("day_order", Number(1, 99),
+                  "Its place among the day's entries when their clock times are not known (1 for the "
+                  "first, 2 for the next...), as a source gives the order.")
+
 SOURCES_FIELD = Field("sources", Refs("source"), "Ids of the sources behind this entry.",
                       backlink="cited_by")
 REQUIRED_SOURCES = Field("sources", Refs("source", min_items=1),
@@ -153,7 +157,7 @@ PERSON = ContentType(
 
 MEETING = ContentType(
     name="meeting", folder="meetings", label="Meeting", plural="Meetings", title_field="title",
-    order_by=("date", "time"), sequence=True,
+    order_by=("date", "day_order", "time"), sequence=True,
     description="A meeting between officials or with other groups.",
     roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="participants", topics="issues",
     graph=GRAPH_HUB, json_ld="Event",
@@ -168,6 +172,7 @@ MEETING = ContentType(
         Field("summary", Markdown(), "What happened, in a few sentences (Markdown).", required=True),
         REQUIRED_SOURCES,
         Field("time", Time(), "Local start time, HH:MM (24-hour).", needs="timezone"),
+        DAY_ORDER,
         Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. Asia/Shanghai."),
         Field("issues", Refs("issue"), "Ids of the issues that came up.", backlink="meetings"),
         Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
@@ -181,7 +186,7 @@ MEETING = ContentType(
 
 EVENT = ContentType(
     name="event", folder="events", label="Event", plural="Events", title_field="title",
-    order_by=("date", "time"),
+    order_by=("date", "day_order", "time"),
     description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
     roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="people", topics="issues", json_ld="Event",
     graph=GRAPH_HUB,
@@ -191,6 +196,7 @@ EVENT = ContentType(
         Field("summary", Markdown(), "What happened (Markdown).", required=True),
         REQUIRED_SOURCES,
         Field("time", Time(), "Local time, HH:MM (24-hour).", needs="timezone"),
+        DAY_ORDER,
         Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. America/New_York."),
         Field("location", Text(), "Place."),
         Field("people", Refs("person"), "Ids of the people involved.", backlink="events", item="person"),

@@ -103,3 +103,13 @@ def test_list_and_map_items_and_urls_are_checked_too(make_site):
     content = make_site({"sources/src-a.yaml": 'title: t\npublisher: p\nkind: press\nurl: "https://example.org/\\x01"\n'})
     assert problems(content) == [f"{content}/sources/src-a.yaml:4:6: url: invisible or control character U+0001 "
                                  "(control character) is not allowed (delete it; most editors do not show it)"]
+
+
+def test_a_number_field_takes_digits_in_its_range():
+    from site_builder.model.kinds import FieldError, Number
+    assert Number(1, 99).convert(" 7 ") == 7
+    for bad, message in (("0", "must be between 1 and 99"), ("100", "must be between 1 and 99"),
+                         ("two", "expected a whole number, got a string"), ("-1", "expected a whole number, got a string")):
+        with pytest.raises(FieldError) as caught:
+            Number(1, 99).convert(bad)
+        assert caught.value.message == message

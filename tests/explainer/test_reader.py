@@ -377,3 +377,16 @@ def test_timeline_orders_a_days_timed_items_by_the_moment_they_happened():
     }
     order = [item["entry"]["id"] for item in timeline_items(views, CONTENT_TYPES)]
     assert order == ["all-day", "briefing", "arrival", "signing"]
+
+
+def test_untimed_items_of_a_day_keep_the_order_a_source_gives():
+    import datetime as dt
+
+    from site_builder.explainer.timeline import timeline_items
+    from site_builder.model.schema import CONTENT_TYPES
+
+    def meeting(entity_id, day_order):
+        return {"id": entity_id, "type": "meeting", "title": entity_id, "participants": [], "issues": [],
+                "day_order": day_order, "when": {"date": dt.date(2024, 4, 26), "time": None, "timezone": None}}
+    views = {"xi": meeting("xi", 3), "wang-yi": meeting("wang-yi", 1), "wang-xiaohong": meeting("wang-xiaohong", 2)}
+    assert [item["entry"]["id"] for item in timeline_items(views, CONTENT_TYPES)] == ["wang-yi", "wang-xiaohong", "xi"]
