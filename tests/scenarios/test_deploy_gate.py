@@ -30,11 +30,14 @@ def new(checkout: Path, type_name: str, entity_id: str, fields: dict[str, str]) 
     done = subprocess.run([sys.executable, "build.py", "new", type_name, entity_id], cwd=checkout,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    path = Path(checkout, done.stdout.split()[1].rstrip(":"))
+    path = Path(checkout, done.stdout.split()[1].rstrip(":,"))
     text = path.read_text(encoding="utf-8")
     for name, value in fields.items():
         text, count = re.subn(rf"^{name}:$", lambda _: f"{name}:{value}", text, count=1, flags=re.M)
         assert count == 1, f"the new {type_name} file has no empty '{name}:' line"
+    # `new` writes a draft; the editor publishes it as its message says.
+    text, count = re.subn(r"^draft: true\n", "", text, count=1, flags=re.M)
+    assert count == 1, f"the new {type_name} file is not a draft"
     path.write_text(text, encoding="utf-8")
     return path
 
