@@ -110,6 +110,6 @@ def test_new_then_serve_shows_the_draft_at_once(tmp_path, browser):
             if page.goto(url).status == 200:
                 break
             page.wait_for_timeout(500)
-        expect(page.locator(".draft-banner")).to_contain_text("Draft")
-        expect(page.locator("#site-builder-errors-notes summary")).to_contain_text("1 draft")
+        expect(page.locator(".draft-banner")).to_contain_text("Draft", timeout=WAIT_MS)
+        expect(page.locator("#site-builder-errors-notes summary")).to_contain_text("1 draft", timeout=WAIT_MS)
         shoot(browser, url, "draft-page", act=lambda p: p.locator("#site-builder-errors-notes summary").click())

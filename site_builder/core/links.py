@@ -48,12 +48,17 @@ def markdown_texts(entity: Entity):
 
 
 def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:
-    """Return the line of a character inside a Markdown value ('|' block scalars are exact)."""
+    """Return the line and column of a character inside a Markdown value (exact in '|' blocks
+    and one-line plain values; elsewhere the start of the value)."""
     pos = entity.doc.pos(path)
     if pos is None:
         return entity.doc.at(*path)
-    if pos.style == "|":
-        return Location(pos.value.path, pos.value.line + 1 + text.count("\n", 0, offset), 1)
+    if pos.style and pos.style.startswith("|"):
+        indent = int(pos.style[1:] or 0)
+        col = indent + offset - (text.rfind("\n", 0, offset) + 1) + 1 if indent else 1
+        return Location(pos.value.path, pos.value.line + 1 + text.count("\n", 0, offset), col)
+    if pos.style is None and "\n" not in text:
+        return Location(pos.value.path, pos.value.line, pos.value.col + offset)
     return pos.value
 
 
