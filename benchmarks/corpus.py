@@ -101,6 +101,7 @@ def generate(preset: str, seed: int = 7) -> Corpus:
     for i in range(n_sources):
         corpus.sources.append({"id": f"source-{i:05d}", "title": f"Readout {i}: {rng.choice(TOPICS)}",
                                "publisher": rng.choice(("Xinhua", "State Department", "Reuters", "AP", "MFA")),
+                               "kind": "official",
                                "date": (dt.date(1972, 1, 1) + dt.timedelta(days=i * 97 % 19000)).isoformat(),
                                "url": f"https://example.org/source/{i}"})
     for i in range(n_people):
@@ -162,7 +163,7 @@ def write_content(corpus: Corpus, folder: Path, title: str = "Synthetic explaine
         f'base_url: "https://example.github.io/bench/"\nlanguage: en\n'
         + _block("intro", f"Every meeting since 1972, starting with [[{first}]]."), encoding="utf-8")
     for s in corpus.sources:
-        text = "".join(f'{k}: "{s[k]}"\n' for k in ("title", "publisher", "date", "url"))
+        text = "".join(f'{k}: "{s[k]}"\n' for k in ("title", "publisher", "kind", "date", "url"))
         (folder / "sources" / f"{s['id']}.yaml").write_text(text, encoding="utf-8")
     for p in corpus.people:
         text = (f"name: {p['name']}\nrole: {p['role']}\ncountry: {p['country']}\n"

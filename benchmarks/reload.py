@@ -38,7 +38,7 @@ def synthesize(content: Path, size: int) -> str:
     issues, sources = max(1, size // 10), max(1, size // 4)
     for i in range(sources):
         (content / "sources" / f"source-{i:05d}.yaml").write_text(
-            f"title: Source number {i}\npublisher: Publisher {i % 17}\nurl: https://example.org/{i}\n")
+            f"title: Source number {i}\npublisher: Publisher {i % 17}\nkind: press\nurl: https://example.org/{i}\n")
     for i in range(issues):
         (content / "issues" / f"issue-{i:05d}.yaml").write_text(
             f"title: Issue {i}\nsummary: A summary of issue {i} citing [[source-{i % sources:05d}]].\n"

@@ -4,6 +4,7 @@ For each preset: cold full build (no cache, no previous output) wall and CPU tim
 peak memory; warm rebuild with nothing changed; rebuilds after editing one person, one
 meeting, one template; Hugo's cold build of the same entities when `hugo` is on PATH.
 Every figure is the median of --runs runs of `python build.py` as a fresh process.
+Beside it, each of our stages and Python's floor for the same work (benchmarks/floors.py).
 Save -> browser reload while serving is measured by benchmarks/reload.py.
 
     .venv/bin/python benchmarks/run.py --presets small medium large --runs 5
@@ -28,6 +29,7 @@ sys.path.insert(0, str(HERE))
 
 from corpus import PRESETS, generate, write_content  # noqa: E402
 from hugo_site import write_hugo  # noqa: E402
+import floors  # noqa: E402
 
 
 def _tree(pid: int) -> list[int]:
@@ -141,6 +143,7 @@ def bench_preset(preset: str, runs: int, work: Path, seed: int, hugo: bool) -> d
         bench.clean()
         samples["cold"].append(measure(bench.cmd(cold=True)))
     result["pages"] = int(samples["cold"][0]["stdout"].split()[1])
+    result["floors"] = floors.measure(bench.content, bench.templates, bench.dir / "_site-floors")
     measure(bench.cmd())  # fill the cache and the output once
     edits = {"edit_person": bench.content / "people" / "person-00001.yaml",
              "edit_meeting": bench.content / "meetings" / "meeting-00001.yaml",
@@ -218,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         results["presets"][preset] = bench_preset(preset, args.runs, args.work, args.seed, not args.no_hugo)
     results["real"] = real_explainer(max(args.runs, 5))
     print(table(results))
+    for preset, measured in results["presets"].items():
+        if "floors" in measured:
+            print(floors.table(preset, measured["floors"]))
     save(results, args.json, args.label or "latest")
     return 0
 

@@ -63,7 +63,7 @@ def boxes_layered(g: graph.Graph) -> dict[str, tuple[float, float, float, float]
     result = {}
     for node in g.nodes:
         x, y = where.positions[node.id]
-        width = where.columns[graph.COLUMNS.index(node.kind)][1]
+        width = where.columns[node.column][1]
         result[node.id] = (x, y, width, LABEL_H)
     return result
 

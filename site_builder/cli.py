@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from .speed.allocator import return_large_blocks
-from .speed.cache import DEFAULT_DIR, Cache
+from .core.progress import progress_for
+from .core.runner import Runner
 from .model.errors import BuildFailed, SiteError
 from .core.loader import display_path
 from .pipeline import Paths, build, load_site
@@ -29,6 +29,20 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--no-drafts", action="store_true",
                         help="fail if any entry is still a draft (draft: true); drafts are left out either way")
+
+
+DEFAULT_DIR = Path(".cache/site_builder")
+
+
+def runner_for(cache_dir: Path | None) -> Runner:
+    """Return the fast runner (speed/), keeping its cache in cache_dir (None: nothing kept),
+    or, where speed/ is not installed, the plain runner: same output, only slower."""
+    try:
+        from .speed.cache import Cache  # noqa: PLC0415 (the CLI picks the runner; speed/ may be removed)
+        from .speed.runner import FastRunner  # noqa: PLC0415
+    except ImportError:
+        return Runner()
+    return FastRunner(Cache(cache_dir))
 
 
 def _add_cache(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +93,7 @@ def run_pages_url(args: argparse.Namespace) -> int:
     """Print the GitHub Pages address for the repository, or say why there is none."""
     from .publish.files import pages_url
     try:
-        site, _, _ = load_site(args.content)
+        site, _, _ = load_site(args.content, runner=runner_for(None))
     except BuildFailed as failed:
         print_problems(failed.problems)
         return 1
@@ -134,9 +148,9 @@ def run_build(args: argparse.Namespace) -> int:
     from .tools.editor_schemas import refresh_schemas
     refresh_schemas(args.content)   # the editor's id lists follow the content, even when the build fails
     try:
-        cache = Cache(None if args.no_cache else args.cache_dir)
-        report = build(paths, base_url=args.base_url, strict=args.strict, cache=cache, search=not args.no_search,
-                       no_drafts=args.no_drafts)
+        runner = runner_for(None if args.no_cache else args.cache_dir)
+        report = build(paths, base_url=args.base_url, strict=args.strict, runner=runner, search=not args.no_search,
+                       progress=progress_for(), no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len(failed.problems)
@@ -160,7 +174,8 @@ def _counts(warnings: list[SiteError]) -> str:
 def run_check(args: argparse.Namespace) -> int:
     """Validate content (and, with --site, the built site's links); return the exit code."""
     try:
-        site, _, warnings = load_site(args.content, strict=args.strict, no_drafts=args.no_drafts)
+        site, _, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None),
+                                      progress=progress_for(), no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)
@@ -193,5 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    return_large_blocks()
+    try:
+        from .speed.allocator import return_large_blocks  # noqa: PLC0415 (speed/ may be removed)
+        return_large_blocks()
+    except ImportError:
+        pass
     return COMMANDS[args.command or "build"](args)

@@ -62,6 +62,7 @@ RICH = dict(MINIMAL) | {
     "sources/src-b.yaml": """
         title: Another article
         publisher: Another publisher
+        kind: press
         url: https://example.org/b
     """,
 }

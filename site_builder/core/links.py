@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..model.errors import Location, Problems, suggest
-from ..model.kinds import ID_RE, Markdown, MarkdownList, MarkdownMap, Refs
-from ..model.schema import ContentType
+from ..model.kinds import ID_RE, Refs
+from ..model.schema import WARN_ORPHAN, ContentType, Field
 from .validate import Entity
 
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
@@ -37,14 +37,8 @@ def markdown_texts(entity: Entity):
         value = entity.values.get(fdef.name)
         if value is None:
             continue
-        if isinstance(fdef.kind, Markdown):
-            yield (fdef.name,), value
-        elif isinstance(fdef.kind, MarkdownList):
-            for i, text in enumerate(value):
-                yield (fdef.name, i), text
-        elif isinstance(fdef.kind, MarkdownMap):
-            for key, text in value:
-                yield (fdef.name, key), text
+        for key, text, _ in fdef.kind.markdown(value):
+            yield ((fdef.name,) if key is None else (fdef.name, key)), text
 
 
 def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:
@@ -75,9 +69,10 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
         entity.links = {name: [] for name in link_names(entity.type, types)}
     _index(entities, site, problems)
     inbound: set[str] = set()
+    cites = {t.name for t in types if t.citable}
     for entity in entities + ([settings] if settings else []):
         _resolve_refs(entity, site, problems, inbound)
-        _resolve_wikilinks(entity, site, problems, inbound)
+        _resolve_wikilinks(entity, site, problems, inbound, cites)
     _warn_orphans([e for e in entities if not e.is_draft], inbound, problems)
     if not show_drafts:
         entities = _leave_out_drafts(entities, settings, site)
@@ -86,7 +81,7 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     filled = {(id(entity), name, id(target)) for entity in entities
               for name, items in entity.links.items() for target in items}
     for entity in entities:
-        _fill_backlinks(entity, filled)
+        _fill_backlinks(entity, filled, cites)
     # Each entity's place in any list, worked out once: hubs are in thousands of lists.
     order = {t.name: i for i, t in enumerate(types)}
     rank = {id(e): (order[e.type.name], e.sort_key()) for e in entities}
@@ -178,8 +173,13 @@ def _lookup(ref: str, wanted: str | None, site: Site, problems: Problems, where:
     return target
 
 
-def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: set[str]) -> None:
-    cited = list(entity.links.get("sources", []))
+def _citing_fields(ctype: ContentType, cites: set[str]) -> list[Field]:
+    """Return the fields of ctype that refer to a citable type: their entries are its first citations."""
+    return [f for f in ctype.fields if isinstance(f.kind, Refs) and f.kind.target in cites]
+
+
+def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: set[str], cites: set[str]) -> None:
+    cited = [e for f in _citing_fields(entity.type, cites) for e in entity.links.get(f.name, [])]
     for path, text in markdown_texts(entity):
         for match in WIKILINK_RE.finditer(text):
             where = lambda: text_location(entity, path, text, match.start())  # noqa: E731
@@ -192,11 +192,12 @@ def _resolve_wikilinks(entity: Entity, site: Site, problems: Problems, inbound: 
     entity.links["citations"] = cited
 
 
-def _fill_backlinks(entity: Entity, filled: set[tuple[int, str, int]]) -> None:
+def _fill_backlinks(entity: Entity, filled: set[tuple[int, str, int]], cites: set[str]) -> None:
+    citing = _citing_fields(entity.type, cites)
     for fdef in entity.type.fields:
         if not fdef.backlink:
             continue
-        targets = entity.links.get("citations", []) if fdef.name == "sources" else entity.links.get(fdef.name, [])
+        targets = entity.links.get("citations", []) if fdef in citing else entity.links.get(fdef.name, [])
         for target in targets:
             _add_link(target, fdef.backlink, entity, filled)
         if fdef.symmetric:
@@ -228,6 +229,6 @@ def _fill_neighbours(ordered: list[Entity]) -> None:
 
 def _warn_orphans(entities: list[Entity], inbound: set[str], problems: Problems) -> None:
     for entity in entities:
-        if entity.type.name in ("person", "source", "term") and entity.id not in inbound:
+        if entity.type.has(WARN_ORPHAN) and entity.id not in inbound:
             problems.add(entity.doc.at(), None, f"{entity.type.name} '{entity.id}' is not linked from anywhere",
                          "link it, or remove the file", warning=True)

@@ -14,9 +14,8 @@ from typing import Any
 
 import yaml
 
-from ..speed.cache import Cache, digest
+from .runner import Runner
 from ..model.errors import Location, Problems, SiteError
-from ..speed.parallel import map_chunks
 from ..model.schema import ContentType
 from . import yamlexplain
 
@@ -100,10 +99,10 @@ def is_ignored(name: str) -> bool:
 
 
 def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: ContentType,
-                 problems: Problems, cache: Cache | None = None) -> tuple[RawDoc | None, list[RawDoc]]:
+                 problems: Problems, runner: Runner = Runner()) -> tuple[RawDoc | None, list[RawDoc]]:
     """Load site.yaml and every entity file below content_dir, in a stable order.
 
-    Files the cache does not know are parsed across all cores; problems are reported
+    Files the runner does not recall are parsed through runner.map; problems are reported
     in file order either way.
     """
     folders = {t.folder: t for t in types}
@@ -114,7 +113,7 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
         return None, []
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
-        site_doc = load_file(site_file, site_type, "site", problems, cache)
+        site_doc = load_file(site_file, site_type, "site", problems, runner)
     else:
         problems.add(Location(display_path(site_file)), None, "site.yaml is missing",
                      "create it with title, description, base_url and language")
@@ -131,7 +130,7 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
             found.append(SiteError(where, None, f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
                                    "content folders are: " + ", ".join(sorted(folders))))
     files = [item for item in found if isinstance(item, _File)]
-    loaded = iter(_load_files(files, cache))
+    loaded = iter(_load_files(files, runner))
     docs: list[RawDoc] = []
     for item in found:
         if isinstance(item, SiteError):
@@ -171,10 +170,10 @@ def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
     return found
 
 
-def _load_files(files: list[_File], cache: Cache | None,
+def _load_files(files: list[_File], runner: Runner,
                 gone_ok: bool = True) -> list[tuple[RawDoc | None, list[SiteError]]]:
-    """Return (doc, its problems) for each file: from the cache by the hash of its bytes,
-    else parsed, the misses across all cores (each worker hands back plain values).
+    """Return (doc, its problems) for each file: recalled by the hash of its bytes, else
+    parsed, the misses through runner.map (each worker hands back plain values).
     With gone_ok, a file deleted since its folder was listed gives (None, []): it is no
     longer content; otherwise it is reported as unreadable."""
     results: list[tuple[RawDoc | None, list[SiteError]] | None] = []
@@ -186,19 +185,19 @@ def _load_files(files: list[_File], cache: Cache | None,
             broken = RawDoc(file.shown, file.type, file.id, {}, broken=True) if problems.items else None
             results.append((broken, problems.items))
             continue
-        key = digest(raw, file.shown, file.type.name, file.id) if cache is not None and cache.enabled else None
-        if key is not None and (cached := cache.get("parsed", key)) is not None:
+        key = runner.key(raw, file.shown, file.type.name, file.id)
+        if key is not None and (cached := runner.recall("parsed", key)) is not None:
             results.append((_thaw(cached, file.shown, file.type, file.id), []))
             continue
         misses.append((len(results), file, raw, key))
         results.append(None)
-    parsed = map_chunks(_parse_files, None, misses, min_per_worker=PARALLEL_MIN_FILES)
+    parsed = runner.map(_parse_files, None, misses, min_per_worker=PARALLEL_MIN_FILES)
     for (index, file, _, key), (frozen, file_problems) in zip(misses, parsed):
         if frozen is None:
             results[index] = (RawDoc(file.shown, file.type, file.id, {}, broken=True), file_problems)
             continue
         if key is not None:
-            cache.put("parsed", key, frozen)
+            runner.keep("parsed", key, frozen)
         results[index] = (_thaw(frozen, file.shown, file.type, file.id), file_problems)
     return results
 
@@ -216,9 +215,9 @@ def _parse_files(_shared: None, jobs: list[tuple[int, _File, bytes, str | None]]
 
 
 def load_file(path: Path, ctype: ContentType, doc_id: str, problems: Problems,
-              cache: Cache | None = None) -> RawDoc:
+              runner: Runner = Runner()) -> RawDoc:
     """Load one YAML file; report every problem into `problems` (an unusable file comes back broken)."""
-    (doc, file_problems), = _load_files([_File(path, ctype, doc_id, _display_file(path))], cache, gone_ok=False)
+    (doc, file_problems), = _load_files([_File(path, ctype, doc_id, _display_file(path))], runner, gone_ok=False)
     problems.extend(file_problems)
     return doc
 

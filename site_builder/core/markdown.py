@@ -1,5 +1,5 @@
-"""Convert every Markdown field of the site once, up front: from the cache when its
-inputs are unchanged, the rest across all cores. Each conversion gives the field's
+"""Convert every Markdown field of the site once, up front: recalled by the runner when
+its inputs are unchanged, the rest through runner.map. Each conversion gives the field's
 HTML and what contentlint.py finds in it.
 
 A field's HTML depends only on its text, whether it is inline, and what each of its
@@ -12,12 +12,10 @@ from typing import Callable, Iterator, Sequence
 
 from markupsafe import Markup
 
-from ..speed.cache import Cache, digest
 from .contentlint import Finding, lint_field
-from ..model.kinds import Markdown, MarkdownList, MarkdownMap
 from .links import WIKILINK_RE, Site
 from .markup import Resolver, Target, convert
-from ..speed.parallel import map_chunks
+from .runner import Runner
 from .validate import Entity
 from .views import make_resolver
 
@@ -33,16 +31,12 @@ def field_texts(entity: Entity) -> Iterator[tuple[str, bool]]:
         value = entity.values.get(fdef.name)
         if value is None:
             continue
-        if isinstance(fdef.kind, Markdown):
-            yield value, False
-        elif isinstance(fdef.kind, MarkdownList):
-            yield from ((text, True) for text in value)
-        elif isinstance(fdef.kind, MarkdownMap):
-            yield from ((text, False) for _, text in value)
+        for _, text, inline in fdef.kind.markdown(value):
+            yield text, inline
 
 
 def prerender_markdown(entities: list[Entity], site: Site | None, base_url: str,
-                       cache: Cache) -> tuple[Rendered, Findings]:
+                       runner: Runner) -> tuple[Rendered, Findings]:
     """Return the HTML and the lint findings of every Markdown field of `entities`.
 
     With site None (its references did not resolve), links render as placeholders:
@@ -51,18 +45,18 @@ def prerender_markdown(entities: list[Entity], site: Site | None, base_url: str,
     rendered: Rendered = {}
     findings: Findings = {}
     misses: list[tuple[Entity, str, bool]] = []
-    keys: list[str] = []
+    keys: list[str | None] = []
     pending: set[tuple[str, str, bool]] = set()
     for entity in entities:
         resolve = make_resolver(entity, site, base_url) if site is not None else None
         for text, inline in field_texts(entity):
             if (entity.path, text, inline) in rendered or (entity.path, text, inline) in pending:
                 continue
-            key = ""
-            if cache.enabled and resolve is not None:
-                key = digest(text, "inline" if inline else "block",
-                             *(repr(resolve(m.group(1).strip())) for m in WIKILINK_RE.finditer(text)))
-                stored = cache.get("markdown", key)
+            key = None
+            if resolve is not None and runner.remembers:
+                key = runner.key(text, "inline" if inline else "block",
+                                 *(repr(resolve(m.group(1).strip())) for m in WIKILINK_RE.finditer(text)))
+                stored = runner.recall("markdown", key)
                 if stored is not None:
                     rendered[entity.path, text, inline] = Markup(stored[0])
                     findings[entity.path, text] = [tuple(f) for f in stored[1]]
@@ -70,21 +64,22 @@ def prerender_markdown(entities: list[Entity], site: Site | None, base_url: str,
             misses.append((entity, text, inline))
             keys.append(key)
             pending.add((entity.path, text, inline))
-    for (entity, text, inline), key, (html, found) in zip(misses, keys, map_chunks(_render, (site, base_url), misses)):
+    for (entity, text, inline), key, (html, found) in zip(misses, keys, runner.map(_render, (site, base_url, runner.tune_markdown), misses)):
         rendered[entity.path, text, inline] = Markup(html)
         findings[entity.path, text] = found
         if key:
-            cache.put("markdown", key, (html, found))
+            runner.keep("markdown", key, (html, found))
     return rendered, findings
 
 
-def _render(shared: tuple[Site | None, str], jobs: Sequence[tuple[Entity, str, bool]]) -> list[tuple[str, list]]:
-    site, base_url = shared
+def _render(shared: tuple[Site | None, str, Callable | None],
+            jobs: Sequence[tuple[Entity, str, bool]]) -> list[tuple[str, list]]:
+    site, base_url, tune = shared
     resolvers: dict[str, Resolver] = {}
     out = []
     for entity, text, inline in jobs:
         resolve = resolvers.get(entity.path) or resolvers.setdefault(entity.path, _resolver(entity, site, base_url))
-        html, unsafe, raw, slow = convert(text, resolve, inline)
+        html, unsafe, raw, slow = convert(text, resolve, inline, tune)
         out.append((str(html), lint_field(text, unsafe, raw, slow)))
     return out
 

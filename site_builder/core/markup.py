@@ -20,7 +20,6 @@ import markdown
 from markdown.inlinepatterns import InlineProcessor
 from markupsafe import Markup, escape
 
-from ..speed.inline_speed import speed_up_inline
 from .links import WIKILINK_RE
 from .sanitize import sanitize
 
@@ -66,14 +65,17 @@ class _WikiLinkProcessor(InlineProcessor):
 _local = threading.local()
 
 
-def _converter() -> markdown.Markdown:
-    md = getattr(_local, "md", None)
+def _converter(tune: Callable[[markdown.Markdown], None] | None = None) -> markdown.Markdown:
+    """Return this thread's converter; `tune` (the runner's) is applied once to a new one."""
+    made = _local.__dict__.setdefault("made", {})
+    md = made.get(tune)
     if md is None:
         md = markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
         # Priority above Python-Markdown's own link pattern (160) so [[...]] is ours.
         md.inlinePatterns.register(_WikiLinkProcessor(md), "wikilink", 175)
-        speed_up_inline(md)
-        _local.md = md
+        if tune is not None:
+            tune(md)
+        made[tune] = md
     return md
 
 
@@ -105,16 +107,18 @@ def slow_shape(text: str) -> str | None:
     return None
 
 
-def markdown_to_html(text: str, resolve: Resolver) -> tuple[str, list[str]]:
+def markdown_to_html(text: str, resolve: Resolver,
+                     tune: Callable[[markdown.Markdown], None] | None = None) -> tuple[str, list[str]]:
     """Return the unsanitised HTML of text and the raw HTML fragments Markdown let through."""
-    md = _converter()
+    md = _converter(tune)
     md.resolve = resolve
     html = md.reset().convert(text)
     raw = [fragment for fragment in md.htmlStash.rawHtmlBlocks if str(fragment).lstrip().startswith("<")]
     return html, [str(fragment) for fragment in raw]
 
 
-def convert(text: str, resolve: Resolver, inline: bool = False) -> tuple[Markup, str, list[str], str | None]:
+def convert(text: str, resolve: Resolver, inline: bool = False,
+            tune: Callable[[markdown.Markdown], None] | None = None) -> tuple[Markup, str, list[str], str | None]:
     """Return text's sanitised HTML, its unsanitised HTML, the raw HTML fragments in it and
     why its shape would stall the parser (slow_shape), all from one pass.
 
@@ -125,7 +129,7 @@ def convert(text: str, resolve: Resolver, inline: bool = False) -> tuple[Markup,
     if slow:
         html, unsafe, raw = f"<p>{escape(text)}</p>", "", []
     else:
-        unsafe, raw = markdown_to_html(text, resolve)
+        unsafe, raw = markdown_to_html(text, resolve, tune)
         html = sanitize(unsafe)
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

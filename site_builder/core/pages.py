@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from ..model import urls
 from ..model.errors import Location, Problems
 from .links import Site
-from ..explainer.sitepages import EXTRA_PAGES
 from .views import entity_path
 
 
@@ -39,7 +38,7 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
             path = entity_path(entity)
             pages.append(Page(path, urls.output_file(path), ctype.template, "entity", entity.title,
                               entity.path, entity.id, ctype.name))
-    for kind, path, title in EXTRA_PAGES:
+    for kind, path, title in urls.EXTRA_PAGES:
         pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, title, f"templates/{kind}.html"))
     pages.append(Page("/404.html", "404.html", "404.html", "404", "Page not found", "templates/404.html"))
     _check_collisions(pages, problems)

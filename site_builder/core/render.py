@@ -6,6 +6,7 @@ being rendered. Knows nothing about writing files.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -14,25 +15,20 @@ import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 
-from ..publish import seo
-
-from ..speed import tracking
-
 from ..model import urls
 from ..model.errors import BuildFailed, Location, SiteError
+from ..model.hashing import digest
 from .links import Site
 from .loader import display_path
 from .pages import Page
-from ..explainer.sitepages import site_extras
+from .runner import Runner, View
 from .sanitize import escape_text
-from ..speed.parallel import iter_chunks
-from ..speed.tracking import View, make_view, packed, recording
 
 
 class _CodeGenerator(CodeGenerator):
     """Compile each autoescaped `{{ value }}` to environment.escape_str(value) in place of
     markupsafe's escape(value). Jinja's code_generator_class hook; _output_child_pre is the
-    jinja2 3.x method that opens each output. tests/test_build.py pins the output to Jinja's."""
+    jinja2 3.x method that opens each output. tests/core/test_build.py pins the output to Jinja's."""
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -42,7 +38,7 @@ class _CodeGenerator(CodeGenerator):
             self.write(finalize.src)
 
 
-class _Environment(jinja2.Environment):
+class Environment(jinja2.Environment):
     """Jinja with two shortcuts for the millions of small steps of rendering a large site."""
 
     code_generator_class = _CodeGenerator
@@ -54,17 +50,7 @@ class _Environment(jinja2.Environment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Jinja looks `view.title` up as a Python attribute first and as a key second; views
         are dicts, so look the key up first (a third of rendering time otherwise)."""
-        cls = type(obj)
-        if cls is View:
-            # View.__getitem__ inline (millions of reads per build): note the read, then look up.
-            reads = tracking._reads
-            if reads is not None:
-                reads.add((obj.view_id, attribute))
-            try:
-                return dict.__getitem__(obj, attribute)
-            except KeyError:
-                pass
-        elif cls is dict or isinstance(obj, dict):
+        if type(obj) is dict or isinstance(obj, dict):
             try:
                 return obj[attribute]
             except KeyError:
@@ -72,9 +58,11 @@ class _Environment(jinja2.Environment):
         return jinja2.Environment.getattr(self, obj, attribute)
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Return the Jinja environment: strict, autoescaping, with the few display filters."""
-    env = _Environment(
+def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
+                     functions: dict[str, Callable] | None = None) -> jinja2.Environment:
+    """Return the Jinja environment: strict, autoescaping, with the few display filters
+    and the `functions` templates may call (e.g. seo_meta)."""
+    env = (cls or Environment)(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -87,22 +75,34 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["shortdate"] = _short_date
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
-    env.globals["seo_meta"] = seo.page_meta
+    env.globals.update(functions or {})
     return env
 
 
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
-def environment_for(templates_dir: Path, fingerprint: str,
-                    bytecode: Callable[[], jinja2.BytecodeCache] | None = None) -> jinja2.Environment:
-    """Return the environment for templates_dir while the digest of its files is `fingerprint`,
-    so that a preview server compiles each template once, not on every build. A new
-    environment loads compiled templates from `bytecode()` (precompile.py)."""
-    key = (str(templates_dir.resolve()), fingerprint)
+def templates_digest(templates_dir: Path) -> str:
+    """Return the digest of every file below the templates folder."""
+    parts: list[str | bytes] = []
+    for root, dirs, names in os.walk(templates_dir):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            parts += [os.path.relpath(path, templates_dir), Path(path).read_bytes()]
+    return digest(*parts)
+
+
+def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
+                    bytecode: Callable[[], jinja2.BytecodeCache] | None = None,
+                    functions: dict[str, Callable] | None = None) -> jinja2.Environment:
+    """Return the environment for templates_dir while the digest of its files is `fingerprint`
+    (templates_digest), so that a preview server compiles each template once, not on every
+    build. A new environment loads compiled templates from `bytecode()` (speed/precompile.py)."""
+    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class)
     if key not in _environments:
         _environments.clear()   # only the newest templates are kept
-        env = make_environment(templates_dir)
+        env = make_environment(templates_dir, runner.environment_class, functions)
         if bytecode is not None:
             env.bytecode_cache = bytecode()
         _environments[key] = env
@@ -129,15 +129,17 @@ def _short_date(value: dt.date) -> str:
 SITE_VIEW, READER_VIEW = "@site", "@reader"   # no entity id has an '@'
 
 
-def site_context(site: Site, views: dict[str, dict], base_url: str) -> View:
-    """Return what every page sees as `site`: settings, navigation and the home lists.
+def site_context(site: Site, views: dict[str, dict], base_url: str, runner: Runner,
+                 reader: dict[str, Any]) -> View:
+    """Return what every page sees as `site`: settings, navigation, the home lists and
+    `reader`, the site-wide data of the reader's pages (explainer/sitepages.py).
 
     A view of its own, and so is its `reader` part, so that the page cache knows which
     keys each page read (a reordered list of people re-renders the pages that show the
     list, not every page)."""
     by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
     settings = views.get("site", {})
-    return make_view(SITE_VIEW, {
+    return runner.view(SITE_VIEW, {
         "title": site.settings.get("title", ""),
         "description": site.settings.get("description", ""),
         "language": site.settings.get("language", "en"),
@@ -147,14 +149,17 @@ def site_context(site: Site, views: dict[str, dict], base_url: str) -> View:
         "nav": [{"label": t.plural, "href": urls.href(urls.index_path(t.folder), base_url), "type": t.name}
                 for t in site.types],
         "by_type": by_type,
-        "featured_people": settings.get("featured_people") or by_type.get("person", []),
-        "featured_issues": settings.get("featured_issues") or by_type.get("issue", []),
-        "reader": make_view(READER_VIEW, site_extras(site, views, base_url)),
+        **{t.featured: settings.get(t.featured) or by_type.get(t.name, []) for t in site.types if t.featured},
+        "reader": runner.view(READER_VIEW, reader),
     })
 
 
-def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) -> dict[str, Any]:
-    """Return the `page` a template sees: its URLs, titles and, for entity pages, the entity."""
+def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, context: View) -> dict[str, Any]:
+    """Return the `page` a template sees: its URLs, titles and, for entity pages, the entity.
+
+    An index page's entries are read from the site context (`context`, site_context()),
+    so that the read is recorded: a page kept by the page cache is rendered again when an
+    entity of its type is added, removed or reordered."""
     entity = views[page.entity_id] if page.entity_id else None
     ctype = next((t for t in site.types if t.name == page.type_name), None)
     crumbs = [{"title": "Home", "href": urls.href("/", base_url)}]
@@ -167,23 +172,23 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str) 
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
         "breadcrumbs": crumbs, "entity": entity,
         "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
-                 "description": ctype.description} if ctype else None,
-        "entries": [views[e.id] for e in site.by_type[ctype.name]] if ctype and page.kind == "index" else [],
+                 "description": ctype.description, "json_ld": ctype.json_ld,
+                 "attendees": ctype.attendees} if ctype else None,
+        "entries": list(context["by_type"][ctype.name]) if ctype and page.kind == "index" else [],
     }
 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
-                 base_url: str, reads: dict[str, bytes] | None = None,
-                 context: dict[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
+                 base_url: str, context: View, runner: Runner,
+                 reads: dict[str, bytes] | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output file, bytes) of every page as workers finish them; after the last,
     raise every template error together.
 
     The caller writes pages as they come, so a large site is never all in memory.
-    `reads`, when given, receives the keys of the views each page read, packed
-    (tracking.py; without it nothing is recorded);
-    `context` is site_context() when the caller has already made it.
+    `context` is site_context(); `reads`, when given, receives the keys of the views each
+    page read, as runner.packed() gives them (without it nothing is recorded).
     """
-    shared = {"site": context if context is not None else site_context(site, views, base_url),
+    shared = {"site": context,
               "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
     for name in sorted({page.template for page in pages}):
         try:  # compile each template once, before the workers fork
@@ -191,7 +196,8 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
         except Exception:  # reported with the page that uses it
             pass
     errors: list[SiteError] = []
-    for chunk in iter_chunks(_render_chunk, (env, shared, site, views, base_url, reads is not None), pages):
+    track = runner if reads is not None else None
+    for chunk in runner.iter(_render_chunk, (env, shared, site, views, base_url, track), pages):
         for result in chunk:
             if isinstance(result, SiteError):
                 errors.append(result)
@@ -207,16 +213,17 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
 
 def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, bytes] | SiteError]:
     env, context, site, views, base_url, track = shared
+    site_view = context["site"]
     results: list[tuple[str, bytes, bytes] | SiteError] = []
     for page in pages:
         try:
-            with recording() if track else nullcontext(set()) as read:
+            with track.recording() if track else nullcontext(set()) as read:
                 template = env.get_template(page.template)
-                html = template.render(context, page=page_context(page, site, views, base_url))
+                html = template.render(context, page=page_context(page, site, views, base_url, site_view))
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue
-        results.append((page.output, html.encode("utf-8"), packed(read) if track else b""))
+        results.append((page.output, html.encode("utf-8"), track.packed(read) if track else b""))
     return results
 
 

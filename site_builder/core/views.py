@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
 from . import markup
 
 from ..model import urls
-from ..model.kinds import Markdown, MarkdownList, MarkdownMap, Refs, TimeZone
+from ..model.kinds import Refs
 from .links import Site
-from .markup import Target, render_markdown
-from ..explainer.sitepages import add_reader_views, term_hint
-from ..speed.tracking import make_view
+from .markup import Target
+from .runner import Runner, View
 from .validate import Entity
 
 _CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
 _BREAK_RE = re.compile(r"</(?:p|li|h[1-6]|div|td|th)>|<br\s*/?>")
 _TAG_RE = re.compile(r"<[^>]+>")
+_WIKI_TEXT_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 
 
 def plain_text(html: str, limit: int = 200) -> str:
@@ -53,11 +53,24 @@ def make_resolver(owner: Entity, site: Site, base_url: str):
         href = urls.href(entity_path(target), base_url)
         if ref in numbers:
             return Target(target.title, href, target.type.name, numbers[ref], f"{owner_href}#cite-{ref}")
-        if target.type.name == "term":
+        if target.type.glossary:
             return Target(target.title, href, target.type.name, hint=term_hint(target, site))
         return Target(target.title, href, target.type.name)
 
     return resolve
+
+
+def term_hint(term: Entity, site: Site, limit: int = 160) -> str:
+    """Return a term's definition as short plain text, for the title of links to it."""
+    def words(match: re.Match) -> str:
+        target = site.by_id.get(match.group(1).strip())
+        if match.group(2):
+            return match.group(2)
+        return "" if target is None or target.type.citable else target.title
+
+    text = " ".join(_WIKI_TEXT_RE.sub(words, term.values.get(term.type.glossary) or "").split())
+    text = re.sub(r"[*_`]", "", text).replace(" .", ".").replace(" ,", ",")
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def when(values: dict[str, Any]) -> dict[str, Any] | None:
@@ -75,14 +88,19 @@ def when(values: dict[str, Any]) -> dict[str, Any] | None:
             "iso": iso}
 
 
-def build_views(site: Site, settings: Entity | None, base_url: str,
-                rendered: dict | None = None) -> dict[str, dict[str, Any]]:
+Extend = Callable[[dict[str, View], Site], None]   # adds what a wing's pages show to the views
+
+
+def build_views(site: Site, settings: Entity | None, base_url: str, rendered: dict | None = None,
+                runner: Runner = Runner(), extend: tuple[Extend, ...] = ()) -> dict[str, View]:
     """Return a view for every entity (and 'site' for the settings), keyed by id.
 
-    `rendered` holds Markdown HTML already made by prerender.py, keyed by (path, text, inline).
+    `rendered` holds Markdown HTML already made by markdown.py, keyed by (path, text, inline);
+    each of `extend` then adds to the views (e.g. explainer/sitepages.py's timelines).
     """
     entities = list(site.by_id.values()) + ([settings] if settings else [])
-    views = {e.id if e.type.folder else "site": _base_view(e, site, base_url, rendered or {}) for e in entities}
+    views = {e.id if e.type.folder else "site": _base_view(e, site, base_url, rendered or {}, runner)
+             for e in entities}
     for entity in entities:
         view = views[entity.id if entity.type.folder else "site"]
         for name, items in entity.links.items():
@@ -90,20 +108,21 @@ def build_views(site: Site, settings: Entity | None, base_url: str,
         for fdef in entity.type.fields:
             if isinstance(fdef.kind, Refs):
                 view[fdef.name] = [views[e.id] for e in entity.links.get(fdef.name, [])]
-        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "source": views[e.id]}
+        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "entry": views[e.id]}
                              for n, e in enumerate(entity.links.get("citations", []), start=1)]
-    add_reader_views(views, site)
+    for add in extend:
+        add(views, site)
     return views
 
 
-def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict) -> dict[str, Any]:
+def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner: Runner) -> View:
     resolve = make_resolver(entity, site, base_url)
 
     def render_markdown(text: str, resolve, inline: bool = False) -> Markup:
         done = rendered.get((entity.path, text, inline))
         return done if done is not None else markup.render_markdown(text, resolve, inline)
 
-    view: dict[str, Any] = make_view(entity.id if entity.type.folder else "site", {
+    view = runner.view(entity.id if entity.type.folder else "site", {
         "id": entity.id, "type": entity.type.name, "label": entity.type.label,
         "title": entity.title, "path": entity.path, "links": {},
         "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),
@@ -112,16 +131,8 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict) -> dic
         value = entity.values.get(fdef.name)
         if value is None or isinstance(fdef.kind, Refs):
             view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
-        elif isinstance(fdef.kind, Markdown):
-            view[fdef.name] = render_markdown(value, resolve)
-        elif isinstance(fdef.kind, MarkdownList):
-            view[fdef.name] = [render_markdown(text, resolve, inline=True) for text in value]
-        elif isinstance(fdef.kind, MarkdownMap):
-            view[fdef.name] = [{"party": key, "html": render_markdown(text, resolve)} for key, text in value]
-        elif isinstance(fdef.kind, TimeZone):
-            view[fdef.name] = value.key
         else:
-            view[fdef.name] = value
+            view[fdef.name] = fdef.kind.display(value, lambda text, inline: render_markdown(text, resolve, inline))
     summary = view.get("summary") or view.get("definition") or view.get("note")
     view["description"] = plain_text(summary) if summary else entity.title
     return view

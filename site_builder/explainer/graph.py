@@ -1,6 +1,7 @@
 """Draw the who-met-whom-about-what graph as a static SVG at build time.
 
-Layout: three columns, people | meetings | issues. Meetings keep their time order;
+Layout: three columns, people | meetings | issues (the types whose `graph` role is
+attendee, hub or topic; the hubs' attendees and topics fields are the edges). Meetings keep their time order;
 people and issues sit at the mean height of the meetings they connect to (the
 barycentre heuristic of layered graph drawing), pushed apart just enough not to
 overlap. This was chosen over a force-directed layout after trying both on the real
@@ -15,13 +16,14 @@ import bisect
 import functools
 import textwrap
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from markupsafe import Markup, escape
 
 from ..core.sanitize import escape_text
+from ..model.schema import CONTENT_TYPES, GRAPH_COLUMNS, GRAPH_HUB, ContentType
 
-COLUMNS = ("person", "meeting", "issue")
+LEFT, HUBS, RIGHT = range(3)    # the columns: attendees (people) | hubs (meetings) | topics (issues)
 COLUMN_W = (230, 270, 230)      # widest each column may be (labels wrap to fit)
 GAP = 60                        # room for the edges between columns
 CHAR_W = 7.2                    # average width of a 13px system-font character, for sizing columns
@@ -30,18 +32,41 @@ PAD = 12
 TOP = 34                        # room for the column headings
 WRAP = (28, 34, 28)             # characters per label line, by column
 MAX_MEETINGS = 12               # a neighbourhood graph shows at most this many meetings
-_COLUMN = {kind: index for index, kind in enumerate(COLUMNS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the content types declare for the graph: each type's column, the fields of a hub
+    that are its edges, the field a node shows on hover, and the column headings."""
+
+    columns: dict[str, int]
+    hub_fields: dict[str, tuple[str | None, str | None]]   # each hub type's (attendees, topics)
+    notes: dict[str, str]
+    headings: tuple[str, ...]
+
+
+def plan(types: Iterable[ContentType]) -> Plan:
+    """Return the graph's plan from the types' `graph`, `attendees`, `topics` and `graph_note`."""
+    placed = [t for t in types if t.graph]
+    columns = {t.name: GRAPH_COLUMNS.index(t.graph) for t in placed}
+    hub_fields = {t.name: (t.attendees, t.topics) for t in placed if t.graph == GRAPH_HUB}
+    headings = tuple(next((t.plural for t in placed if columns[t.name] == c), "") for c in range(len(GRAPH_COLUMNS)))
+    return Plan(columns, hub_fields, {t.name: t.graph_note for t in placed if t.graph_note}, headings)
+
+
+DEFAULT_PLAN = plan(CONTENT_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """One box or dot of the graph: a person, meeting or issue, with its link."""
+    """One box or dot of the graph: a person, meeting or issue, with its link and column."""
 
     id: str
     kind: str
     label: str
     sub: str
     href: str
+    column: int = HUBS
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +77,7 @@ class Graph:
     edges: tuple[tuple[str, str], ...]
     shown_meetings: int = 0
     total_meetings: int = 0
+    headings: tuple[str, ...] = DEFAULT_PLAN.headings
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,52 +90,50 @@ class Layout:
     columns: tuple[tuple[float, float], ...]   # (left edge, width) of people, meetings, issues
 
 
-def _node(view: dict[str, Any]) -> Node:
+def _node(view: dict[str, Any], the_plan: Plan) -> Node:
     kind = view["type"]
-    if kind == "person":
-        sub = view.get("role") or ""
-    elif kind == "meeting":
+    column = the_plan.columns[kind]
+    if column == HUBS:
         date = view["when"]["date"] if view.get("when") else None
         sub = f"{date.day} {date:%B %Y}" if date else ""
     else:
-        sub = ""
-    return Node(view["id"], kind, view["title"], sub, view["href"])
+        note = the_plan.notes.get(kind)
+        sub = (view.get(note) or "") if note else ""
+    return Node(view["id"], kind, view["title"], sub, view["href"], column)
 
 
-def relationship_graph(meetings: list[dict[str, Any]]) -> Graph:
-    """Return the graph of the given meeting views (in time order), their people and issues."""
+def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN) -> Graph:
+    """Return the graph of the given hub (meeting) views in time order, their people and issues."""
     nodes: dict[str, Node] = {}
     edges: list[tuple[str, str]] = []
     for meeting in meetings:
         meeting_id = meeting["id"]
         if meeting_id not in nodes:
-            nodes[meeting_id] = _node(meeting)
-        for others in (meeting.get("participants"), meeting.get("issues")):
-            for other in others or ():
+            nodes[meeting_id] = _node(meeting, the_plan)
+        for name in the_plan.hub_fields[meeting["type"]]:
+            for other in (meeting.get(name) or ()) if name else ():
                 other_id = other["id"]
                 if other_id not in nodes:  # a person in many meetings is one node
-                    nodes[other_id] = _node(other)
+                    nodes[other_id] = _node(other, the_plan)
                 edges.append((meeting_id, other_id))
-    ordered = tuple(sorted(nodes.values(), key=lambda n: COLUMNS.index(n.kind)))
-    return Graph(ordered, tuple(edges), len(meetings), len(meetings))
+    ordered = tuple(sorted(nodes.values(), key=lambda n: n.column))
+    return Graph(ordered, tuple(edges), len(meetings), len(meetings), the_plan.headings)
 
 
-def neighbourhood(meetings_of: list[dict[str, Any]]) -> Graph:
+def neighbourhood(meetings_of: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN) -> Graph:
     """Return the graph around one entity from its meetings (the latest few) and their people and issues."""
     chosen = meetings_of[-MAX_MEETINGS:]
-    graph = relationship_graph(chosen)
-    return Graph(graph.nodes, graph.edges, len(chosen), len(meetings_of))
+    graph = relationship_graph(chosen, the_plan)
+    return Graph(graph.nodes, graph.edges, len(chosen), len(meetings_of), graph.headings)
 
 
 def _columns(graph: Graph) -> tuple[tuple[float, float], ...]:
     """Return each column's left edge and width: as wide as its longest wrapped label needs."""
-    longest: list[int | None] = [None] * len(COLUMNS)
+    longest: list[int | None] = [None] * len(GRAPH_COLUMNS)
     for n in graph.nodes:
-        index = _COLUMN.get(n.kind)
-        if index is not None:
-            length = max(map(len, _lines(n.label, index)))
-            if longest[index] is None or length > longest[index]:
-                longest[index] = length
+        length = max(map(len, _lines(n.label, n.column)))
+        if longest[n.column] is None or length > longest[n.column]:
+            longest[n.column] = length
     columns, left = [], float(PAD)
     for index, most in enumerate(longest):
         width = min(COLUMN_W[index], round((8 if most is None else most) * CHAR_W) + 26)
@@ -122,15 +146,14 @@ def layout(graph: Graph) -> Layout:
     """Place meetings in order and people and issues at the barycentre of their meetings."""
     columns = _columns(graph)
     positions: dict[str, tuple[float, float]] = {}
-    meetings = [n for n in graph.nodes if n.kind == "meeting"]
+    meetings = [n for n in graph.nodes if n.column == HUBS]
     for row, node in enumerate(meetings):
-        positions[node.id] = (columns[1][0], TOP + row * ROW)
+        positions[node.id] = (columns[HUBS][0], TOP + row * ROW)
     heights: dict[str, list[float]] = {}   # of the meetings of each person and issue
     for meeting, other in graph.edges:
         heights.setdefault(other, []).append(positions[meeting][1])
-    for column in (0, 2):
-        kind = COLUMNS[column]
-        neighbours = {n.id: sorted(heights.get(n.id, ())) for n in graph.nodes if n.kind == kind}
+    for column in (LEFT, RIGHT):
+        neighbours = {n.id: sorted(heights.get(n.id, ())) for n in graph.nodes if n.column == column}
         targets = {i: sum(ys) / len(ys) if ys else TOP for i, ys in neighbours.items()}
         order = sorted(targets, key=lambda i: (targets[i], i))
         floor = TOP - ROW
@@ -139,7 +162,7 @@ def layout(graph: Graph) -> Layout:
             positions[node_id] = (columns[column][0], y)
             floor = y
     height = max((y for _, y in positions.values()), default=0) + ROW + PAD
-    return Layout(positions, columns[2][0] + columns[2][1] + PAD, height, columns)
+    return Layout(positions, columns[RIGHT][0] + columns[RIGHT][1] + PAD, height, columns)
 
 
 def _crossings(upper: list[float], lower: list[float]) -> int:
@@ -177,16 +200,16 @@ def _edges(graph: Graph, graph_layout: Layout, middles: dict[str, str], focus: s
     """Return a curve per edge from a person's dot to its meeting's box, or from the box to an issue's dot;
     `middles` is the y, formatted, of the middle of each node."""
     positions, columns = graph_layout.positions, graph_layout.columns
-    kinds = {n.id: n.kind for n in graph.nodes}
+    left = {n.id for n in graph.nodes if n.column == LEFT}
     # The formatted x1, mid and x2 of the edges between two columns: the same for all of them.
     ends: dict[tuple[float, float, bool], tuple[str, str, str]] = {}
     paths = []
     for meeting, other in graph.edges:
-        person = kinds[other] == "person"
+        person = other in left
         key = (positions[meeting][0], positions[other][0], person)
         if key not in ends:
             mx, ox = key[0], key[1]
-            x1, x2 = (ox + columns[0][1], mx) if person else (mx + columns[1][1], ox)
+            x1, x2 = (ox + columns[LEFT][1], mx) if person else (mx + columns[HUBS][1], ox)
             ends[key] = (f"{x1:.0f}", f"{(x1 + x2) / 2:.0f}", f"{x2:.0f}")
         x1, mid, x2 = ends[key]
         y1, y2 = (middles[other], middles[meeting]) if person else (middles[meeting], middles[other])
@@ -197,19 +220,19 @@ def _edges(graph: Graph, graph_layout: Layout, middles: dict[str, str], focus: s
 
 def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) -> str:
     x, y = graph_layout.positions[node.id]
-    column = _COLUMN[node.kind]
+    column = node.column
     width = graph_layout.columns[column][1]
     lines = _lines(node.label, column)
     focused = " g-focus" if node.id == focus else ""
     svg = f'<a href="{escape_text(node.href)}" class="g-node g-{node.kind}{focused}">'
     if node.sub:  # shown on hover; role of a person, date of a meeting
         svg += f"<title>{escape_text(node.label)}, {escape_text(node.sub)}</title>"
-    if node.kind == "meeting":
+    if column == HUBS:
         anchor, tx = "start", x + 10
         svg += f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>'
     else:
-        anchor, tx = ("end", x + width - 12) if node.kind == "person" else ("start", x + 12)
-        cx = x + width if node.kind == "person" else x
+        anchor, tx = ("end", x + width - 12) if column == LEFT else ("start", x + 12)
+        cx = x + width if column == LEFT else x
         svg += f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>'
     first = y + (ROW - 8) / 2 + (4 if len(lines) == 1 else -4)
     for i, line in enumerate(lines):
@@ -225,7 +248,7 @@ def render_svg(graph: Graph, label: str, focus: str | None = None, title_id: str
            f'height="{where.height:.0f}" viewBox="0 0 {where.width:.0f} {where.height:.0f}" '
            f'aria-labelledby="{title_id}"><title id="{title_id}">{escape(label)}</title>']
     out.extend(f'<text class="g-head" x="{x}" y="16" aria-hidden="true">{name}</text>'
-               for (x, _), name in zip(where.columns, ("People", "Meetings", "Issues")))
+               for (x, _), name in zip(where.columns, graph.headings))
     out.append('<g class="g-edges" aria-hidden="true">')
     out.extend(_edges(graph, where, middles, focus))
     out.append("</g>")
@@ -245,15 +268,16 @@ class DrawnSvg:
     a renamed person re-renders the pages that show them, not every page.
     """
 
-    __slots__ = ("meetings", "label", "focus")
+    __slots__ = ("hubs", "label", "focus", "plan")
 
-    def __init__(self, meetings: list[dict[str, Any]], label: str, focus: str | None = None):
-        self.meetings, self.label, self.focus = meetings, label, focus
+    def __init__(self, hubs: list[dict[str, Any]], label: str, focus: str | None = None,
+                 the_plan: Plan = DEFAULT_PLAN):
+        self.hubs, self.label, self.focus, self.plan = hubs, label, focus, the_plan
 
     def __html__(self) -> str:
         if self.focus is None:
-            return render_svg(relationship_graph(self.meetings), self.label)
-        return render_svg(neighbourhood(self.meetings), self.label, focus=self.focus)
+            return render_svg(relationship_graph(self.hubs, self.plan), self.label)
+        return render_svg(neighbourhood(self.hubs, self.plan), self.label, focus=self.focus)
 
     def __str__(self) -> str:
         return self.__html__()

@@ -6,22 +6,17 @@ templates only display it. Knows nothing about Jinja or files.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from . import graph, timeline
 
 from ..model import urls
+from ..model.kinds import Refs
+from ..model.schema import GRAPH_HUB, INVOLVED, ContentType
+from ..model.urls import EXTRA_PAGES
 from ..core.links import WIKILINK_RE, Site, markdown_texts
 from ..core.validate import Entity
 
-# Pages that are not an entity or a type index, in navigation order: (kind, URL path, title).
-EXTRA_PAGES = (
-    ("timeline", "/timeline/", "Timeline"),
-    ("graph", "/graph/", "Who met whom"),
-    ("search", "/search/", "Search"),
-)
-_WIKI_TEXT_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 
 
 def extra_nav(base_url: str) -> list[dict[str, str]]:
@@ -31,41 +26,73 @@ def extra_nav(base_url: str) -> list[dict[str, str]]:
 
 def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
     """Add timelines, neighbourhood graphs and glossary mentions to the entity views."""
-    involving = timeline.items_by_entity(timeline.timeline_items(views))
+    involving = timeline.items_by_entity(timeline.timeline_items(views, site.types))
+    the_plan, hub_links = graph.plan(site.types), _hub_links(site.types)
+    fields = hub_fields(the_plan)
     for entity in site.by_id.values():
         view = views[entity.id]
-        if entity.type.name in ("person", "issue"):
+        if entity.type.has(INVOLVED):
             view["timeline"] = timeline.group_by_day(involving.get(entity.id, []))
-        meetings = [view] if entity.type.name == "meeting" else view["links"].get("meetings", [])
-        if entity.type.name in ("person", "issue", "meeting") and meetings:
-            shown = meetings[-graph.MAX_MEETINGS:]
-            label = f"Meetings, people and issues around {view['title']}"
-            # Drawn when its page renders (in the render workers), never kept for all pages at once.
-            view["graph"] = {"meetings": shown, "svg": graph.DrawnSvg(meetings, label, focus=entity.id),
-                             "shown": len(shown), "total": len(meetings)}
-        else:
-            view["graph"] = None
-    for term in site.by_type.get("term", []):
-        views[term.id]["mentioned_in"] = []
+        hubs = [view] if entity.type.graph == GRAPH_HUB else _linked(view, hub_links.get(entity.type.name, []))
+        view["graph"] = _graph_view(entity, view, hubs, the_plan, fields) if entity.type.graph and hubs else None
+    for ctype in site.types:
+        for term in site.by_type.get(ctype.name, []) if ctype.glossary else []:
+            views[term.id]["mentioned_in"] = []
     for term_id, users in _term_mentions(site).items():
         views[term_id]["mentioned_in"] = [views[e.id] for e in users]
 
 
+def _hub_links(types: tuple[ContentType, ...]) -> dict[str, list[str]]:
+    """Return, by type name, the names of the links that list the hubs (meetings) its entities are in:
+    the backlinks of the hubs' attendees and topics fields."""
+    found: dict[str, list[str]] = {}
+    for hub in types:
+        fields = [hub.field(name) for name in (hub.attendees, hub.topics) if name] if hub.graph == GRAPH_HUB else []
+        for fdef in fields:
+            if fdef is not None and isinstance(fdef.kind, Refs) and fdef.backlink:
+                names = found.setdefault(fdef.kind.target, [])
+                names += [] if fdef.backlink in names else [fdef.backlink]
+    return found
+
+
+def _linked(view: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
+    if len(names) == 1:
+        return view["links"].get(names[0], [])
+    return list({v["id"]: v for name in names for v in view["links"].get(name, [])}.values())
+
+
+def _graph_view(entity: Entity, view: dict[str, Any], hubs: list[dict[str, Any]], the_plan: graph.Plan,
+                fields: dict[str, dict[str, str | None]]) -> dict:
+    shown = hubs[-graph.MAX_MEETINGS:]
+    label = f"Meetings, people and issues around {view['title']}"
+    # Drawn when its page renders (in the render workers), never kept for all pages at once.
+    return {"hubs": shown, "svg": graph.DrawnSvg(hubs, label, focus=entity.id, the_plan=the_plan),
+            "shown": len(shown), "total": len(hubs), "fields": fields}
+
+
+def hub_fields(the_plan: graph.Plan) -> dict[str, dict[str, str | None]]:
+    """Return, by hub type, the fields templates list as its attendees and its topics."""
+    return {name: dict(zip(("attendees", "topics"), fields)) for name, fields in the_plan.hub_fields.items()}
+
+
 def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> dict[str, Any]:
     """Return the site-wide reader data: the whole timeline, its filters and the full graph."""
-    items = timeline.timeline_items(views)
-    meetings = [i["entry"] for i in items if i["entry"]["type"] == "meeting"]
+    items = timeline.timeline_items(views, site.types)
+    the_plan = graph.plan(site.types)
+    meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).
-        "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues")
+        "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues",
+                                    the_plan=the_plan)
         if meetings else None,
         "graph_meetings": meetings,
+        "graph_fields": hub_fields(the_plan),
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
-                               if t.name == "term"), None),
+                               if t.glossary), None),
         "pagefind_js": urls.href("/pagefind/pagefind.js", base_url),
         **{f"{kind}_href": urls.href(path, base_url) for kind, path, _ in EXTRA_PAGES},
     }
@@ -77,22 +104,9 @@ def _term_mentions(site: Site) -> dict[str, list[Entity]]:
         for _, text in markdown_texts(entity):
             for match in WIKILINK_RE.finditer(text):
                 target = site.by_id.get(match.group(1).strip())
-                if target is not None and target.type.name == "term" and target is not entity:
+                if target is not None and target.type.glossary and target is not entity:
                     users = found.setdefault(target.id, [])
                     if entity not in users:
                         users.append(entity)
     order = {t.name: i for i, t in enumerate(site.types)}
     return {k: sorted(v, key=lambda e: (order[e.type.name], e.sort_key())) for k, v in found.items()}
-
-
-def term_hint(term: Entity, site: Site, limit: int = 160) -> str:
-    """Return a term's definition as short plain text, for the title of links to it."""
-    def words(match: re.Match) -> str:
-        target = site.by_id.get(match.group(1).strip())
-        if match.group(2):
-            return match.group(2)
-        return "" if target is None or target.type.name == "source" else target.title
-
-    text = " ".join(_WIKI_TEXT_RE.sub(words, term.values.get("definition") or "").split())
-    text = re.sub(r"[*_`]", "", text).replace(" .", ".").replace(" ,", ",")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,4 +1,5 @@
-"""Group meetings and events by their local day for the timeline, with what filters need.
+"""Group the dated entries (meetings, events: types with the DATED role) by their local
+day for the timeline, with what filters need.
 
 Each item keeps its own local date, time and zone (a signing in Washington and a
 meeting in Beijing on the same calendar day stay in their own zones). Works on
@@ -8,33 +9,48 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
-from typing import Any
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
-TIMELINE_TYPES = ("meeting", "event")
-
-
-def timeline_items(views: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return every dated meeting and event view in time order, wrapped with filter keys."""
-    dated = [v for v in views.values() if v.get("type") in TIMELINE_TYPES and v.get("when")]
-    dated.sort(key=_order)
-    return [_item(view) for view in dated]
+from ..model.schema import DATED, ContentType
 
 
-def _order(view: dict[str, Any]) -> tuple:
+def timeline_items(views: dict[str, dict[str, Any]], types: Iterable[ContentType]) -> list[dict[str, Any]]:
+    """Return every dated view of a DATED type in time order, wrapped with filter keys."""
+    dated = {t.name: t for t in types if t.has(DATED)}
+    rank = {name: i for i, name in enumerate(dated)}
+    found = [v for v in views.values() if v.get("type") in dated and v.get("when")]
+    found.sort(key=lambda view: _order(view, rank[view["type"]]))
+    return [_item(view, dated[view["type"]]) for view in found]
+
+
+def _order(view: dict[str, Any], type_rank: int) -> tuple:
     when = view["when"]
-    # Items without a time belong to the whole day, so they come first within it; ties
-    # break by id, as entities are ordered everywhere else (Entity.sort_key).
-    return (when["date"], when["time"] or dt.time.min, TIMELINE_TYPES.index(view["type"]), view["id"])
+    # Items without a time belong to the whole day, so they come first within it. Timed
+    # items follow in the order they happened: a signing at 21:00 in Washington comes after
+    # a briefing at 15:00 in Beijing on the same date (UTC 01:00 the next day against
+    # 07:00). Then by type in declaration order; ties break by id, as entities are ordered
+    # everywhere else (Entity.sort_key).
+    moment = 0.0
+    if when["time"] is not None:
+        zone = ZoneInfo(when["timezone"]) if when["timezone"] else dt.timezone.utc
+        moment = dt.datetime.combine(when["date"], when["time"], tzinfo=zone).timestamp()
+    return (when["date"], when["time"] is not None, moment, type_rank, view["id"])
 
 
-def _item(view: dict[str, Any]) -> dict[str, Any]:
-    people = view.get("participants") or view.get("people") or []
-    issues = view.get("issues") or []
+def refs(view: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
+    """Return the views a reference field of a view lists (none when the type declares no such field)."""
+    return (view.get(name) or []) if name else []
+
+
+def _item(view: dict[str, Any], ctype: ContentType) -> dict[str, Any]:
+    attendees = refs(view, ctype.attendees)
+    topics = refs(view, ctype.topics)
     return {
         "entry": view,
-        "people": people,
-        "issue_keys": " ".join(i["id"] for i in issues),
-        "person_keys": " ".join(p["id"] for p in people),
+        "attendees": attendees,
+        "issue_keys": " ".join(i["id"] for i in topics),
+        "person_keys": " ".join(p["id"] for p in attendees),
     }
 
 
@@ -48,7 +64,7 @@ def group_by_day(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def items_by_entity(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Return, for each person and issue, the items that involve it, in time order."""
+    """Return, for each attendee and topic (person, issue), the items that involve it, in time order."""
     mine: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         for key in dict.fromkeys((item["issue_keys"] + " " + item["person_keys"]).split()):
@@ -57,8 +73,8 @@ def items_by_entity(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any
 
 
 def filter_choices(items: list[dict[str, Any]], views: dict[str, dict[str, Any]]) -> dict[str, list]:
-    """Return the issues and people that appear on the timeline, for the filter menus."""
+    """Return the topics and attendees (issues, people) on the timeline, for the filter menus."""
     issue_ids = {key for item in items for key in item["issue_keys"].split()}
     person_ids = {key for item in items for key in item["person_keys"].split()}
     by_title = lambda ids: sorted((views[i] for i in ids), key=lambda v: (v["title"].casefold(), v["id"]))
-    return {"issues": by_title(issue_ids), "people": by_title(person_ids)}
+    return {"topics": by_title(issue_ids), "attendees": by_title(person_ids)}

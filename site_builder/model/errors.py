@@ -88,22 +88,18 @@ class Problems:
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-_SINGULAR = {"people": "person", "sources": "source", "participants": "participant", "issues": "issue",
-             "outcomes": "outcome", "related": "related issue", "featured_people": "featured person",
-             "featured_issues": "featured issue", "parties": "party", "quote_only": "quote-only phrase",
-             "refused_hosts": "refused host"}
 
-
-def plain_field(field_name: str | None) -> str | None:
+def plain_field(field_name: str | None, items: dict[str, str] | None = None) -> str | None:
     """Return a field path in words: 'participants[1]' -> 'the second participant',
-    'readouts.China' -> 'readouts, China'."""
+    'readouts.China' -> 'readouts, China'. `items` names one item of a list field
+    ({'participants': 'participant'}, from the declarations' Field.item)."""
     if not field_name:
         return None
     head, _, rest = field_name.partition("[")
     if rest and rest.split("]", 1)[0].isdigit():
         index = int(rest.split("]", 1)[0])
         nth = _ORDINALS[index] if index < len(_ORDINALS) else f"item {index + 1} of the"
-        noun = _SINGULAR.get(head, head.rstrip("s") if head.endswith("s") else head)
+        noun = (items or {}).get(head) or (head[:-1] if head.endswith("s") else head)
         return f"the {nth} {noun}" if index < len(_ORDINALS) else f"{nth} {head}"
     return field_name.replace(".", ", ")
 

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -50,8 +50,31 @@ def check_id(value: Any) -> str:
     return value
 
 
+class FieldKind:
+    """What every kind does: convert one raw YAML value (raising FieldError), describe itself
+    in JSON Schema, and say which parts of a converted value are Markdown and how a
+    template sees the value. Kinds that hold no Markdown keep the defaults."""
+
+    __slots__ = ()
+
+    def convert(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def markdown(self, value: Any) -> Iterator[tuple[int | str | None, str, bool]]:
+        """Yield (item index or label, or None for the whole value; text; rendered inline?)
+        for every Markdown string in a converted value."""
+        return iter(())
+
+    def display(self, value: Any, render: Callable[[str, bool], Any]) -> Any:
+        """Return the value as templates see it; render(text, inline) makes Markdown HTML."""
+        return value
+
+
 @dataclass(frozen=True, slots=True)
-class Text:
+class Text(FieldKind):
     """A single line of plain text (never HTML)."""
 
     multiline: bool = False
@@ -80,9 +103,15 @@ class Markdown(Text):
     multiline: bool = True
     max_length: int = MARKDOWN_MAX
 
+    def markdown(self, value: str) -> Iterator[tuple[None, str, bool]]:
+        yield None, value, False
+
+    def display(self, value: str, render: Callable[[str, bool], Any]) -> Any:
+        return render(value, False)
+
 
 @dataclass(frozen=True, slots=True)
-class Date:
+class Date(FieldKind):
     """A calendar date written YYYY-MM-DD."""
 
     def convert(self, value: Any) -> dt.date:
@@ -98,7 +127,7 @@ class Date:
 
 
 @dataclass(frozen=True, slots=True)
-class Time:
+class Time(FieldKind):
     """A local time of day written HH:MM (24-hour)."""
 
     def convert(self, value: Any) -> dt.time:
@@ -114,7 +143,7 @@ class Time:
 
 
 @dataclass(frozen=True, slots=True)
-class TimeZone:
+class TimeZone(FieldKind):
     """An IANA time zone name such as Asia/Shanghai (never an abbreviation like CST)."""
 
     def convert(self, value: Any) -> ZoneInfo:
@@ -125,6 +154,9 @@ class TimeZone:
 
     def json_schema(self) -> dict:
         return {"type": "string", "pattern": r"^[A-Za-z_]+/[A-Za-z_/+-]+$"}
+
+    def display(self, value: ZoneInfo, render: Callable[[str, bool], Any]) -> str:
+        return value.key
 
 
 _ZONES: set[str] = set()
@@ -137,7 +169,7 @@ def _zones() -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(FieldKind):
     """One of a fixed set of words."""
 
     options: tuple[str, ...]
@@ -154,7 +186,7 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
-class Url:
+class Url(FieldKind):
     """An absolute http(s) URL."""
 
     def convert(self, value: Any) -> str:
@@ -174,7 +206,7 @@ def _slug(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(FieldKind):
     """Yes or no, written true or false."""
 
     def convert(self, value: Any) -> bool:
@@ -188,7 +220,7 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
-class Refs:
+class Refs(FieldKind):
     """A list of ids of entities of one content type (checked for existence in links.py)."""
 
     target: str
@@ -220,7 +252,7 @@ class Refs:
 
 
 @dataclass(frozen=True, slots=True)
-class MarkdownList:
+class MarkdownList(FieldKind):
     """A list of Markdown strings."""
 
     def convert(self, value: Any) -> tuple[str, ...]:
@@ -237,9 +269,16 @@ class MarkdownList:
     def json_schema(self) -> dict:
         return {"type": "array", "items": Markdown().json_schema()}
 
+    def markdown(self, value: tuple[str, ...]) -> Iterator[tuple[int, str, bool]]:
+        for i, text in enumerate(value):
+            yield i, text, True
+
+    def display(self, value: tuple[str, ...], render: Callable[[str, bool], Any]) -> Any:
+        return [render(text, True) for text in value]
+
 
 @dataclass(frozen=True, slots=True)
-class TextList:
+class TextList(FieldKind):
     """A list of single lines of plain text."""
 
     max_length: int = 200
@@ -260,7 +299,7 @@ class TextList:
 
 
 @dataclass(frozen=True, slots=True)
-class MarkdownMap:
+class MarkdownMap(FieldKind):
     """A mapping from a short label (e.g. a party) to a Markdown statement."""
 
     def convert(self, value: Any) -> tuple[tuple[str, str], ...]:
@@ -277,13 +316,20 @@ class MarkdownMap:
     def json_schema(self) -> dict:
         return {"type": "object", "additionalProperties": Markdown().json_schema()}
 
+    def markdown(self, value: tuple[tuple[str, str], ...]) -> Iterator[tuple[str, str, bool]]:
+        for key, text in value:
+            yield key, text, False
+
+    def display(self, value: tuple[tuple[str, str], ...], render: Callable[[str, bool], Any]) -> Any:
+        return [{"party": key, "html": render(text, False)} for key, text in value]
+
 
 HOST_PATTERN = r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
 _HOST_RE = re.compile(HOST_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
-class Hostname:
+class Hostname(FieldKind):
     """A bare host name such as explainer.example.org (no scheme, no port, no path)."""
 
     def convert(self, value: Any) -> str:

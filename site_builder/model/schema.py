@@ -6,9 +6,9 @@ template named after it. This module holds declarations only, no behaviour.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .kinds import (Choice, Date, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
+from .kinds import (Choice, Date, FieldKind, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Refs, Text,
                     TextList, Time, TimeZone, Url)
 
 
@@ -17,7 +17,7 @@ class Field:
     """One field of a content type."""
 
     name: str
-    kind: object
+    kind: FieldKind
     help: str
     required: bool = False
     backlink: str | None = None   # name of the list this reference fills on its target
@@ -25,6 +25,8 @@ class Field:
     default: object = None
     needs: str | None = None      # another field that must be set when this one is
     every_party: bool = False     # a statement by party: each of site.yaml's `parties` must have one
+    item: str | None = None       # one item of a list field, in words ("participant"); else the
+                                  # name without its final s
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,21 @@ class Derived:
     name: str
     via: str
     then: str
+
+
+# The roles a type can play. The engine asks for a role, never for a type's name, so a
+# new type takes its part in the timeline, the feed or the calendar by declaring it.
+DATED = "dated"            # on the timeline, in date and time order (its `date`, `time`, `timezone`)
+IN_FEED = "feed"           # an entry of the Atom feed, feed.xml (its `date` and `summary`)
+IN_CALENDAR = "calendar"   # a VEVENT of calendar.ics (its `date`, `summary`, `location`, `status`)
+WARN_ORPHAN = "orphan"     # check warns when nothing links to one of these
+INVOLVED = "involved"      # its page shows the timeline of the dated entries that involve it
+
+# Columns of the who-met-whom graph (ContentType.graph).
+GRAPH_ATTENDEE = "attendee"  # left: linked from the hubs' attendees field
+GRAPH_HUB = "hub"            # middle: a gathering, in time order, linked to its attendees and topics
+GRAPH_TOPIC = "topic"        # right: linked from the hubs' topics field
+GRAPH_COLUMNS = (GRAPH_ATTENDEE, GRAPH_HUB, GRAPH_TOPIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +72,19 @@ class ContentType:
     sequence: bool = False        # pages link to the previous and next entity in order
     description: str = ""
     citable: bool = False         # [[id]] of this type in a text is a citation of it
+    roles: frozenset[str] = frozenset()   # DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED
+    glossary: str | None = None   # a glossary entry, defined by this field: [[id]] links to it get
+                                  # the definition as a hint, and its page lists where it is mentioned
+    attendees: str | None = None  # field of the people taking part: timeline filter, JSON-LD attendees,
+                                  # the graph's edges of a hub
+    topics: str | None = None     # field of the subjects it is about: timeline filter, feed and calendar
+                                  # categories, the graph's edges of a hub
+    graph: str | None = None      # its column in the who-met-whom graph (GRAPH_COLUMNS), if any
+    graph_note: str | None = None  # field shown when hovering its graph node (a hub shows its date)
+    featured: str | None = None   # on the home page: the site.yaml field (and the key templates read)
+                                  # that picks which; every entity of the type when that is unset
+    json_ld: str | None = None    # schema.org type of its JSON-LD node: Event, Person, CreativeWork,
+                                  # DefinedTerm (publish/seo.py knows these)
 
     def __post_init__(self) -> None:
         # Every entity type (not site.yaml) gets the fields all entities share, declared once below.
@@ -65,10 +95,20 @@ class ContentType:
     def template(self) -> str:
         return f"{self.name}.html"
 
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
 
+SOURCE_KINDS = ("official", "state media", "wire", "press", "reference", "article")
+CONFIDENCE = Field("confidence", Choice(("confirmed", "reported", "disputed")),
+                   "confirmed (by a primary record), reported (by the press only) or disputed "
+                   "(the records disagree).")
+CORRECTIONS = Field("corrections", MarkdownList(),
+                    "What the source article got wrong, one per item: what it said, what the record "
+                    "shows, and the source (Markdown).")
 DRAFT = Field("draft", Flag(),
               "true while the entry is being written: left out of the published site, "
               "shown by serve with a draft banner.", default=False)
@@ -94,14 +134,19 @@ PERSON = ContentType(
         Field("organization", Text(), "Organisation the person belongs to."),
         Field("body", Markdown(), "Longer biography (Markdown)."),
         SOURCES_FIELD,
+        CORRECTIONS,
     ),
     derived=(Derived("issues_raised", via="meetings", then="issues"),),
+    roles=frozenset({WARN_ORPHAN, INVOLVED}), graph=GRAPH_ATTENDEE, graph_note="role",
+    featured="featured_people", json_ld="Person",
 )
 
 MEETING = ContentType(
     name="meeting", folder="meetings", label="Meeting", plural="Meetings", title_field="title",
     order_by=("date", "time"), sequence=True,
     description="A meeting between officials or with other groups.",
+    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="participants", topics="issues",
+    graph=GRAPH_HUB, json_ld="Event",
     fields=(
         Field("title", Text(), "Headline of the meeting.", required=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
@@ -109,7 +154,7 @@ MEETING = ContentType(
         Field("status", Choice(("held", "scheduled", "expected", "cancelled")),
               "held, scheduled, expected or cancelled.", required=True),
         Field("participants", Refs("person", min_items=1), "Ids of the people who took part.",
-              required=True, backlink="meetings"),
+              required=True, backlink="meetings", item="participant"),
         Field("summary", Markdown(), "What happened, in a few sentences (Markdown).", required=True),
         REQUIRED_SOURCES,
         Field("time", Time(), "Local start time, HH:MM (24-hour).", needs="timezone"),
@@ -117,8 +162,10 @@ MEETING = ContentType(
         Field("issues", Refs("issue"), "Ids of the issues that came up.", backlink="meetings"),
         Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
         Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
-        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown)."),
+        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown).", item="outcome"),
         Field("body", Markdown(), "Longer account (Markdown)."),
+        CONFIDENCE,
+        CORRECTIONS,
     ),
 )
 
@@ -126,6 +173,7 @@ EVENT = ContentType(
     name="event", folder="events", label="Event", plural="Events", title_field="title",
     order_by=("date", "time"),
     description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
+    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="people", topics="issues", json_ld="Event",
     fields=(
         Field("title", Text(), "Headline of the event.", required=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
@@ -134,9 +182,11 @@ EVENT = ContentType(
         Field("time", Time(), "Local time, HH:MM (24-hour).", needs="timezone"),
         Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. America/New_York."),
         Field("location", Text(), "Place."),
-        Field("people", Refs("person"), "Ids of the people involved.", backlink="events"),
+        Field("people", Refs("person"), "Ids of the people involved.", backlink="events", item="person"),
         Field("issues", Refs("issue"), "Ids of the issues involved.", backlink="events"),
         Field("body", Markdown(), "Longer account (Markdown)."),
+        CONFIDENCE,
+        CORRECTIONS,
     ),
 )
 
@@ -145,6 +195,7 @@ ISSUE = ContentType(
     order_by=("title",),
     derived=(Derived("people_involved", via="meetings", then="participants"),),
     description="A subject on which the two governments talk, agree or disagree.",
+    roles=frozenset({INVOLVED}), graph=GRAPH_TOPIC, featured="featured_issues",
     fields=(
         Field("title", Text(), "Name of the issue.", required=True),
         Field("summary", Markdown(), "Neutral summary (Markdown).", required=True),
@@ -152,8 +203,9 @@ ISSUE = ContentType(
         Field("positions", MarkdownMap(), "Each party's stated position, attributed and cited (Markdown).",
               every_party=True),
         Field("related", Refs("issue"), "Ids of related issues (linked both ways).",
-              backlink="related", symmetric=True),
+              backlink="related", symmetric=True, item="related issue"),
         Field("body", Markdown(), "Background (Markdown)."),
+        CORRECTIONS,
     ),
 )
 
@@ -161,6 +213,7 @@ TERM = ContentType(
     name="term", folder="terms", label="Glossary term", plural="Glossary", title_field="term",
     order_by=("term",),
     description="A term readers may not know.",
+    roles=frozenset({WARN_ORPHAN}), glossary="definition", json_ld="DefinedTerm",
     fields=(
         Field("term", Text(), "The term as it appears in text.", required=True),
         Field("definition", Markdown(), "A short neutral definition (Markdown).", required=True),
@@ -172,14 +225,20 @@ SOURCE = ContentType(
     name="source", folder="sources", label="Source", plural="Sources", title_field="title",
     order_by=("publisher", "title"), citable=True,
     description="A document, article or transcript that claims rest on.",
+    roles=frozenset({WARN_ORPHAN}), json_ld="CreativeWork",
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
         Field("publisher", Text(), "Who published it.", required=True),
-        Field("kind", Choice(("article", "official", "press", "reference")),
-              "article (the source article), official, press or reference.", default="press"),
+        Field("kind", Choice(SOURCE_KINDS),
+              "official (a government's own record), state media, wire, press, reference, "
+              "or article (the source article itself).", required=True),
+        Field("title_as", Choice(("published", "descriptive")),
+              "published (the title exactly as the publisher gave it) or descriptive (written here "
+              "because none was found; shown in brackets).", default="published"),
         Field("url", Url(), "Link (http or https); leave out if there is no credible one."),
         Field("author", Text(), "Author or byline."),
         Field("date", Date(), "Publication date, YYYY-MM-DD."),
+        Field("accessed", Date(), "Date the text was last read for this site, YYYY-MM-DD."),
         Field("note", Markdown(), "What this source is used for (Markdown)."),
     ),
 )
@@ -195,15 +254,15 @@ SITE = ContentType(
         Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
         Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
-        Field("featured_people", Refs("person"), "Ids of the key people for the home page."),
-        Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page."),
+        Field("featured_people", Refs("person"), "Ids of the key people for the home page.", item="featured person"),
+        Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page.", item="featured issue"),
         Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
         Field("parties", TextList(max_length=80),
-              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict)."),
+              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict).", item="party"),
         Field("quote_only", TextList(),
-              "Wording that may appear only inside quotation marks, e.g. a source's loaded phrase (checked by check --strict)."),
+              "Wording that may appear only inside quotation marks, e.g. a source's loaded phrase (checked by check --strict).", item="quote-only phrase"),
         Field("refused_hosts", TextList(max_length=253),
-              "Web sites no source may link to, e.g. content farms (checked by check --strict)."),
+              "Web sites no source may link to, e.g. content farms (checked by check --strict).", item="refused host"),
     ),
 )
 

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+# Pages that are not an entity or a type index, in navigation order: (kind, URL path, title).
+EXTRA_PAGES = (
+    ("timeline", "/timeline/", "Timeline"),
+    ("graph", "/graph/", "Who met whom"),
+    ("search", "/search/", "Search"),
+)
+
 
 def url_path(folder: str, entity_id: str) -> str:
     """Return the pretty URL path of an entity: ('people', 'wang-yi') -> '/people/wang-yi/'."""

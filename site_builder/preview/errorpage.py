@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 from urllib.parse import quote
 
 from ..model.errors import SiteError, plain_field
+from ..model.schema import CONTENT_TYPES, SITE
 
 OVERLAY_ID = "site-builder-errors"
 CONTEXT_LINES = 2
@@ -68,6 +69,8 @@ _STYLE = """
 _FOLD = ("var o=document.getElementById('" + OVERLAY_ID + "');"
          "o.classList.toggle('sb-folded');o.setAttribute('role',o.classList.contains('sb-folded')?'status':'alert')")
 
+ITEMS = {f.name: f.item for t in (*CONTENT_TYPES, SITE) for f in t.fields if f.item}   # one item, in words
+
 
 def read_lines(path: str) -> list[str] | None:
     """Return the lines of a file to quote, or None when it cannot be read."""
@@ -116,7 +119,7 @@ def _hint_html(hint: str) -> str:
 def card(problem: SiteError, read: Reader = read_lines) -> str:
     """Return one problem as a card: what, where (linked), the lines around it, how to fix it."""
     where = problem.location
-    what = plain_field(problem.field)
+    what = plain_field(problem.field, ITEMS)
     title = f"{what[:1].upper() + what[1:]}: {problem.message}" if what else \
         problem.message[:1].upper() + problem.message[1:]
     place = escape(where.path) + (f", line {where.line}" if where.line else "")

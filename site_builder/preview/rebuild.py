@@ -31,6 +31,7 @@ from ..speed import collector
 
 from ..model import urls
 from ..speed.cache import Cache
+from ..speed.runner import FastRunner
 from ..model.errors import BuildFailed, Location, Problems, SiteError
 from ..core.loader import display_path, load_file
 from ..core.output import check_output_dir, pid_alive
@@ -160,7 +161,7 @@ class Previewer:
         refresh_schemas(self.paths.content)   # a new person is known to the editor after this save
         try:
             report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
-                           cache=self.cache, before_rename=self._show_staged, keep_folders=(BUNDLE,))
+                           runner=FastRunner(self.cache), before_rename=self._show_staged, keep_folders=(BUNDLE,))
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None

@@ -5,7 +5,7 @@ livereload it takes the browser side and the protocol: its livereload.js and its
 WebSocket handshake handler. It does not use livereload's Server, whose watcher
 polls once a second, drops reloads that come within three seconds of the last one
 and rebuilds once per changed file (bad-inputs.md F11, F12), and whose handlers
-accept any Host and Origin (F16, F19). Instead `watch.Watcher` debounces changes,
+accept any Host and Origin (F16, F19). Instead `watch.EventWatcher` coalesces changes,
 `preview.Previewer` builds in a worker thread into the output folder, and this
 module serves that folder under the base_url's path, exactly as GitHub Pages does:
 first the files of the newest build not yet renamed into place (the State's
@@ -37,7 +37,7 @@ from ..speed.cache import Cache
 from ..model.errors import BuildFailed
 from ..pipeline import Paths
 from .rebuild import Previewer, State, clean_old_work_dirs
-from .watch import Watcher
+from .watch import EventWatcher
 
 RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
 
@@ -320,7 +320,7 @@ def run_serve(args) -> int:
     if sockets is None:
         return 1
     clean_old_work_dirs(paths.out)
-    watcher = Watcher([paths.content, paths.templates], preview.request)  # from here on no save is missed
+    watcher = EventWatcher([paths.content, paths.templates], preview.request, say)  # no save is missed from here on
     try:
         if preview.build_now().root is None and preview.adopt_existing():
             say(f"serving the earlier build found in {paths.out} until the problems are fixed")
@@ -338,7 +338,7 @@ def run_serve(args) -> int:
             sock.close()
 
 
-async def _serve(app: web.Application, sockets: list[socket.socket], preview: Previewer, watcher: Watcher,
+async def _serve(app: web.Application, sockets: list[socket.socket], preview: Previewer, watcher: EventWatcher,
                  loop_box: list) -> int:
     loop = asyncio.get_running_loop()
     loop_box.append(loop)

@@ -1,5 +1,5 @@
-"""Write the meetings and events as an Atom feed (feed.xml) and an iCalendar file
-(calendar.ics) that readers can subscribe to.
+"""Write the meetings and events (the types with the IN_FEED and IN_CALENDAR roles) as an
+Atom feed (feed.xml) and an iCalendar file (calendar.ics) that readers can subscribe to.
 
 Uses feedgenerator (Django's Atom writer, standalone) and icalendar rather than
 string building. Works on entity views; every URL comes from urls.py. Knows
@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ..model import urls
+from ..model.schema import IN_CALENDAR, IN_FEED
 from ..core.links import Site
 from ..core.views import plain_text
 
 if TYPE_CHECKING:
     import icalendar
 
-FEED_TYPES = ("meeting", "event")
 SUMMARY_LIMIT = 600
 ICAL_STATUS = {"held": "CONFIRMED", "scheduled": "CONFIRMED", "expected": "TENTATIVE", "cancelled": "CANCELLED"}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -32,29 +32,32 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 @dataclass(frozen=True, slots=True)
 class Happening:
-    """A meeting or event on the calendar: its view, its start and the moment it sorts by."""
+    """A meeting or event on the calendar: its view, its start and the moment it sorts by,
+    and the views its type's topics field lists (their titles are categories)."""
 
     view: dict[str, Any]
     start: dt.date | dt.datetime      # a date for an all-day entry, else an aware datetime
     moment: dt.datetime               # an aware datetime (all-day entries start at local midnight)
+    topics: list[dict[str, Any]]
 
 
-def happenings(site: Site, views: dict[str, dict[str, Any]]) -> list[Happening]:
-    """Return every meeting and event, earliest first."""
+def happenings(site: Site, views: dict[str, dict[str, Any]], role: str = IN_FEED) -> list[Happening]:
+    """Return every entity of the types with `role` (IN_FEED or IN_CALENDAR), earliest first."""
     found = []
-    for name in FEED_TYPES:
-        for entity in site.by_type.get(name, []):
-            found.append(_happening(views[entity.id]))
+    for ctype in site.types:
+        for entity in site.by_type.get(ctype.name, []) if ctype.has(role) else []:
+            found.append(_happening(views[entity.id], ctype.topics))
     return sorted(found, key=lambda h: (h.moment, h.view["id"]))
 
 
-def _happening(view: dict[str, Any]) -> Happening:
+def _happening(view: dict[str, Any], topics: str | None) -> Happening:
     when = view["when"]
     zone = ZoneInfo(when["timezone"]) if when["timezone"] else dt.timezone.utc
+    listed = (view.get(topics) or []) if topics else []
     if when["time"] is None:
-        return Happening(view, when["date"], dt.datetime.combine(when["date"], dt.time(0), tzinfo=zone))
+        return Happening(view, when["date"], dt.datetime.combine(when["date"], dt.time(0), tzinfo=zone), listed)
     start = dt.datetime.combine(when["date"], when["time"], tzinfo=zone)
-    return Happening(view, start, start)
+    return Happening(view, start, start, listed)
 
 
 def data_updated(site: Site) -> dt.datetime:
@@ -64,9 +67,9 @@ def data_updated(site: Site) -> dt.datetime:
 
 
 def atom_feed(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
-    """Return feed.xml: every meeting and event, newest first, as Atom 1.0."""
+    """Return feed.xml: every meeting and event (IN_FEED), newest first, as Atom 1.0."""
     import feedgenerator
-    items = happenings(site, views)
+    items = happenings(site, views, IN_FEED)
     home = urls.absolute("/", base_url)
     updated = max([h.moment for h in items] + [data_updated(site)])
     feed = feedgenerator.Atom1Feed(title=site.settings.get("title", ""), link=home,
@@ -81,13 +84,13 @@ def atom_feed(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> by
         # Atom's <summary type="html"> holds escaped HTML; the plain text is escaped once more here.
         feed.add_item(title=view["title"], link=link, unique_id=link, pubdate=item.moment, updateddate=item.moment,
                       description=html.escape(plain_text(view["summary"], SUMMARY_LIMIT)),
-                      categories=[issue["title"] for issue in view.get("issues") or []])
+                      categories=[topic["title"] for topic in item.topics])
     return feed.writeString("utf-8").encode("utf-8") + b"\n"
 
 
 def calendar_ics(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> bytes:
-    """Return calendar.ics: every meeting and event as an RFC 5545 VEVENT; all-day ones as DATE values."""
-    events = vevents(happenings(site, views), calendar_host(base_url), data_updated(site), base_url)
+    """Return calendar.ics: every meeting and event (IN_CALENDAR) as an RFC 5545 VEVENT; all-day ones as DATE values."""
+    events = vevents(happenings(site, views, IN_CALENDAR), calendar_host(base_url), data_updated(site), base_url)
     return calendar_from_events(site, events)
 
 
@@ -157,6 +160,6 @@ def _vevent(item: Happening, host: str, stamp: dt.datetime, base_url: str) -> ic
         event.add("location", view["location"])
     event.add("url", link)
     event.add("status", ICAL_STATUS.get(view.get("status") or "held", "CONFIRMED"))
-    if view.get("issues"):
-        event.add("categories", [issue["title"] for issue in view["issues"]])
+    if item.topics:
+        event.add("categories", [topic["title"] for topic in item.topics])
     return event

@@ -12,28 +12,31 @@ from urllib.parse import urlsplit
 
 from .dataset import dataset_json, record_json
 from ..model.errors import BuildFailed, Location, SiteError
-from ..speed.cache import Cache, digest
-from .feeds import FEED_TYPES, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
+from ..model.hashing import digest
+from .feeds import Happening, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
+from ..model.kinds import Refs
+from ..model.schema import IN_CALENDAR, IN_FEED, ContentType
 from ..core.links import Site
-from ..speed.parallel import map_chunks_beside, workers
+from ..core.runner import Runner
 from ..core.pages import Page
 from .seo import robots_txt, sitemap_xml
 from ..core.validate import Entity
 
 
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
-                  base_url: str, cache: Cache | None = None,
+                  base_url: str, runner: Runner = Runner(),
                   view_digests: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
     """Return the machine-readable files and the GitHub Pages control files.
 
-    With a cache and the digest of every view (page_cache.py), the feed and the calendar
-    are reused while the views they read are unchanged (an edited person changes neither),
-    and a calendar to remake reuses the VEVENT of every meeting and event left unchanged.
+    With a runner that remembers and the digest of every view (speed/page_cache.py), the
+    feed and the calendar are reused while the views they read are unchanged (an edited
+    person changes neither), and a calendar to remake reuses the VEVENT of every meeting
+    and event left unchanged.
     """
-    if cache is None or not cache.enabled or not view_digests:
-        cache, view_digests = None, None
+    cache = runner if runner.remembers and view_digests else None
+    view_digests = view_digests if cache else None
     keys = _keys(site, base_url, view_digests) if view_digests else {}
-    made = {name: data for name, key in keys.items() if (data := cache.get("published", key)) is not None}
+    made = {name: data for name, key in keys.items() if (data := cache.recall("published", key)) is not None}
     todo = [name for name in _MADE if name not in made]
     calendar = _Calendar(site, views, base_url, cache, view_digests) if "calendar.ics" in todo else None
     # Each file is pure and, for a large site, large. data.json (it holds everything) is made
@@ -42,11 +45,11 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     # page of memory holding a view. The calendar's VEVENTs to make are jobs of their own
     # (ranges of calendar.missing) that spread over every core, costliest first.
     jobs: list[str | range] = [name for name in todo if name not in ("calendar.ics", "data.json")]
-    jobs[0:0] = calendar.jobs(workers()) if calendar else []
+    jobs[0:0] = calendar.jobs(runner.workers) if calendar else []
     shared = (pages, site, views, base_url, calendar)
     dataset = lambda: dataset_json(site, views, base_url, _records(cache, view_digests))  # noqa: E731
     if len(pages) >= PARALLEL_FROM:
-        results, made["data.json"] = map_chunks_beside(_make, shared, jobs, dataset, min_per_worker=1)
+        results, made["data.json"] = runner.map_beside(_make, shared, jobs, dataset, min_per_worker=1)
     else:
         results, made["data.json"] = _make(shared, jobs), dataset()
     for job, result in zip(jobs, results):
@@ -55,7 +58,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     if calendar:
         made["calendar.ics"] = calendar.assemble([r for job, r in zip(jobs, results) if isinstance(job, range)])
     for name, key in keys.items():
-        cache.put("published", key, made[name])
+        cache.keep("published", key, made[name])
     files = [
         ("feed.xml", made["feed.xml"]),
         ("calendar.ics", made["calendar.ics"]),
@@ -77,7 +80,7 @@ _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")
 EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
 
 
-def _records(cache: Cache | None, view_digests: dict[str, str] | None) -> Callable[[Entity, dict, str], bytes] | None:
+def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Callable[[Entity, dict, str], bytes] | None:
     """Return a data.json record encoder that reuses the record of every unchanged entity.
 
     A record reads the entity's own values and view, and the id, type and title of
@@ -92,23 +95,32 @@ def _records(cache: Cache | None, view_digests: dict[str, str] | None) -> Callab
                   for name, items in entity.links.items()]
         key = digest("record", base_url, entity.type.name, entity.type.folder, entity.id, view_digests[entity.id],
                      repr(entity.values), repr(linked))
-        packed = cache.get("records", key)
+        packed = cache.recall("records", key)
         if isinstance(packed, bytes):
             try:
                 return zlib.decompress(packed)
             except zlib.error:
                 pass   # not what this function stores: made again below
         data = record_json(entity, view, base_url)
-        cache.put("records", key, zlib.compress(data, 1))
+        cache.keep("records", key, zlib.compress(data, 1))
         return data
 
     return encode
 
 
+def _feed_reads(types: tuple[ContentType, ...]) -> list[str]:
+    """Return the names of the types whose views the feed and the calendar read: their own
+    types, then the types their topics fields refer to."""
+    own = [t for t in types if t.has(IN_FEED) or t.has(IN_CALENDAR)]
+    topics = [t.field(t.topics) for t in own if t.topics]
+    targets = [f.kind.target for f in topics if f is not None and isinstance(f.kind, Refs)]
+    return list(dict.fromkeys([t.name for t in own] + targets))
+
+
 def _keys(site: Site, base_url: str, view_digests: dict[str, str]) -> dict[str, str]:
     """Return the cache keys of the feed and the calendar: what they read is the meetings,
     events and issues (their titles are categories), the settings and the latest date."""
-    read = [view_digests[e.id] for name in (*FEED_TYPES, "issue") for e in site.by_type.get(name, [])]
+    read = [view_digests[e.id] for name in _feed_reads(site.types) for e in site.by_type.get(name, [])]
     common = (base_url, repr(site.settings), data_updated(site).isoformat(), *read)
     return {name: digest(name, *common) for name in ("feed.xml", "calendar.ics")}
 
@@ -121,17 +133,18 @@ class _Calendar:
     """
 
     def __init__(self, site: Site, views: dict[str, dict[str, Any]], base_url: str,
-                 cache: Cache | None, view_digests: dict[str, str] | None):
+                 cache: Runner | None, view_digests: dict[str, str] | None):
         self.site, self.cache = site, cache
         self.host, self.stamp, self.base_url = calendar_host(base_url), data_updated(site), base_url
-        items = happenings(site, views)
-        self.keys = [self._key(item.view, view_digests) for item in items] if view_digests else [None] * len(items)
-        self.events = [cache.get("vevents", key) if key else None for key in self.keys]
+        items = happenings(site, views, IN_CALENDAR)
+        self.keys = [self._key(item, view_digests) for item in items] if view_digests else [None] * len(items)
+        self.events = [cache.recall("vevents", key) if key else None for key in self.keys]
         self.missing = [item for item, event in zip(items, self.events) if event is None]
 
-    def _key(self, view: dict[str, Any], view_digests: dict[str, str]) -> str:
-        issues = [view_digests[issue["id"]] for issue in view.get("issues") or []]
-        return digest("vevent", view_digests[view["id"]], self.host, self.stamp.isoformat(), self.base_url, *issues)
+    def _key(self, item: Happening, view_digests: dict[str, str]) -> str:
+        topics = [view_digests[topic["id"]] for topic in item.topics]
+        return digest("vevent", view_digests[item.view["id"]], self.host, self.stamp.isoformat(), self.base_url,
+                      *topics)
 
     def jobs(self, cores: int) -> list[range]:
         """Split the events to make into ranges: two per core, so that no core waits long."""
@@ -149,7 +162,7 @@ class _Calendar:
             if event is None:
                 self.events[i] = event = next(fresh)
             if key:
-                self.cache.put("vevents", key, event)
+                self.cache.keep("vevents", key, event)
         return calendar_from_events(self.site, self.events)
 
 

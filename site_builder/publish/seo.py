@@ -57,9 +57,9 @@ def graph(page: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"@type": "WebSite", "name": site["title"], "description": site["description"],
                  "url": page["canonical"], "inLanguage": site["language"]}]
     nodes = [breadcrumbs(page, base_url)]
-    entity = page.get("entity")
-    if entity and entity["type"] in ENTITY_NODES:
-        nodes.append(ENTITY_NODES[entity["type"]](entity, base_url))
+    entity, ctype = page.get("entity"), page.get("type")
+    if entity and ctype and ctype["json_ld"] in ENTITY_NODES:
+        nodes.append(ENTITY_NODES[ctype["json_ld"]](entity, ctype, base_url))
     return nodes
 
 
@@ -76,7 +76,8 @@ def _url(view: dict[str, Any], base_url: str) -> str:
     return urls.absolute_href(view["href"], base_url)
 
 
-def person_node(person: dict[str, Any], base_url: str, full: bool = True) -> dict[str, Any]:
+def person_node(person: dict[str, Any], ctype: dict[str, Any] | None, base_url: str,
+                full: bool = True) -> dict[str, Any]:
     """Return a schema.org Person: name, job title, nationality and affiliation."""
     node: dict[str, Any] = {"@type": "Person", "name": person["name"], "url": _url(person, base_url),
                             "jobTitle": person["role"]}
@@ -91,9 +92,9 @@ def person_node(person: dict[str, Any], base_url: str, full: bool = True) -> dic
     return node
 
 
-def event_node(event: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """Return a schema.org Event for a meeting or event: when, where, who and its status."""
-    people = event.get("participants") or event.get("people") or []
+def event_node(event: dict[str, Any], ctype: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org Event for a meeting or event: when, where, who (its type's attendees) and its status."""
+    people = (event.get(ctype["attendees"]) or []) if ctype["attendees"] else []
     node: dict[str, Any] = {
         "@type": "Event", "name": event["title"], "url": _url(event, base_url),
         "description": event["description"], "startDate": event["when"]["iso"],
@@ -103,11 +104,11 @@ def event_node(event: dict[str, Any], base_url: str) -> dict[str, Any]:
     if event.get("location"):
         node["location"] = {"@type": "Place", "name": event["location"]}
     if people:
-        node["attendee"] = [person_node(p, base_url, full=False) for p in people]
+        node["attendee"] = [person_node(p, None, base_url, full=False) for p in people]
     return node
 
 
-def source_node(source: dict[str, Any], base_url: str) -> dict[str, Any]:
+def source_node(source: dict[str, Any], ctype: dict[str, Any], base_url: str) -> dict[str, Any]:
     """Return a schema.org CreativeWork for a source: its title, publisher, date and original address."""
     node: dict[str, Any] = {"@type": "CreativeWork", "name": source["title"],
                             "publisher": {"@type": "Organization", "name": source["publisher"]}}
@@ -118,14 +119,15 @@ def source_node(source: dict[str, Any], base_url: str) -> dict[str, Any]:
     return node
 
 
-def term_node(term: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """Return a schema.org DefinedTerm for a glossary entry."""
-    return {"@type": "DefinedTerm", "name": term["term"], "description": term["description"],
+def term_node(term: dict[str, Any], ctype: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """Return a schema.org DefinedTerm for a glossary entry (its name is its title)."""
+    return {"@type": "DefinedTerm", "name": term["title"], "description": term["description"],
             "url": _url(term, base_url)}
 
 
-ENTITY_NODES = {"meeting": event_node, "event": event_node, "person": person_node, "source": source_node,
-                "term": term_node}
+# By the schema.org type a content type declares (ContentType.json_ld).
+ENTITY_NODES = {"Event": event_node, "Person": person_node, "CreativeWork": source_node,
+                "DefinedTerm": term_node}
 
 
 def sitemap_xml(pages: Iterable[Page], base_url: str) -> bytes:

@@ -23,18 +23,12 @@ from typing import Any
 import jinja2
 import markdown
 
-DEFAULT_DIR = Path(".cache/site_builder")
+from ..model.hashing import digest
+
 MAGIC = b"site_builder-cache\n"
 SHARDS = 16
 _MISSING = object()
 _memory: dict[str, tuple[tuple, dict]] = {}   # shard file -> (stat signature, entries)
-
-
-def digest(*parts: str | bytes) -> str:
-    """Return a short, collision-safe hex digest of the parts (each length-prefixed)."""
-    encoded = [part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part for part in parts]
-    lengths = b"".join(len(data).to_bytes(8, "little") for data in encoded)
-    return hashlib.blake2b(lengths + b"".join(encoded), digest_size=20).hexdigest()
 
 
 def _code_version() -> bytes:

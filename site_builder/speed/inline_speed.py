@@ -7,7 +7,7 @@ searches are slow (smarty's quote patterns scan a whole paragraph for a lookbehi
 in ~100 µs). Here the patterns are a plain list and a pattern is skipped, exactly
 when the stock pass would find no match, if its text lacks every character that any
 match must contain (read from the compiled pattern), or else if its own regular
-expression finds nothing. Same HTML (tests/test_markup_speed.py), about half the
+expression finds nothing. Same HTML (tests/speed/test_markup_speed.py), about half the
 Markdown time (issue 7). Knows nothing about our content.
 """
 from __future__ import annotations

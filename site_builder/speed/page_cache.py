@@ -15,7 +15,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from .cache import Cache, digest
+from .cache import Cache
+from ..model.hashing import digest
 from ..core.pages import Page
 from .tracking import LENGTH, WHOLE, Reads, View, unpacked
 
@@ -48,17 +49,6 @@ def view_digest(keys: dict[str, bytes]) -> str:
     """Return the digest of a whole view from its key_digests (names and values, in order)."""
     return hashlib.blake2b(b"".join(key.encode("utf-8") + b"\0" + value for key, value in keys.items()),
                            digest_size=20).hexdigest()
-
-
-def templates_digest(templates_dir: Path) -> str:
-    """Return the digest of every file below the templates folder."""
-    parts: list[str | bytes] = []
-    for root, dirs, names in os.walk(templates_dir):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(root, name)
-            parts += [os.path.relpath(path, templates_dir), Path(path).read_bytes()]
-    return digest(*parts)
 
 
 class PageCache:

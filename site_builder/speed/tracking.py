@@ -14,6 +14,9 @@ import marshal
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from ..core.render import Environment
+from ..core.runner import View
+
 WHOLE = "*"      # the key noted for a read of the whole view; no field is named so
 LENGTH = "#len"  # the key noted for len(), truthiness and |length: how many keys the view has
 Reads = tuple[tuple[str, tuple[str, ...]], ...]   # ((view id, (key, ...)), ...), in order
@@ -21,10 +24,10 @@ Reads = tuple[tuple[str, tuple[str, ...]], ...]   # ((view id, (key, ...)), ...)
 _reads: set[tuple[str, Any]] | None = None   # where reads are noted; render.py notes Jinja's reads itself
 
 
-class View(dict):
+class TrackedView(View):
     """A read-only entity view whose reads are recorded; `view_id` is its key in the views."""
 
-    __slots__ = ("view_id",)
+    __slots__ = ()
 
     def _note_whole(self) -> None:
         if _reads is not None:
@@ -80,16 +83,28 @@ class View(dict):
         self._note_whole()
         return dict.items(self)
 
-    def __repr__(self) -> str:
-        # Inside another view's repr a view stands for itself by id (page_cache.py digests reprs).
-        return f"<View {self.view_id}>"
 
 
-def make_view(view_id: str, fields: dict[str, Any]) -> View:
-    """Return fields as a View known by view_id."""
-    view = View(fields)
+def make_view(view_id: str, fields: dict[str, Any]) -> TrackedView:
+    """Return fields as a TrackedView known by view_id."""
+    view = TrackedView(fields)
     view.view_id = view_id
     return view
+
+
+class TrackingEnvironment(Environment):
+    """render.py's Environment, noting the reads of tracked views without a method call."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is TrackedView:
+            # TrackedView.__getitem__ inline (millions of reads per build): note, then look up.
+            if _reads is not None:
+                _reads.add((obj.view_id, attribute))
+            try:
+                return dict.__getitem__(obj, attribute)
+            except KeyError:
+                pass
+        return Environment.getattr(self, obj, attribute)
 
 
 @contextmanager
@@ -130,6 +145,5 @@ def unpacked(data: bytes) -> Reads:
     return marshal.loads(data)
 
 
-# Jinja names an object's type in "has no attribute" errors; a View reads as the dict
-# it is, so template errors say "'dict object' has no attribute 'nmae'" as before.
-View.__module__, View.__name__ = "builtins", "dict"
+# Jinja names an object's type in "has no attribute" errors (see core/runner.py's View).
+TrackedView.__module__, TrackedView.__name__ = "builtins", "dict"

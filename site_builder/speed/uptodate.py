@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .cache import Cache, digest
+from .cache import Cache
+from ..model.hashing import digest
 from ..model.errors import Location, SiteError
 
 TABLE = "uptodate"

@@ -1,0 +1,96 @@
+"""Accessibility: axe-core (WCAG 2.1 A and AA rules) in headless Chromium finds no violation
+on any page type of the real site, in light and in dark mode."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from site_builder import Paths, build, load_site
+from site_builder.model import urls
+
+from ..browser_support import chromium, serve, site_under_subpath
+from ..conftest import ROOT, TEMPLATES
+from ..reader_fixtures import build_rich_site
+
+CONTENT = ROOT / "content"
+RICH_BASE = "https://example.org/rich/"
+# Page types the real content may not have yet are checked on the small RICH site.
+RICH_PAGES = ["rich/events/signing/", "rich/terms/precursor/", "rich/meetings/talks/", "rich/issues/fentanyl/",
+              "rich/timeline/"]
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def page_paths() -> list[str]:
+    """Return one page of every kind: home, each index, an entity of each type, the reader pages."""
+    site, _, _ = load_site(CONTENT)
+    paths = ["diplomatic-explainer/" + p for p in ("", "timeline/", "graph/", "search/", "404.html")]
+    for ctype in site.types:
+        paths.append(f"diplomatic-explainer/{ctype.folder}/")
+        entities = site.by_type.get(ctype.name, [])
+        if entities:
+            # The one with the most links stands for its type: it has every section filled in.
+            richest = max(entities, key=lambda e: (sum(len(v) for v in e.links.values()), e.id))
+            paths.append(f"diplomatic-explainer/{ctype.folder}/{richest.id}/")
+    return paths + RICH_PAGES
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("a11y")
+    site, _, _ = load_site(CONTENT)
+    base_url = site.settings["base_url"]
+    assert urls.base_path(base_url) == "/diplomatic-explainer/"
+    build(Paths(CONTENT, TEMPLATES, site_under_subpath(base_url, root)))
+    build_rich_site(root, RICH_BASE)
+    with serve(root) as origin:
+        yield origin + "/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violations_on_any_page_type(served_site, browser, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    axe = Axe()
+    found = {}
+    try:
+        for path in page_paths():
+            page.goto(served_site + path)
+            if path.endswith("search/"):
+                page.fill("#search-q", "Wang Yi")
+                page.press("#search-q", "Enter")
+                page.wait_for_selector("#search-results li")
+            result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS},
+                                            "resultTypes": ["violations"]})
+            violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]]
+            if violations:
+                found[path] = violations
+    finally:
+        context.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_is_visible_and_skip_link_comes_first(served_site, browser, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(served_site + "diplomatic-explainer/")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return {href: e.getAttribute('href'), outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                    left: e.getBoundingClientRect().left}; }""")
+        assert focused["href"] == "#main"
+        assert focused["outline"] != "none" and focused["width"] >= 2 and focused["left"] >= 0
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none"
+    finally:
+        context.close()

@@ -1,0 +1,403 @@
+"""The facts of the published explainer, checked in the built pages.
+
+Each test parses the HTML of the real content, so an edit that breaks a date, a
+place, a role, a native name or a figure the brief singles out fails here. They check
+that the facts are there, never that nothing else is: an editor's new meeting, person or
+issue, or entries reordered by date, keep them green, and the facts of an entity an editor
+deletes are deselected (conftest's `facts_of`). Rules that every explainer follows (both
+parties' positions, every statement cited, wording only in quotes, refused hosts) are
+content checks in site_builder/checks.py, run by `check --strict`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from site_builder import Paths, build, load_site
+
+from ..conftest import ROOT, TEMPLATES, real_content_ids
+
+CONTENT = ROOT / "content"
+BASE = "https://example.org/"
+SEED_CITE = "cite-seed-article"
+
+MEETINGS = {
+    # id: (local date, zone, place)
+    "blinken-chen-jining": ("2024-04-25", "Asia/Shanghai", "Shanghai"),
+    "blinken-nyu-shanghai-students": ("2024-04-25", "Asia/Shanghai", "NYU Shanghai, Shanghai"),
+    "blinken-shanghai-business-leaders": ("2024-04-25", "Asia/Shanghai",
+                                          "Shanghai (venue not reported in the sources cited here)"),
+    "blinken-wang-yi": ("2024-04-26", "Asia/Shanghai", "Diaoyutai State Guesthouse, Beijing"),
+    "blinken-xi-jinping": ("2024-04-26", "Asia/Shanghai", "Great Hall of the People, Beijing"),
+    "wang-xiaohong-meeting": ("2024-04-26", "Asia/Shanghai", "Beijing"),
+}
+
+EVENTS = {
+    "blinken-trip-postponed-2023": ("2023-02-03", "America/New_York"),
+    "woodside-summit": ("2023-11-15", "America/Los_Angeles"),
+    "counternarcotics-working-group-launch": ("2024-01-30", "Asia/Shanghai"),
+    "pre-trip-background-briefing": ("2024-04-19", "America/New_York"),
+    "house-passes-aid-bills": ("2024-04-20", "America/New_York"),
+    "senate-passes-aid-package": ("2024-04-23", "America/New_York"),
+    "blinken-arrives-shanghai": ("2024-04-24", "Asia/Shanghai"),
+    "biden-signs-aid-law": ("2024-04-24", "America/New_York"),
+    "beijing-press-conference": ("2024-04-26", "Asia/Shanghai"),
+    "tiktok-divestiture-deadline": ("2025-01-19", "America/New_York"),
+    "blinken-beijing-visit-june-2023": ("2023-06-19", "Asia/Shanghai"),
+    "yellen-china-visit-april-2024": ("2024-04-03", "America/New_York"),
+    "g7-foreign-ministers-capri": ("2024-04-19", "Europe/Rome"),
+    "us-sanctions-may-2024": ("2024-05-01", "America/New_York"),
+    "ai-dialogue-geneva": ("2024-05-14", "Europe/Zurich"),
+    "supreme-court-upholds-tiktok-law": ("2025-01-17", "America/New_York"),
+}
+
+NATIVE_NAMES = {"chen-jining": "陈吉宁", "wang-yi": "王毅", "wang-xiaohong": "王小洪",
+                "xi-jinping": "习近平", "wang-wenbin": "汪文斌", "lin-jian": "林剑", "xie-feng": "谢锋"}
+
+GLOSSARY = ["dual-use-goods", "divestiture", "divest-or-ban-law", "precursor-chemicals", "working-group",
+            "politburo", "one-china", "party-secretary", "readout", "state-media",
+            "central-foreign-affairs-commission", "state-councilor", "foreign-military-financing",
+            "industrial-overcapacity", "background-briefing", "second-thomas-shoal",
+            "south-china-sea-arbitration", "taiwan-relations-act", "three-communiques", "six-assurances",
+            "cpc-ccp", "core-interests", "first-button"]
+
+
+
+def facts(ids) -> list:
+    """One parameter per id, each deselected if an editor has deleted that entity."""
+    return [pytest.param(i, marks=pytest.mark.facts_of(i)) for i in sorted(ids)]
+
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("facts") / "_site"
+    build(Paths(CONTENT, TEMPLATES, out), base_url=BASE)
+    return out
+
+
+def page(site_dir: Path, *parts: str) -> BeautifulSoup:
+    path = site_dir.joinpath(*parts, "index.html")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def infobox(soup: BeautifulSoup) -> dict[str, object]:
+    """Map each <dt> label of the infobox to its <dd> element."""
+    box = soup.find("dl", class_="infobox")
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd") for dt in box.find_all("dt")}
+
+
+def section(soup: BeautifulSoup, heading_id: str):
+    heading = soup.find(id=heading_id)
+    assert heading is not None, heading_id
+    return heading.parent
+
+
+def cited(element) -> set[str]:
+    """Return the anchors (cite-<source id>) of the citation markers inside element."""
+    return {a["href"].split("#", 1)[1] for sup in element.find_all("sup", class_="cite") for a in sup.find_all("a")}
+
+
+def words(element) -> str:
+    """Return the text of element with runs of whitespace collapsed to one space."""
+    return " ".join(element.get_text().split())
+
+
+def inside_quotes(text: str, index: int) -> bool:
+    return text.rfind("“", 0, index) > text.rfind("”", 0, index)
+
+
+def test_content_loads_strictly_with_no_problems():
+    site, _, warnings = load_site(CONTENT, strict=True)
+    assert warnings == []
+    assert site.by_id
+
+
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
+def test_meeting_date_zone_place_and_status(site_dir, meeting_id):
+    date, zone, place = MEETINGS[meeting_id]
+    box = infobox(page(site_dir, "meetings", meeting_id))
+    assert box["Date"].time["datetime"].split("T")[0] == date
+    assert box["Date"].find("span", class_="tz")["title"] == zone
+    assert box["Place"].get_text(strip=True) == place
+    assert box["Status"].get_text(strip=True) == "held"
+
+
+@pytest.mark.parametrize("event_id", facts(EVENTS))
+def test_event_date_and_zone(site_dir, event_id):
+    date, zone = EVENTS[event_id]
+    box = infobox(page(site_dir, "events", event_id))
+    # The local date, with the local time and offset after it when a source gives a time.
+    assert box["Date"].time["datetime"].split("T")[0] == date
+    assert box["Date"].find("span", class_="tz")["title"] == zone
+
+
+@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
+def test_signing_is_dated_in_washington_and_arrival_in_shanghai(site_dir):
+    signing = infobox(page(site_dir, "events", "biden-signs-aid-law"))["Date"]
+    arrival = infobox(page(site_dir, "events", "blinken-arrives-shanghai"))["Date"]
+    # The White House times Biden's remarks, just after he signed, at 10:57 EDT.
+    assert (signing.time["datetime"], signing.find("span", class_="tz").get_text()) == (
+        "2024-04-24T10:57-04:00", "Washington time (EDT, UTC−4)")
+    assert (arrival.time["datetime"], arrival.find("span", class_="tz").get_text()) == (
+        "2024-04-24", "Beijing time (UTC+8)")
+
+
+def test_meetings_are_listed_in_order_on_the_home_page(site_dir):
+    home = page(site_dir)
+    cards = section(home, "meetings-heading").find_all("li")
+    listed = [li.a["href"].split("/")[-2] for li in cards]
+    dates = [li.time["datetime"] for li in cards]
+    assert dates == sorted(dates), "meetings are not in date order"
+    known = [m for m in listed if m in MEETINGS]
+    assert known == [m for m in MEETINGS if m in known], "the visit's meetings are out of order"
+    assert {m: d for m, d in zip(listed, dates) if m in MEETINGS} == {m: MEETINGS[m][0] for m in known}
+    assert set(known) == set(MEETINGS) & real_content_ids(), "a meeting of the visit is missing"
+
+
+@pytest.mark.parametrize("person_id", facts(NATIVE_NAMES))
+def test_native_names_carry_their_language(site_dir, person_id):
+    soup = page(site_dir, "people", person_id)
+    assert soup.h1.find("span", lang="zh-Hans").get_text() == NATIVE_NAMES[person_id]
+    native = infobox(soup)["Native name"]
+    assert (native["lang"], native.get_text(strip=True)) == ("zh-Hans", NATIVE_NAMES[person_id])
+
+
+@pytest.mark.facts_of("blinken-wang-yi", "wang-yi")
+def test_meeting_pages_show_native_names_of_participants(site_dir):
+    participants = infobox(page(site_dir, "meetings", "blinken-wang-yi"))["Participants"]
+    assert "王毅" in [s.get_text() for s in participants.find_all("span", lang="zh-Hans")]
+
+
+ROLES = {
+    "wang-yi": ("Minister of Foreign Affairs", "Central Foreign Affairs Commission"),
+    "chen-jining": ("Communist Party Secretary of Shanghai",),
+    "wang-xiaohong": ("State Councilor", "Minister of Public Security"),
+    "xi-jinping": ("President of the People's Republic of China",),
+    "antony-blinken": ("US Secretary of State",),
+    "nicholas-burns": ("US Ambassador to China",),
+    "xie-feng": ("Ambassador of the People's Republic of China to the United States",),
+}
+
+
+@pytest.mark.parametrize("person_id", facts(ROLES))
+def test_roles_held_at_the_time(site_dir, person_id):
+    role = words(infobox(page(site_dir, "people", person_id))["Role"])
+    assert all(part in role for part in ROLES[person_id]), role
+
+
+@pytest.mark.facts_of("chen-jining")
+def test_chen_is_shanghais_top_official_not_chinas(site_dir):
+    soup = page(site_dir, "people", "chen-jining")
+    summary = words(soup.find("div", class_="prose"))
+    assert "the city’s highest-ranking official" in summary
+    assert "He is Shanghai’s top official, not China’s." in summary
+
+
+@pytest.mark.facts_of("senior-state-department-official")
+def test_unnamed_official_is_not_given_a_name(site_dir):
+    soup = page(site_dir, "people", "senior-state-department-official")
+    assert soup.h1.get_text(strip=True) == "Unnamed senior State Department official"
+    assert infobox(soup)["Role"].get_text(strip=True) == "Background briefer before the trip (name withheld)"
+
+
+@pytest.mark.facts_of("taiwan-indo-pacific-funding", "biden-signs-aid-law")
+def test_taiwan_support_is_inside_the_indo_pacific_funding(site_dir):
+    summary = page(site_dir, "issues", "taiwan-indo-pacific-funding").find("div", class_="prose")
+    text = words(summary)
+    assert "about $8.1 billion" in text
+    assert "The Taiwan support is part of the $8.1 billion, not in addition to it." in text
+    assert {"cite-congressional-record-hr8036", "cite-jang-aid-package"} <= cited(summary)
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").main)
+    assert "part of the roughly $8.1 billion Indo-Pacific funding, not in addition to it" in signing
+
+
+@pytest.mark.facts_of("tiktok-divest-or-ban-law", "biden-signs-aid-law", "tiktok-divestiture-deadline")
+def test_tiktok_law_number_division_and_window(site_dir):
+    issue = page(site_dir, "issues", "tiktok-divest-or-ban-law")
+    summary = words(issue.find("div", class_="prose"))
+    assert "Division H of Public Law 118-50" in summary
+    assert "270 days from enactment on 24 April 2024" in summary
+    assert "extend this once, by up to 90 days" in summary
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").find("div", class_="prose"))
+    assert "Public Law 118-50, carries the TikTok divest-or-ban law as its Division H" in signing
+    deadline = page(site_dir, "events", "tiktok-divestiture-deadline")
+    assert "19 April 2025" in words(deadline.find("div", class_="prose"))
+
+
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
+def test_article_said_is_kept_apart_and_cites_the_article(site_dir, meeting_id):
+    soup = page(site_dir, "meetings", meeting_id)
+    said = section(soup, "article-heading")
+    assert SEED_CITE in cited(said)
+    summary = soup.find("div", class_="prose")
+    assert cited(summary) - {SEED_CITE}, "what happened must cite reporting other than the article"
+
+
+@pytest.mark.parametrize("meeting_id", facts(["blinken-chen-jining", "blinken-wang-yi", "blinken-xi-jinping",
+                                              "wang-xiaohong-meeting"]))
+def test_both_sides_accounts_side_by_side(site_dir, meeting_id):
+    readouts = section(page(site_dir, "meetings", meeting_id), "readouts-heading")
+    parties = readouts.find_all("section", class_="position")
+    assert [p.h3.get_text() for p in parties] == ["United States", "China"]
+    assert all(cited(p) for p in parties)
+
+
+@pytest.mark.facts_of("blinken-wang-yi")
+def test_beijing_outcomes_come_from_outside_the_article(site_dir):
+    outcomes = section(page(site_dir, "meetings", "blinken-wang-yi"), "outcomes-heading")
+    items = outcomes.find_all("li")
+    assert len(items) >= 3
+    assert all(cited(li) and SEED_CITE not in cited(li) for li in items)
+    assert any("artificial intelligence" in words(li) for li in items)
+
+
+@pytest.mark.facts_of("seed-article")
+def test_seed_source_is_the_article_without_invented_url(site_dir):
+    box = infobox(page(site_dir, "sources", "seed-article"))
+    assert box["Kind"].get_text(strip=True) == "source article"
+    assert box["Author"].get_text(strip=True) == "Chioma Kalu"
+    assert box["Link"].get_text(strip=True) == "No address recorded" and box["Link"].a is None
+    assert "Date" not in box
+
+
+@pytest.mark.parametrize("term_id", facts(GLOSSARY))
+def test_glossary_terms_exist_and_are_linked_from_the_text(site_dir, term_id):
+    assert page(site_dir, "terms", term_id).h1.get_text(strip=True)
+    href = f"/terms/{term_id}/"
+    linking = [p for p in site_dir.rglob("index.html")
+               if p.parent.name not in (term_id, "terms")
+               and BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").main.find("a", href=href)]
+    assert linking, f"no page links to {href}"
+
+
+def test_home_page_features_people_and_issues(site_dir):
+    home = page(site_dir)
+    people = [a["href"] for a in section(home, "people-heading").find_all("a")]
+    issues = [a["href"] for a in section(home, "issues-heading").find_all("a")]
+    featured = {f"/people/{p}/" for p in ("antony-blinken", "wang-yi", "xi-jinping", "chen-jining", "wang-xiaohong")}
+    assert featured & {f"/people/{p}/" for p in real_content_ids()} <= set(people)
+    assert "/issues/tiktok-divest-or-ban-law/" in issues or "tiktok-divest-or-ban-law" not in real_content_ids()
+    intro = words(home.find("div", class_="prose"))
+    assert "270 days" in intro and "up to 90 days" in intro
+
+
+SOURCE_KINDS = {"official", "state media", "wire", "press", "reference", "article"}
+
+
+def test_every_source_has_a_controlled_kind_and_xinhua_is_state_media(site_dir):
+    for path in (site_dir / "sources").glob("*/index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        kind = infobox(soup)["Kind"].get_text(strip=True)
+        assert kind in {"official record", "state media", "news agency", "press", "reference work",
+                        "source article"}, (path.parent.name, kind)
+        publisher = infobox(soup)["Publisher"].get_text(strip=True)
+        if publisher.startswith("Xinhua"):
+            assert kind == "state media", path.parent.name
+
+
+@pytest.mark.facts_of("biden-signs-aid-law", "blinken-arrives-shanghai")
+def test_arrival_comes_before_the_signing_on_24_april(site_dir):
+    timeline = page(site_dir, "timeline")
+    day = timeline.find(id="day-2024-04-24")
+    order = [a["href"].split("/")[-2] for a in day.select(".tl-title a")]
+    assert order.index("blinken-arrives-shanghai") < order.index("biden-signs-aid-law")
+    signing = words(page(site_dir, "events", "biden-signs-aid-law").main)
+    assert "shortly before President Joe Biden signed" in signing
+
+
+@pytest.mark.facts_of("wang-wenbin-taiwan-aid-remarks", "biden-signs-aid-law")
+def test_beijing_remark_answers_the_senate_vote_before_the_signing(site_dir):
+    remark = page(site_dir, "events", "wang-wenbin-taiwan-aid-remarks")
+    text = words(remark.main)
+    assert "Responding to the Senate" in text
+    assert "15:54 Beijing time" in text and "10:57 EDT" in text
+    assert "cite-whitehouse-remarks-hr815" in cited(remark.main)
+
+
+@pytest.mark.facts_of("russia-dual-use-goods")
+def test_russia_trade_quotes_chinas_own_english_and_dates(site_dir):
+    china = [p for p in section(page(site_dir, "issues", "russia-dual-use-goods"), "positions-heading")
+             .find_all("section", class_="position") if p.h3.get_text() == "China"][0]
+    text = words(china)
+    assert "On 23 April, the day before Blinken arrived" in text
+    assert "interfered with or disrupted" in text
+    assert "violated or undermined" not in text and "initiator" not in text
+    assert "cite-mfa-briefing-2024-04-23" in cited(china)
+    assert "cite-tass-lin-jian-russia-trade" not in cited(china)
+
+
+@pytest.mark.facts_of("blinken-wang-yi")
+def test_meetings_are_in_beijing_time_not_cst(site_dir):
+    zone = infobox(page(site_dir, "meetings", "blinken-wang-yi"))["Date"].find("span", class_="tz")
+    assert zone.get_text() == "Beijing time (UTC+8)"
+    assert "CST" not in words(page(site_dir, "meetings", "blinken-wang-yi").main)
+
+
+@pytest.mark.facts_of("blinken-xi-jinping", "mfa-xi-blinken-readout-zh")
+def test_xi_readout_quotes_the_meeting_record_not_a_later_briefing(site_dir):
+    soup = page(site_dir, "meetings", "blinken-xi-jinping")
+    china = [p for p in section(soup, "readouts-heading").find_all("section", class_="position")
+             if p.h3.get_text() == "China"][0]
+    text = words(china)
+    assert "choose their own friends" not in text
+    # Xinhua's official English for the passage, not a re-translation.
+    assert "should not form small circles" in text
+    assert "refrain from targeting, opposing or damaging each other" in text
+    assert {"cite-mfa-xi-blinken-readout-zh", "cite-xinhua-xi-blinken-english"} <= cited(china)
+    assert "cite-tass-lin-jian-russia-trade" not in cited(china)
+
+
+@pytest.mark.facts_of("blinken-wang-yi", "chinese-embassy-five-point-consensus")
+def test_five_point_consensus_is_a_numbered_list_of_five(site_dir):
+    soup = page(site_dir, "meetings", "blinken-wang-yi")
+    lists = [ol for ol in soup.main.find_all("ol") if "guidance of the two heads of state" in words(ol)]
+    assert lists, "the five-point consensus is not a numbered list"
+    points = lists[0].find_all("li", recursive=False)
+    assert len(points) == 5
+    assert "consular" in words(points[2]) and "Liu Zhenmin" in words(points[2])
+    assert "hotspot" in words(points[4])
+    assert all(cited(p) for p in points)
+
+
+@pytest.mark.facts_of("russia-dual-use-goods")
+def test_russia_issue_title_attributes_the_claim(site_dir):
+    assert page(site_dir, "issues", "russia-dual-use-goods").h1.get_text(strip=True) == \
+        "US concerns over Chinese exports to Russia's defense industry"
+
+
+@pytest.mark.parametrize("issue_id", facts(["taiwan-indo-pacific-funding", "tiktok-divest-or-ban-law",
+                                            "russia-dual-use-goods", "south-china-sea"]))
+def test_corrections_sit_in_about_the_sources_never_in_a_position(site_dir, issue_id):
+    soup = page(site_dir, "issues", issue_id)
+    for position in section(soup, "positions-heading").find_all("section", class_="position"):
+        assert SEED_CITE not in cited(position), position.h3.get_text()
+    about = soup.find("section", class_="sources")
+    assert about.h2.get_text(strip=True) == "About the sources"
+    assert len(soup.find_all("section", class_="sources")) == 1
+
+
+@pytest.mark.parametrize("entity", facts(["blinken-chen-jining", "taiwan-indo-pacific-funding",
+                                          "tiktok-divest-or-ban-law", "biden-signs-aid-law"]))
+def test_corrections_say_what_the_article_said_and_what_the_record_shows(site_dir, entity):
+    folder = {"blinken-chen-jining": "meetings", "biden-signs-aid-law": "events"}.get(entity, "issues")
+    items = page(site_dir, folder, entity).select("ul.corrections > li")
+    assert items
+    for item in items:
+        text = words(item)
+        assert "The article said" in text and "The record shows" in text
+        assert SEED_CITE in cited(item) and cited(item) - {SEED_CITE}
+
+
+@pytest.mark.parametrize("meeting_id", facts(MEETINGS))
+def test_meetings_show_a_confidence(site_dir, meeting_id):
+    box = infobox(page(site_dir, "meetings", meeting_id))
+    assert box["Confidence"].get_text(strip=True)
+
+
+@pytest.mark.parametrize("event_id", facts(EVENTS))
+def test_events_show_a_confidence(site_dir, event_id):
+    box = infobox(page(site_dir, "events", event_id))
+    assert box["Confidence"].get_text(strip=True)
