@@ -73,7 +73,9 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     for entity in entities + ([settings] if settings else []):
         _resolve_refs(entity, site, problems, inbound)
         _resolve_wikilinks(entity, site, problems, inbound, cites)
-    _warn_orphans([e for e in entities if not e.is_draft], inbound, problems)
+    if not any(e.doc.broken for e in entities):
+        # A file that could not be read may link to anything: "linked from nowhere" is unknown then.
+        _warn_orphans([e for e in entities if not e.is_draft], inbound, problems)
     if not show_drafts:
         entities = _leave_out_drafts(entities, settings, site)
     # (owner, list name, target) of every link already in a list: adding checks this set,
