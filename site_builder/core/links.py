@@ -42,12 +42,17 @@ def markdown_texts(entity: Entity):
 
 
 def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:
-    """Return the line of a character inside a Markdown value ('|' block scalars are exact)."""
+    """Return the line and column of a character inside a Markdown value (exact in '|' blocks
+    and one-line plain values; elsewhere the start of the value)."""
     pos = entity.doc.pos(path)
     if pos is None:
         return entity.doc.at(*path)
-    if pos.style == "|":
-        return Location(pos.value.path, pos.value.line + 1 + text.count("\n", 0, offset), 1)
+    if pos.style and pos.style.startswith("|"):
+        indent = int(pos.style[1:] or 0)
+        col = indent + offset - (text.rfind("\n", 0, offset) + 1) + 1 if indent else 1
+        return Location(pos.value.path, pos.value.line + 1 + text.count("\n", 0, offset), col)
+    if pos.style is None and "\n" not in text:
+        return Location(pos.value.path, pos.value.line, pos.value.col + offset)
     return pos.value
 
 
@@ -68,7 +73,9 @@ def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentTy
     for entity in entities + ([settings] if settings else []):
         _resolve_refs(entity, site, problems, inbound)
         _resolve_wikilinks(entity, site, problems, inbound, cites)
-    _warn_orphans([e for e in entities if not e.is_draft], inbound, problems)
+    if not any(e.doc.broken for e in entities):
+        # A file that could not be read may link to anything: "linked from nowhere" is unknown then.
+        _warn_orphans([e for e in entities if not e.is_draft], inbound, problems)
     if not show_drafts:
         entities = _leave_out_drafts(entities, settings, site)
     # (owner, list name, target) of every link already in a list: adding checks this set,

@@ -323,7 +323,7 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
         problems.add(_loc(shown, node.start_mark), None, "top level must be a mapping of field: value")
         return broken
     doc = RawDoc(shown, ctype, doc_id, {})
-    walker = _Walker(shown, doc.positions)
+    walker = _Walker(shown, doc.positions, text)
     doc.data = walker.value(node, (), 0)
     if not walker.errors and _misread(node, ctype):
         # A value YAML read as a list where text was meant: say so on its line.
@@ -426,9 +426,23 @@ class _Walker:
     """Turn a composed node tree into plain data, recording positions and refusing
     explicit tags, reused nodes, non-string keys, duplicate keys and deep nesting."""
 
-    def __init__(self, shown: str, positions: dict[tuple, tuple]):
+    def __init__(self, shown: str, positions: dict[tuple, tuple], text: str = ""):
         self.shown, self.positions, self.errors = shown, positions, []
         self.seen: set[int] = set()
+        self.text, self._lines = text, None
+
+    def style(self, node: Any) -> str | None:
+        """Return a scalar's style; a '|' block gets its indentation too ('|2'), so that a
+        position inside the text can be given to the column."""
+        style = getattr(node, "style", None)
+        if style != "|" or not self.text:
+            return style
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        for line in self._lines[node.start_mark.line + 1:node.end_mark.line + 1]:
+            if line.strip():
+                return f"|{len(line) - len(line.lstrip(' '))}"
+        return style
 
     def fail(self, node: Any, message: str, hint: str | None = None, field_name: str | None = None) -> None:
         self.errors.append(SiteError(_loc(self.shown, node.start_mark), field_name, message, hint))
@@ -451,7 +465,7 @@ class _Walker:
             items = []
             for index, child in enumerate(node.value):
                 line, col = child.start_mark.line + 1, child.start_mark.column + 1
-                self.positions[path + (index,)] = (line, col, line, col, getattr(child, "style", None))
+                self.positions[path + (index,)] = (line, col, line, col, self.style(child))
                 items.append(self.value(child, path + (index,), depth + 1))
             return items
         return self.mapping(node, path, depth)
@@ -475,7 +489,7 @@ class _Walker:
             first_line[key] = key_loc.line
             mark = value_node.start_mark
             self.positions[path + (key,)] = (key_loc.line, key_loc.col, mark.line + 1, mark.column + 1,
-                                             getattr(value_node, "style", None))
+                                             self.style(value_node))
             result[key] = self.value(value_node, path + (key,), depth + 1)
         return result
 

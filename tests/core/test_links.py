@@ -41,7 +41,7 @@ def test_unknown_wikilink_names_its_line(make_site):
         sources: [src-a]
     """})
     assert problems(content) == [
-        f"{content}/issues/fentanyl.yaml:4:1: summary: unknown id 'wang-yii' (did you mean 'wang-yi'?)"]
+        f"{content}/issues/fentanyl.yaml:4:7: summary: unknown id 'wang-yii' (did you mean 'wang-yi'?)"]
 
 
 def test_same_id_in_two_types_is_an_error(make_site):

@@ -58,8 +58,8 @@ def test_overlay_cards_warnings_and_out_of_date_banner(tmp_path, browser):
         expect(card.locator("a")).to_have_attribute("href", f"vscode://file{meeting}:4:3")
         expect(card.locator("pre")).to_contain_text("4 │   location: Diaoyutai")
         expect(card.locator(".sb-hint")).to_contain_text("Start the line at the left edge: location: Diaoyutai")
-        expect(overlay.locator(".sb-quiet h2")).to_contain_text("1 warning")
-        expect(overlay.locator(".sb-quiet")).to_contain_text("person 'jen-daskal' is not linked from anywhere")
+        # What the unreadable file links to is unknown: no "linked from nowhere" warnings meanwhile.
+        expect(overlay.locator(".sb-quiet")).to_have_count(0)
         shoot(browser, url, "problem-cards")
         page.get_by_role("button", name="Show it").click()
         banner = overlay.locator(".sb-banner")
@@ -75,10 +75,12 @@ def test_overlay_cards_warnings_and_out_of_date_banner(tmp_path, browser):
         save_atomically(meeting, original.replace("  - wang-yi\n", "  - wang-xiaohongg\n", 1))
         expect(overlay.locator(".sb-card h3").first).to_have_text(
             "The second participant: unknown person 'wang-xiaohongg'", timeout=WAIT_MS)
+        expect(overlay.locator(".sb-quiet h2").first).to_contain_text("warning")   # a quieter section
+        expect(overlay.locator(".sb-quiet")).to_contain_text("person 'jen-daskal' is not linked from anywhere")
         shoot(browser, url, "plain-words")
         save_atomically(meeting, original)
         expect(overlay).to_have_count(0, timeout=WAIT_MS)
-        expect(page.locator("#site-builder-errors-notes summary")).to_have_text("1 warning", timeout=WAIT_MS)
+        expect(page.locator("#site-builder-errors-notes summary")).to_contain_text("warning", timeout=WAIT_MS)
 
 
 def test_a_first_build_that_fails_says_there_is_nothing_to_show_yet(tmp_path, browser):
@@ -94,7 +96,7 @@ def test_a_first_build_that_fails_says_there_is_nothing_to_show_yet(tmp_path, br
         overlay = page.locator("#site-builder-errors")
         expect(overlay).to_contain_text("There is nothing to show yet", timeout=WAIT_MS)
         expect(overlay).not_to_contain_text("last version")
-        expect(overlay.locator(".sb-card h3")).to_have_text("Location: there is no space after the colon")
+        expect(overlay.locator(".sb-card h3")).to_have_text(["Location: there is no space after the colon"])
         expect(overlay.get_by_role("button")).to_have_count(0)
         shoot(browser, url, "first-build-failed")
 
@@ -110,6 +112,6 @@ def test_new_then_serve_shows_the_draft_at_once(tmp_path, browser):
             if page.goto(url).status == 200:
                 break
             page.wait_for_timeout(500)
-        expect(page.locator(".draft-banner")).to_contain_text("Draft")
-        expect(page.locator("#site-builder-errors-notes summary")).to_contain_text("1 draft")
+        expect(page.locator(".draft-banner")).to_contain_text("Draft", timeout=WAIT_MS)
+        expect(page.locator("#site-builder-errors-notes summary")).to_contain_text("1 draft", timeout=WAIT_MS)
         shoot(browser, url, "draft-page", act=lambda p: p.locator("#site-builder-errors-notes summary").click())

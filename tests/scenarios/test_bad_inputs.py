@@ -424,9 +424,9 @@ case("B4.50 event handlers", """
       a link <a onclick="alert(1)">here</a>
     sources: [src-a]
     -- want --
-    content/issues/fentanyl.yaml:3:1: summary: raw HTML <img> is not allowed (write Markdown; HTML is removed from the page)
-    content/issues/fentanyl.yaml:4:1: summary: raw HTML <svg> is not allowed (write Markdown; HTML is removed from the page)
-    content/issues/fentanyl.yaml:5:1: summary: raw HTML <a> is not allowed (write Markdown; HTML is removed from the page)
+    content/issues/fentanyl.yaml:3:12: summary: raw HTML <img> is not allowed (write Markdown; HTML is removed from the page)
+    content/issues/fentanyl.yaml:4:13: summary: raw HTML <svg> is not allowed (write Markdown; HTML is removed from the page)
+    content/issues/fentanyl.yaml:5:10: summary: raw HTML <a> is not allowed (write Markdown; HTML is removed from the page)
 """)
 case("B4.51 dangerous URLs", """
     -- content/issues/fentanyl.yaml --
@@ -440,13 +440,13 @@ case("B4.51 dangerous URLs", """
       [1]: javascript:alert(3)
     sources: [src-a]
     -- want --
-    content/issues/fentanyl.yaml:3:1: summary: link 'readout' has an unsafe URL 'javascript:alert(1)' (only https, mailto and relative links are allowed)
-    content/issues/fentanyl.yaml:3:1: summary: link 'x' has an unsafe URL 'JaVaScRiPt:alert(1)' (only https, mailto and relative links are allowed)
-    content/issues/fentanyl.yaml:4:1: summary: image 'img' has an unsafe URL 'javascript:alert(2)' (only https, mailto and relative links are allowed)
-    content/issues/fentanyl.yaml:4:1: summary: link 'y' has an unsafe URL 'jav\\tascript:alert(1)' (only https, mailto and relative links are allowed)
-    content/issues/fentanyl.yaml:5:1: summary: link 'data' has an unsafe URL 'data:text/html;base64,PHNjcmlwdD4=' (only https, mailto and relative links are allowed)
-    content/issues/fentanyl.yaml:6:1: summary: link 'plain' has an unsafe URL 'http://example.org/' (only https, mailto and relative links are allowed)
-    content/issues/fentanyl.yaml:8:1: summary: link 'ref' has an unsafe URL 'javascript:alert(3)' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:3:13: summary: link 'readout' has an unsafe URL 'javascript:alert(1)' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:3:43: summary: link 'x' has an unsafe URL 'JaVaScRiPt:alert(1)' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:4:7: summary: link 'y' has an unsafe URL 'jav\\tascript:alert(1)' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:4:49: summary: image 'img' has an unsafe URL 'javascript:alert(2)' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:5:27: summary: link 'data' has an unsafe URL 'data:text/html;base64,PHNjcmlwdD4=' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:6:15: summary: link 'plain' has an unsafe URL 'http://example.org/' (only https, mailto and relative links are allowed)
+    content/issues/fentanyl.yaml:8:8: summary: link 'ref' has an unsafe URL 'javascript:alert(3)' (only https, mailto and relative links are allowed)
 """)
 case("B4.54 unbalanced HTML", """
     -- content/issues/fentanyl.yaml --
@@ -458,7 +458,7 @@ case("B4.54 unbalanced HTML", """
       <div>unclosed
     sources: [src-a]
     -- want --
-    content/issues/fentanyl.yaml:6:1: body: raw HTML <div> is not allowed (write Markdown; HTML is removed from the page)
+    content/issues/fentanyl.yaml:6:3: body: raw HTML <div> is not allowed (write Markdown; HTML is removed from the page)
 """)
 case("B4.57 the sanitizer keeps ids: every #fragment link has its target", """
     -- content/issues/fentanyl.yaml --
