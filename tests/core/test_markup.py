@@ -88,7 +88,7 @@ def test_deeply_nested_markdown_is_a_located_error(make_site, tmp_path, monkeypa
     assert main([command, "--content", str(content), "--templates", str(TEMPLATES), "--out", "_site"]) == 1
     err = capfd.readouterr().err
     assert "Traceback" not in err
-    assert err.splitlines()[0] == ("content/issues/fentanyl.yaml:4:1: summary: lists or quotes nested more "
+    assert err.splitlines()[0] == ("content/issues/fentanyl.yaml:4:3: summary: lists or quotes nested more "
                                    "than 16 levels deep (the Markdown parser would stall on it; split or simplify "
                                    "the text)")
 

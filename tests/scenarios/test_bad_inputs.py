@@ -117,9 +117,14 @@ case("B1.2 duplicate key", """
 """)
 
 
+def _shown(root: Path, folder: str, entity_id: str) -> str:
+    """The text of an entity's page (wherever the layout puts each field)."""
+    return " ".join(page(root, folder, entity_id).find("main").get_text(" ").split())
+
+
 def _norway_kept(root: Path) -> None:
-    dds = [dd.get_text() for dd in page(root, "people", "wang-yi").find("dl").find_all("dd")]
-    assert dds[:2] == ["010", "NO"]
+    text = _shown(root, "people", "wang-yi")
+    assert "010" in text and " NO" in text and "True" not in text and " 8 " not in text
 
 
 case("B1.3 Norway: plain values stay strings", """
@@ -154,8 +159,8 @@ case("B1.5 octal, phone and version numbers stay text", """
 
 
 def _octal_kept(root: Path) -> None:
-    dds = [dd.get_text() for dd in page(root, "people", "wang-yi").find("dl").find_all("dd")]
-    assert {"010", "NO", "+8610 6596 1114", "1.10"} <= set(dds)
+    text = _shown(root, "people", "wang-yi")
+    assert all(value in text for value in ("010", "NO", "+8610 6596 1114", "1.10"))
 
 
 CASES.append(Case("B1.6 one format per field; IANA zones only", meeting("""
@@ -506,7 +511,7 @@ case("B4.63 content is never compiled as a template", """
 def _literal_braces(root: Path) -> None:
     soup = page(root, "issues", "fentanyl")
     assert soup.h1.get_text(strip=True) == "{{ 7*7 }}"
-    assert "{{ lipsum(5) }} {% raw %}" in soup.find("div", class_="prose").get_text()
+    assert "{{ lipsum(5) }} {% raw %}" in _shown(root, "issues", "fentanyl")
 
 
 case("B4.64 template typo", """
