@@ -109,6 +109,9 @@ def run_schema(args: argparse.Namespace) -> int:
     from .tools.editor_schemas import write_schemas
     try:
         written = write_schemas(args.content, args.schemas)
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        return 1
     except OSError as exc:
         print_problems([_cannot_write(exc, args.schemas)])
         return 1
