@@ -131,6 +131,9 @@ def run_schema(args: argparse.Namespace) -> int:
     out = args.schemas or schemas_dir_for(args.content)
     try:
         written = write_schemas(args.content, out)
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        return 1
     except OSError as exc:
         print_problems([_cannot_write(exc, out)])
         return 1

@@ -16,8 +16,9 @@ import json
 import os
 from pathlib import Path
 
+from ..model.errors import BuildFailed, Location, SiteError
 from ..model.kinds import FieldError, Refs, check_id
-from ..core.loader import is_ignored
+from ..core.loader import display_path, is_ignored
 from ..model.schema import CONTENT_TYPES, SITE, ContentType, Field
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -37,7 +38,12 @@ def known_ids(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES)
         folder = content_dir / ctype.folder
         names = []
         if folder.is_dir() and not folder.is_symlink():
-            for entry in os.scandir(folder):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError as exc:   # one line, not a traceback (issue 21 #17)
+                raise BuildFailed([SiteError(Location(display_path(folder)), None,
+                                             f"cannot read folder: {exc.strerror}", "check its permissions")]) from None
+            for entry in entries:
                 if is_ignored(entry.name) or not entry.name.endswith(".yaml") or entry.is_symlink():
                     continue
                 try:

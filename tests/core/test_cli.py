@@ -73,3 +73,16 @@ def test_new_and_schema_on_a_folder_they_cannot_write_are_one_line(site, capfd, 
     err = capfd.readouterr().err
     assert "Traceback" not in err and len(err.splitlines()) == 1
     assert ": cannot write: " in err and err.endswith("(check that the folder exists and is writable)\n")
+
+
+def test_schema_with_an_unreadable_content_folder_is_one_line(site, capfd, monkeypatch):
+    import os
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "people":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["schema", "--schemas", "schemas"]) == 1
+    assert capfd.readouterr().err == "content/people: cannot read folder: Permission denied (check its permissions)\n"

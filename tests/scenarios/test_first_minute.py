@@ -9,8 +9,8 @@ import pytest
 from site_builder import Paths, build, load_site
 from site_builder.model import urls
 
-from .browser_support import ARTEFACTS, RealContent, chromium, serve, site_under_subpath
-from .conftest import ROOT, TEMPLATES
+from ..browser_support import ARTEFACTS, RealContent, chromium, serve, site_under_subpath
+from ..conftest import ROOT, TEMPLATES
 
 CONTENT = ROOT / "content"
 SHOTS = ARTEFACTS / "screenshots" / "first-minute"
