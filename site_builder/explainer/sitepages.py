@@ -6,6 +6,7 @@ templates only display it. Knows nothing about Jinja or files.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import graph, timeline
@@ -123,6 +124,7 @@ def _term_mentions(site: Site) -> dict[str, list[Entity]]:
     return {k: sorted(v, key=lambda e: (order[e.type.name], e.sort_key())) for k, v in found.items()}
 
 
+_HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 AZ_MAX = 3000   # entities listed A to Z on one page; beyond this the index pages take over (about 300 KB)
 
 
@@ -135,6 +137,9 @@ def az_index(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     letters: dict[str, list[dict[str, Any]]] = {}
     for view in sorted(entries, key=key):
         first = key(view)[0][:1].upper()
-        letters.setdefault(first if first.isalpha() and first.isascii() else "#", []).append(view)
+        # A title in Chinese script (a source's own title) is marked as Chinese for screen readers.
+        entry = {"href": view["href"], "title": view["title"], "label": view["label"],
+                 "lang": "zh" if _HAN_RE.search(view["title"]) else None}
+        letters.setdefault(first if first.isalpha() and first.isascii() else "#", []).append(entry)
     return [{"letter": letter, "id": f"az-{letter if letter != '#' else 'other'}", "entries": items}
             for letter, items in sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))]
