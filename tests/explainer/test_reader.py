@@ -187,7 +187,8 @@ def test_full_graph_links_every_meeting_person_and_issue_and_has_words(real_site
     everyone = {e.id for t in site.types if t.graph in ("attendee", "topic") for e in site.by_type.get(t.name, [])}
     assert linked == expected | everyone   # people in no meeting or event too, without lines
     words = page.find(id="words-heading").parent
-    order = sorted(hubs, key=lambda ht: (ht[0].values["date"], ht[0].values.get("time") or datetime.time.min,
+    order = sorted(hubs, key=lambda ht: (ht[0].values["date"], ht[0].values.get("day_order") or 0,
+                                         ht[0].values.get("time") or datetime.time.min,
                                          [t.name for t in site.types].index(ht[1].name), ht[0].id))
     assert [entity_id(li.a["href"]) for li in words.select("li")] == [h.id for h, _ in order]
     edges = svg.select("path.g-edge")
