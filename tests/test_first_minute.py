@@ -377,3 +377,31 @@ def test_the_graph_fits_a_phone_as_words_and_explains_itself_on_a_desktop(browse
         shoot(page, "graph-1280")
     finally:
         context.close()
+
+
+def test_a_long_timeline_is_split_by_year_with_a_year_index(tmp_path, monkeypatch, content):
+    """At scale (the benchmark's medium preset has 1,000 dated entries over 50 years) one page
+    of every day passed 1 MB; past urls.TIMELINE_YEARS_OVER entries each year has its page."""
+    from bs4 import BeautifulSoup
+    monkeypatch.setattr(urls, "TIMELINE_YEARS_OVER", 5)
+    out = tmp_path / "_site"
+    build(Paths(CONTENT, TEMPLATES, out))
+    dated = {e.id: e for t in content.site.types if t.has("dated") for e in content.by_type.get(t.name, [])}
+    years = sorted({e.values["date"].year for e in dated.values()})
+    seen = []
+    for year in years:
+        page = out / "timeline" / str(year) / "index.html"
+        assert page.stat().st_size < 1_000_000
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        assert soup.h1.get_text() == f"Timeline: {year}"
+        index = [a.get_text() for a in soup.select("nav.tl-years a")]
+        assert index == [str(y) for y in years]
+        assert soup.select_one("nav.tl-years a[aria-current=page]").get_text() == str(year)
+        ids = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in soup.select(".tl-item .tl-title a")]
+        assert all(dated[i].values["date"].year == year for i in ids)
+        seen += ids
+    assert sorted(seen) == sorted(dated)   # every entry on exactly one year's page
+    main = BeautifulSoup((out / "timeline" / "index.html").read_text(), "html.parser")
+    latest = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in main.select(".tl-item .tl-title a")]
+    assert latest and all(dated[i].values["date"].year == years[-1] for i in latest)
+    assert f"/timeline/{years[0]}/" in (out / "sitemap.xml").read_text()
