@@ -405,3 +405,16 @@ def test_a_long_timeline_is_split_by_year_with_a_year_index(tmp_path, monkeypatc
     latest = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in main.select(".tl-item .tl-title a")]
     assert latest and all(dated[i].values["date"].year == years[-1] for i in latest)
     assert f"/timeline/{years[0]}/" in (out / "sitemap.xml").read_text()
+
+
+def test_at_scale_the_site_graph_draws_the_most_connected_under_1_mb():
+    from site_builder.explainer import graph as graph_module
+    from .test_reader import synthetic_meetings
+    meetings = synthetic_meetings(2000)
+    drawn = graph_module.most_connected(meetings)
+    assert len(drawn) == graph_module.MAX_SITE_HUBS
+    assert [m["id"] for m in drawn] == [m["id"] for m in meetings if m in drawn]   # time order kept
+    assert graph_module.most_connected(meetings) == drawn                          # deterministic
+    svg = str(graph_module.render_svg(graph_module.relationship_graph(drawn), "all"))
+    assert len(svg.encode()) < 1_000_000
+    assert graph_module.most_connected(meetings[:10]) == meetings[:10]

@@ -85,6 +85,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
         site.settings.get("focus_title") or "The days this explainer is about")
     the_plan = graph.plan(site.types)
     meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
+    drawn = graph.most_connected(meetings, the_plan)
     linked = {v["id"] for m in meetings for name in the_plan.hub_fields[m["type"]] if name for v in m.get(name) or ()}
     # People (and issues) in no meeting or event: drawn too, without lines, so the graph has everyone.
     loose = tuple(views[e.id] for t in site.types if t.graph and t.graph != GRAPH_HUB
@@ -102,9 +103,10 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).
-        "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues",
-                                    the_plan=the_plan, loose=loose)
+        "graph_svg": graph.DrawnSvg(drawn, "Who met whom, and about what: people, meetings and issues",
+                                    the_plan=the_plan, loose=loose if len(drawn) == len(meetings) else ())
         if meetings else None,
+        "graph_drawn": drawn,
         "graph_meetings": meetings,
         "graph_loose": list(loose),
         "graph_fields": hub_fields(the_plan),
