@@ -224,6 +224,8 @@ def test_the_timeline_names_each_zone_groups_the_visit_and_explains_its_markers(
                                            "ts => new Set(ts.map(t => getComputedStyle(t, '::before').content)).size")
         assert len(set(marks)) == 2 == titles
         page.goto(base + "timeline/")
+        repeated = {h: n for h, n in page.evaluate(VISIBLE_LINKS).items() if n > 2 and h.count("/") > 3}
+        assert repeated == {}   # names in the "With …" lines are text: the person filter finds them
         shoot(page, f"timeline-{viewport['width']}-{scheme}", first_screen=True)
     finally:
         context.close()
