@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from ..model import urls
 from ..model.errors import Location, Problems
+from ..model.schema import DATED
 from .links import Site
 from .views import entity_path
 
@@ -25,6 +26,7 @@ class Page:
     source: str               # the content file behind it, named in template errors
     entity_id: str | None = None
     type_name: str | None = None
+    key: str | None = None    # which part of a split page it shows (a timeline's year)
 
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:
@@ -40,9 +42,21 @@ def plan_pages(site: Site, problems: Problems) -> list[Page]:
                               entity.path, entity.id, ctype.name))
     for kind, path, title in urls.EXTRA_PAGES:
         pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, title, f"templates/{kind}.html"))
+        if kind == "timeline":
+            for year in timeline_years(site):
+                path = urls.timeline_year_path(year)
+                pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, f"{title}: {year}",
+                                  f"templates/{kind}.html", key=str(year)))
     pages.append(Page("/404.html", "404.html", "404.html", "404", "Page not found", "templates/404.html"))
     _check_collisions(pages, problems)
     return distinct_titles(pages, site)
+
+
+def timeline_years(site: Site) -> list[int]:
+    """Return the years of a timeline long enough to be split by year (urls.TIMELINE_YEARS_OVER), else []."""
+    dated = [e.values["date"] for t in site.types if t.has(DATED) for e in site.by_type.get(t.name, [])
+             if e.values.get("date")]
+    return sorted({d.year for d in dated}) if len(dated) > urls.TIMELINE_YEARS_OVER else []
 
 
 def distinct_titles(pages: list[Page], site: Site) -> list[Page]:

@@ -172,7 +172,7 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
     description = (entity["description"] if entity else
                    f"{ctype.plural}: {ctype.description}" if ctype else site.settings.get("description", ""))
     return {
-        "kind": page.kind, "title": page.title, "description": description,
+        "kind": page.kind, "title": page.title, "description": description, "key": page.key,
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
         "breadcrumbs": crumbs, "entity": entity,
         "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,

@@ -32,6 +32,7 @@ PAD = 12
 TOP = 34                        # room for the column headings
 WRAP = (28, 34, 28)             # characters per label line, by column
 MAX_MEETINGS = 12               # a neighbourhood graph shows at most this many meetings
+MAX_SITE_HUBS = 150             # the site-wide graph draws at most this many (those of the most connected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,23 @@ def relationship_graph(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_
             nodes[view["id"]] = _node(view, the_plan)
     ordered = tuple(sorted(nodes.values(), key=lambda n: n.column))
     return Graph(ordered, tuple(edges), len(meetings), len(meetings), the_plan.headings)
+
+
+def most_connected(meetings: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN,
+                   limit: int = MAX_SITE_HUBS) -> list[dict[str, Any]]:
+    """Return at most `limit` of the hubs (in their order): those whose people and issues are the
+    most connected, so that the site-wide graph of a large site stays readable (and under 1 MB)."""
+    if len(meetings) <= limit:
+        return meetings
+    def ends(m: dict[str, Any]) -> list[str]:
+        return [v["id"] for name in the_plan.hub_fields[m["type"]] if name for v in m.get(name) or ()]
+    degree: dict[str, int] = {}
+    for m in meetings:
+        for other in ends(m):
+            degree[other] = degree.get(other, 0) + 1
+    score = {m["id"]: sum(degree[o] for o in ends(m)) for m in meetings}
+    chosen = set(sorted(score, key=lambda i: (-score[i], i))[:limit])
+    return [m for m in meetings if m["id"] in chosen]
 
 
 def neighbourhood(meetings_of: list[dict[str, Any]], the_plan: Plan = DEFAULT_PLAN) -> Graph:

@@ -16,6 +16,7 @@ from ..model.kinds import Refs
 from ..model.schema import GRAPH_HUB, INVOLVED, ContentType
 from ..model.urls import EXTRA_PAGES
 from ..core.links import WIKILINK_RE, Site, markdown_texts
+from ..core.pages import timeline_years
 from ..core.validate import Entity
 
 
@@ -79,8 +80,13 @@ def hub_fields(the_plan: graph.Plan) -> dict[str, dict[str, str | None]]:
 def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> dict[str, Any]:
     """Return the site-wide reader data: the whole timeline, its filters and the full graph."""
     items = timeline.timeline_items(views, site.types)
+    years = timeline_years(site)
+    focused = lambda days: timeline.group_by_focus(  # noqa: E731
+        days, site.settings.get("focus_from"), site.settings.get("focus_to"),
+        site.settings.get("focus_title") or "The days this explainer is about")
     the_plan = graph.plan(site.types)
     meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
+    drawn = graph.most_connected(meetings, the_plan)
     linked = {v["id"] for m in meetings for name in the_plan.hub_fields[m["type"]] if name for v in m.get(name) or ()}
     # People (and issues) in no meeting or event: drawn too, without lines, so the graph has everyone.
     loose = tuple(views[e.id] for t in site.types if t.graph and t.graph != GRAPH_HUB
@@ -88,16 +94,20 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
     return {
         "nav": extra_nav(base_url),
         "days": timeline.group_by_day(items),
-        "day_groups": timeline.group_by_focus(timeline.group_by_day(items), site.settings.get("focus_from"),
-                                              site.settings.get("focus_to"),
-                                              site.settings.get("focus_title") or "The days this explainer is about"),
+        "day_groups": focused(timeline.group_by_day(items)),
+        # A long timeline is split by year (pages.timeline_years): each year's groups, and the index.
+        "year_groups": {str(y): focused(timeline.group_by_day([i for i in items if i["entry"]["when"]["date"].year == y]))
+                        for y in years},
+        "years": [{"year": str(y), "href": urls.href(urls.timeline_year_path(y), base_url),
+                   "count": sum(1 for i in items if i["entry"]["when"]["date"].year == y)} for y in years],
         "legend": timeline.legend(site.types),
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).
-        "graph_svg": graph.DrawnSvg(meetings, "Who met whom, and about what: people, meetings and issues",
-                                    the_plan=the_plan, loose=loose)
+        "graph_svg": graph.DrawnSvg(drawn, "Who met whom, and about what: people, meetings and issues",
+                                    the_plan=the_plan, loose=loose if len(drawn) == len(meetings) else ())
         if meetings else None,
+        "graph_drawn": drawn,
         "graph_meetings": meetings,
         "graph_loose": list(loose),
         "graph_fields": hub_fields(the_plan),

@@ -15,6 +15,16 @@ EXTRA_PAGES = (
     ("search", "/search/", "Search"),
 )
 
+# A timeline of more dated entries than this is split into one page per year (/timeline/2024/),
+# the timeline page then being the index of the years and the latest year.
+TIMELINE_YEARS_OVER = 400
+
+
+def timeline_year_path(year: int) -> str:
+    """Return the URL path of one year of a split timeline: 2024 -> '/timeline/2024/'."""
+    timeline = next(path for kind, path, _ in EXTRA_PAGES if kind == "timeline")
+    return f"{timeline}{year}/"
+
 
 def url_path(folder: str, entity_id: str) -> str:
     """Return the pretty URL path of an entity: ('people', 'wang-yi') -> '/people/wang-yi/'."""

@@ -224,6 +224,8 @@ def test_the_timeline_names_each_zone_groups_the_visit_and_explains_its_markers(
                                            "ts => new Set(ts.map(t => getComputedStyle(t, '::before').content)).size")
         assert len(set(marks)) == 2 == titles
         page.goto(base + "timeline/")
+        repeated = {h: n for h, n in page.evaluate(VISIBLE_LINKS).items() if n > 2 and h.count("/") > 3}
+        assert repeated == {}   # names in the "With …" lines are text: the person filter finds them
         shoot(page, f"timeline-{viewport['width']}-{scheme}", first_screen=True)
     finally:
         context.close()
@@ -377,3 +379,44 @@ def test_the_graph_fits_a_phone_as_words_and_explains_itself_on_a_desktop(browse
         shoot(page, "graph-1280")
     finally:
         context.close()
+
+
+def test_a_long_timeline_is_split_by_year_with_a_year_index(tmp_path, monkeypatch, content):
+    """At scale (the benchmark's medium preset has 1,000 dated entries over 50 years) one page
+    of every day passed 1 MB; past urls.TIMELINE_YEARS_OVER entries each year has its page."""
+    from bs4 import BeautifulSoup
+    monkeypatch.setattr(urls, "TIMELINE_YEARS_OVER", 5)
+    out = tmp_path / "_site"
+    build(Paths(CONTENT, TEMPLATES, out))
+    dated = {e.id: e for t in content.site.types if t.has("dated") for e in content.by_type.get(t.name, [])}
+    years = sorted({e.values["date"].year for e in dated.values()})
+    seen = []
+    for year in years:
+        page = out / "timeline" / str(year) / "index.html"
+        assert page.stat().st_size < 1_000_000
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        assert soup.h1.get_text() == f"Timeline: {year}"
+        index = [a.get_text() for a in soup.select("nav.tl-years a")]
+        assert index == [str(y) for y in years]
+        assert soup.select_one("nav.tl-years a[aria-current=page]").get_text() == str(year)
+        ids = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in soup.select(".tl-item .tl-title a")]
+        assert all(dated[i].values["date"].year == year for i in ids)
+        seen += ids
+    assert sorted(seen) == sorted(dated)   # every entry on exactly one year's page
+    main = BeautifulSoup((out / "timeline" / "index.html").read_text(), "html.parser")
+    latest = [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in main.select(".tl-item .tl-title a")]
+    assert latest and all(dated[i].values["date"].year == years[-1] for i in latest)
+    assert f"/timeline/{years[0]}/" in (out / "sitemap.xml").read_text()
+
+
+def test_at_scale_the_site_graph_draws_the_most_connected_under_1_mb():
+    from site_builder.explainer import graph as graph_module
+    from .test_reader import synthetic_meetings
+    meetings = synthetic_meetings(2000)
+    drawn = graph_module.most_connected(meetings)
+    assert len(drawn) == graph_module.MAX_SITE_HUBS
+    assert [m["id"] for m in drawn] == [m["id"] for m in meetings if m in drawn]   # time order kept
+    assert graph_module.most_connected(meetings) == drawn                          # deterministic
+    svg = str(graph_module.render_svg(graph_module.relationship_graph(drawn), "all"))
+    assert len(svg.encode()) < 1_000_000
+    assert graph_module.most_connected(meetings[:10]) == meetings[:10]

@@ -216,13 +216,13 @@ def test_editing_one_person_renders_only_the_pages_that_read_what_changed(work, 
     # to them or draw them in a graph read other keys of their view (tracking.py).
     person.write_text(person.read_text().replace("body: |\n", "body: |\n  Former official.\n", 1))
     build(paths(work), runner=FastRunner(Cache(work / "cache")))
-    # The summary also shows in the list of people.
+    # The summary shows on the person's page only: the list of people gives role and country.
     person.write_text(person.read_text().replace("summary: |\n  ", "summary: |\n  Newly noted. ", 1))
     build(paths(work), runner=FastRunner(Cache(work / "cache")))
     first, body, summary = rendered                        # the unchanged build rendered nothing
     assert len(first) == sum(1 for p in cold if p.endswith(".html"))  # every page, nothing else
     assert body == ["people/person-00007/index.html"]
-    assert sorted(summary) == ["people/index.html", "people/person-00007/index.html"]
+    assert sorted(summary) == ["people/person-00007/index.html"]
     snap = snapshot(work / "_site")
     assert b"Former official." in snap["people/person-00007/index.html"]
     person.write_text(person.read_text().replace("  Former official.\n", "", 1).replace("Newly noted. ", "", 1))
