@@ -104,8 +104,8 @@ def refresh_schemas(content_dir: Path) -> None:
     """Write the schemas beside content_dir, as every build does; never fail the build over it."""
     try:
         write_schemas(content_dir, schemas_dir_for(content_dir))
-    except OSError:
-        pass   # a read-only checkout still builds; the editor keeps its older schemas
+    except (OSError, BuildFailed):
+        pass   # a read-only checkout or an unreadable folder: the build itself says what is wrong
 
 
 def write_schemas(content_dir: Path, out_dir: Path) -> list[Path]:
