@@ -51,14 +51,20 @@
     function words(text) { return (text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
     /* Pagefind favours short pages, so a source titled with a name outranks the page about it.
        Among the best results, a page whose title has every word of the query comes first, the
-       entity pages (rank 1) before glossary terms and sources, the title the query fills most first. */
+       the people and issues (rank 0), then meetings and events (1), glossary terms (2) and sources (3), the title the query fills most first
+       (small words such as "the" not counted), then the title that names it earliest. */
+    var SMALL = ["the", "a", "an", "of", "and", "in", "on", "to", "for", "with"];
     function rerank(query, data) {
       var asked = words(query);
       return data.map(function (d, i) {
         var title = words(d.meta.title), hit = asked.every(function (w) { return title.indexOf(w) >= 0; });
-        return {d: d, key: [hit ? 0 : 1, hit ? Number(d.meta.rank || 3) : 0, hit ? -asked.length / title.length : 0, i]};
+        var counted = title.filter(function (w) { return SMALL.indexOf(w) < 0; }).length || title.length;
+        var first = hit ? Math.min.apply(null, asked.map(function (w) {
+          return title.filter(function (t) { return SMALL.indexOf(t) < 0; }).indexOf(w); })) : 0;
+        return {d: d, key: [hit ? 0 : 1, hit ? Number(d.meta.rank || 3) : 0, hit ? -asked.length / counted : 0,
+                            hit ? first : 0, i]};
       }).sort(function (a, b) {
-        for (var k = 0; k < 4; k++) if (a.key[k] !== b.key[k]) return a.key[k] - b.key[k];
+        for (var k = 0; k < 5; k++) if (a.key[k] !== b.key[k]) return a.key[k] - b.key[k];
         return 0;
       }).map(function (x) { return x.d; });
     }

@@ -55,8 +55,9 @@ def test_overlay_cards_warnings_and_out_of_date_banner(tmp_path, browser):
         expect(overlay).to_be_visible(timeout=WAIT_MS)
         card = overlay.locator(".sb-card").first
         expect(card.locator("h3")).to_contain_text("Location: 'location' is indented")
-        expect(card.locator("a")).to_have_attribute("href", f"vscode://file{meeting}:4:3")
-        expect(card.locator("pre")).to_contain_text("4 │   location: Diaoyutai")
+        line = next(n for n, text in enumerate(original.splitlines(), 1) if text.startswith("location: Diaoyutai"))
+        expect(card.locator("a")).to_have_attribute("href", f"vscode://file{meeting}:{line}:3")
+        expect(card.locator("pre")).to_contain_text(f"{line} │   location: Diaoyutai")
         expect(card.locator(".sb-hint")).to_contain_text("Start the line at the left edge: location: Diaoyutai")
         # What the unreadable file links to is unknown: no "linked from nowhere" warnings meanwhile.
         expect(overlay.locator(".sb-quiet")).to_have_count(0)

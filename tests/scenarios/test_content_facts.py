@@ -37,8 +37,8 @@ MEETINGS = {
     "blinken-shanghai-business-leaders": ("2024-04-25", "Asia/Shanghai",
                                           "Shanghai (venue not reported in the sources cited here)"),
     "blinken-wang-yi": ("2024-04-26", "Asia/Shanghai", "Diaoyutai State Guesthouse, Beijing"),
-    "blinken-xi-jinping": ("2024-04-26", "Asia/Shanghai", "Great Hall of the People, Beijing"),
     "wang-xiaohong-meeting": ("2024-04-26", "Asia/Shanghai", "Beijing"),
+    "blinken-xi-jinping": ("2024-04-26", "Asia/Shanghai", "Great Hall of the People, Beijing"),
 }
 
 EVENTS = {

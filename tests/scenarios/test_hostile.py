@@ -317,7 +317,7 @@ def test_html_comment_is_a_warning_and_never_published(make_site, tmp_path):
                                                  "  <!-- internal: call the embassy -->\n"})
     report = build(Paths(content, TEMPLATES, tmp_path / "_site"))
     assert [str(w) for w in report.warnings] == [
-        f"{content}/issues/fentanyl.yaml:5:1: summary: warning: HTML comment is removed from the page "
+        f"{content}/issues/fentanyl.yaml:5:3: summary: warning: HTML comment is removed from the page "
         f"(use a YAML '# comment' line instead)"]
     page = (tmp_path / "_site/issues/fentanyl/index.html").read_text()
     assert "embassy" not in BeautifulSoup(page, "html.parser").decode()
