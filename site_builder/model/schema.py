@@ -82,7 +82,8 @@ class ContentType:
     sequence: bool = False        # pages link to the previous and next entity in order
     description: str = ""
     citable: bool = False         # [[id]] of this type in a text is a citation of it
-    roles: frozenset[str] = frozenset()   # DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED
+    roles: tuple[str, ...] = ()   # DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED (a tuple: its repr,
+                                  # part of the up-to-date key, is the same in every process)
     glossary: str | None = None   # a glossary entry, defined by this field: [[id]] links to it get
                                   # the definition as a hint, and its page lists where it is mentioned
     attendees: str | None = None  # field of the people taking part: timeline filter, JSON-LD attendees,
@@ -151,7 +152,7 @@ PERSON = ContentType(
         CORRECTIONS,
     ),
     derived=(Derived("issues_raised", via="meetings", then="issues"),),
-    roles=frozenset({WARN_ORPHAN, INVOLVED}), graph=GRAPH_ATTENDEE, graph_note="role",
+    roles=(WARN_ORPHAN, INVOLVED), graph=GRAPH_ATTENDEE, graph_note="role",
     featured="featured_people", json_ld="Person",
 )
 
@@ -159,7 +160,7 @@ MEETING = ContentType(
     name="meeting", folder="meetings", label="Meeting", plural="Meetings", title_field="title",
     order_by=("date", "day_order", "time"), sequence=True,
     description="A meeting between officials or with other groups.",
-    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="participants", topics="issues",
+    roles=(DATED, IN_FEED, IN_CALENDAR), attendees="participants", topics="issues",
     graph=GRAPH_HUB, json_ld="Event",
     fields=(
         Field("title", Text(), "Headline of the meeting.", required=True),
@@ -188,7 +189,7 @@ EVENT = ContentType(
     name="event", folder="events", label="Event", plural="Events", title_field="title",
     order_by=("date", "day_order", "time"),
     description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
-    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="people", topics="issues", json_ld="Event",
+    roles=(DATED, IN_FEED, IN_CALENDAR), attendees="people", topics="issues", json_ld="Event",
     graph=GRAPH_HUB,
     fields=(
         Field("title", Text(), "Headline of the event.", required=True),
@@ -212,7 +213,7 @@ ISSUE = ContentType(
     order_by=("title",),
     derived=(Derived("people_involved", via="meetings", then="participants"),),
     description="A subject on which the two governments talk, agree or disagree.",
-    roles=frozenset({INVOLVED}), graph=GRAPH_TOPIC, featured="featured_issues",
+    roles=(INVOLVED,), graph=GRAPH_TOPIC, featured="featured_issues",
     fields=(
         Field("title", Text(), "Name of the issue.", required=True),
         Field("summary", Markdown(), "Neutral summary (Markdown).", required=True),
@@ -230,7 +231,7 @@ TERM = ContentType(
     name="term", folder="terms", label="Glossary term", plural="Glossary", title_field="term",
     order_by=("term",),
     description="A term readers may not know.",
-    roles=frozenset({WARN_ORPHAN}), glossary="definition", json_ld="DefinedTerm",
+    roles=(WARN_ORPHAN,), glossary="definition", json_ld="DefinedTerm",
     fields=(
         Field("term", Text(), "The term as it appears in text.", required=True),
         Field("definition", Markdown(), "A short neutral definition (Markdown).", required=True),
@@ -242,7 +243,7 @@ SOURCE = ContentType(
     name="source", folder="sources", label="Source", plural="Sources", title_field="title",
     order_by=("publisher", "title"), citable=True,
     description="A document, article or transcript that claims rest on.",
-    roles=frozenset({WARN_ORPHAN}), json_ld="CreativeWork",
+    roles=(WARN_ORPHAN,), json_ld="CreativeWork",
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
         Field("publisher", Text(), "Who published it.", required=True),

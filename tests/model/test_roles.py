@@ -56,7 +56,7 @@ def test_roles_name_known_roles_and_declared_fields():
     from site_builder.model.schema import (DATED, GRAPH_COLUMNS, IN_CALENDAR, IN_FEED, INVOLVED, SITE,
                                            WARN_ORPHAN)
     for ctype in CONTENT_TYPES:
-        assert ctype.roles <= {DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED}, ctype.name
+        assert set(ctype.roles) <= {DATED, IN_FEED, IN_CALENDAR, WARN_ORPHAN, INVOLVED}, ctype.name
         for name in (ctype.glossary, ctype.attendees, ctype.topics, ctype.graph_note):
             assert name is None or ctype.field(name) is not None, (ctype.name, name)
         assert ctype.graph is None or ctype.graph in GRAPH_COLUMNS, ctype.name

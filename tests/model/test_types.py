@@ -51,7 +51,7 @@ def test_declared_type_gets_pages_index_and_backlinks(make_site, tmp_path):
 SUMMIT = ContentType(
     name="summit", folder="summits", label="Summit", plural="Summits", title_field="title",
     order_by=("date", "time"),
-    roles=frozenset({DATED, IN_FEED, IN_CALENDAR}), attendees="delegates", topics="agenda",
+    roles=(DATED, IN_FEED, IN_CALENDAR), attendees="delegates", topics="agenda",
     graph=GRAPH_HUB, json_ld="Event",
     fields=(
         Field("title", Text(), "Headline.", required=True),

@@ -343,3 +343,21 @@ def test_an_up_to_date_entry_that_is_not_what_remember_stores_means_build(tmp_pa
     assert uptodate.previous(cache, "key", out) == (3, [])     # as remembered: nothing to do
     cache.put(uptodate.TABLE, str(out.absolute()), tamper(cache.get(uptodate.TABLE, str(out.absolute()))))
     assert uptodate.previous(cache, "key", out) is None
+
+
+def test_a_second_cli_build_with_nothing_changed_does_nothing(tmp_path):
+    """Across processes (each with its own string-hash seed) the up-to-date key is the same."""
+    import os
+    import subprocess
+    import sys
+
+    from ..conftest import ROOT
+    args = [sys.executable, str(ROOT / "build.py"), "--content", str(ROOT / "content"), "--templates",
+            str(ROOT / "templates"), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"),
+            "--no-search"]
+    env = {**os.environ, "SITE_BUILDER_STAGES": "1"}
+    first = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    second = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    assert "stage render" in first.stderr
+    assert [line.split(" stage ")[1].rsplit(" ", 2)[0] for line in second.stderr.splitlines()] == ["up-to-date check"]
+    assert first.stdout.split()[1] == second.stdout.split()[1]   # the same page count
