@@ -40,6 +40,7 @@ def shoot(browser, url: str, name: str, act=None) -> None:
         page.close()
 
 
+@pytest.mark.facts_of("blinken-wang-yi")
 def test_overlay_cards_warnings_and_out_of_date_banner(tmp_path, browser):
     with running_server(tmp_path) as server:
         meeting = server.content / "meetings" / "blinken-wang-yi.yaml"
@@ -84,6 +85,7 @@ def test_overlay_cards_warnings_and_out_of_date_banner(tmp_path, browser):
         expect(page.locator("#site-builder-errors-notes summary")).to_contain_text("warning", timeout=WAIT_MS)
 
 
+@pytest.mark.facts_of("blinken-wang-yi")
 def test_a_first_build_that_fails_says_there_is_nothing_to_show_yet(tmp_path, browser):
     content = tmp_path / "content"
     subprocess.run(["cp", "-r", str(ROOT / "content"), str(content)], check=True)

@@ -44,6 +44,7 @@ def test_root_redirects_to_the_base_path(server):
     assert status == 302 and headers["Location"] == BASE
 
 
+@pytest.mark.facts_of("blinken-wang-yi")
 def test_pages_are_the_built_pages_plus_the_reload_script(server):
     status, headers, html = server.get(PERSON)
     assert status == 200 and headers["Cache-Control"] == "no-store"

@@ -132,6 +132,7 @@ def test_check_site_names_the_page_and_each_broken_link(tmp_path):
     assert lines[-1].startswith("check failed: ")
 
 
+@pytest.mark.facts_of("blinken-wang-yi")
 def test_check_site_finds_links_in_sitemap_feed_and_data(tmp_path):
     base_url = "https://user.github.io/repo/"
     out = build_real(tmp_path, base_url)
