@@ -42,7 +42,16 @@ def clean_checkout(repo: Path, dest: Path) -> Path:
         if source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
+    commit_all(dest, "checkout")
     return dest
+
+
+def commit_all(checkout: Path, message: str) -> None:
+    """Make `checkout` a git repository whose last commit holds its files, as `actions/checkout`
+    leaves it (tests in it ask git which files are tracked or ignored)."""
+    identity = ["-c", "user.name=Editor", "-c", "user.email=editor@example.org", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-q", "--allow-empty", "-m", message]):
+        subprocess.run(["git", *command], cwd=checkout, capture_output=True, check=True)
 
 
 @dataclass

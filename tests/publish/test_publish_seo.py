@@ -12,7 +12,7 @@ import pytest
 
 from site_builder import Paths, build, load_site
 from site_builder.publish.seo import json_ld_script
-from site_builder.core.views import plain_text
+from site_builder.core.views import plain_text, when
 
 from ..conftest import TEMPLATES
 from ..publish_helpers import CONTENT, FIXTURES, TIMED, build_real, json_ld, soup
@@ -171,7 +171,8 @@ def test_meeting_is_an_event_with_place_attendees_and_status(real):
         event = next(node for node in graph_of(page) if node["@type"] == "Event")
         assert event["name"] == meeting.title
         assert event["url"] == f"{BASE}meetings/{meeting.id}/"
-        assert event["startDate"] == meeting.values["date"].isoformat()
+        assert event["startDate"] == when(meeting.values)["iso"]
+        assert event["startDate"].startswith(meeting.values["date"].isoformat())
         assert event["location"] == {"@type": "Place", "name": meeting.values["location"]}
         assert [p["name"] for p in event["attendee"]] == [site.by_id[i].title for i in meeting.values["participants"]]
         assert all(p["@type"] == "Person" and p["url"].startswith(BASE) for p in event["attendee"])

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import ROOT
-from ..workflow_runner import Runner, clean_checkout, load_workflow, run_job
+from ..workflow_runner import Runner, clean_checkout, commit_all, load_workflow, run_job
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
@@ -115,4 +115,5 @@ def run_the_gate(checkout: Path, work: Path) -> None:
 def test_an_editorial_change_keeps_the_deploy_gate_green(edit, tmp_path):
     checkout = clean_checkout(ROOT, tmp_path / "checkout")
     edit(checkout)
+    commit_all(checkout, "An editor's change")
     run_the_gate(checkout, tmp_path / "runner")
