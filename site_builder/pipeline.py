@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .model.entities import Entity, Site
 from .core.assets import check_assets
 from .core.checks import check_content
 from .core.contentlint import check_markdown
-from .core.links import Site, link
+from .core.links import link
 from .core.lock import build_lock
 from .core.loader import load_content
 from .core.markdown import Rendered, prerender_markdown
@@ -28,7 +29,7 @@ from .core.progress import Progress
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
-from .core.validate import Entity, validate, validate_doc
+from .core.validate import validate, validate_doc
 from .core.views import build_views
 from .explainer.sitepages import add_reader_views, site_extras
 from .model.errors import BuildFailed, Problems, SiteError

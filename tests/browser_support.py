@@ -24,6 +24,7 @@ class RealContent:
         self.site = site
         self.by_type = site.by_type
         self.settings = site.settings
+        self.links_of = site.links_of
 
     def __repr__(self) -> str:
         return f"<RealContent: {len(self.site.by_id)} entities>"

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..model.entities import Entity, Site
 from ..model.errors import Problems
 from ..model.kinds import MarkdownMap, Text, Url
-from .links import WIKILINK_RE, Site, markdown_texts, text_location
-from .validate import Entity
+from .links import WIKILINK_RE, markdown_texts, text_location
 
 # Opening and closing quotation marks: curly double quotes and CJK corner brackets. Single
 # curly quotes are left out: ’ is also the apostrophe.

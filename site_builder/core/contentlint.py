@@ -12,12 +12,12 @@ import html as htmllib
 import re
 from html.parser import HTMLParser
 
+from ..model.entities import Entity
 from ..model.errors import Problems
 from .links import markdown_texts, text_location
 from .loader import path_name
 from .markup import unused_references
 from .sanitize import url_allowed
-from .validate import Entity
 
 # One finding: (offset in the text, message, hint, is a warning).
 Finding = tuple[int, str, str, bool]

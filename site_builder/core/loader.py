@@ -9,7 +9,7 @@ import errno
 import functools
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import yaml
 
 from ..model import inputs
 from .runner import Runner
+from ..model.entities import RawDoc
 from ..model.errors import Location, Problems, SiteError
 from ..model.schema import ContentType
 from . import yamlexplain
@@ -28,46 +29,6 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 6
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
-
-
-@dataclass(frozen=True, slots=True)
-class Pos:
-    """Where a key and its value stand; `style` is the scalar style ('|', '>', '"', ...)."""
-
-    key: Location
-    value: Location
-    style: str | None = None
-
-
-@dataclass(slots=True)
-class RawDoc:
-    """One content file as loaded: its type, id, plain data and the positions of its parts."""
-
-    path: str
-    type: ContentType
-    id: str
-    data: dict[str, Any]
-    # Plain values, made into Pos only when asked (a large site has ~20 per file):
-    # path -> (key line, key column, value line, value column, scalar style).
-    positions: dict[tuple, tuple[int, int, int, int, str | None]] = field(default_factory=dict)
-    broken: bool = False          # unreadable; its problems are reported, its id still counts
-
-    def pos(self, path: tuple) -> Pos | None:
-        """Return where the key and the value at path stand, or None."""
-        found = self.positions.get(path)
-        if found is None:
-            return None
-        key_line, key_col, value_line, value_col, style = found
-        return Pos(Location(self.path, key_line, key_col), Location(self.path, value_line, value_col), style)
-
-    def at(self, *path: Any, key: bool = False) -> Location:
-        """Return the location of a field or list item, falling back to its parent, then the file."""
-        while path:
-            pos = self.pos(tuple(path))
-            if pos:
-                return pos.key if key else pos.value
-            path = path[:-1]
-        return Location(self.path, 1, 1)
 
 
 def display_path(path: Path) -> str:
@@ -322,9 +283,9 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
     if not isinstance(node, yaml.MappingNode):
         problems.add(_loc(shown, node.start_mark), None, "top level must be a mapping of field: value")
         return broken
-    doc = RawDoc(shown, ctype, doc_id, {})
-    walker = _Walker(shown, doc.positions, text)
-    doc.data = walker.value(node, (), 0)
+    positions: dict[tuple, tuple] = {}
+    walker = _Walker(shown, positions, text)
+    doc = RawDoc(shown, ctype, doc_id, walker.value(node, (), 0), positions)
     if not walker.errors and _misread(node, ctype):
         # A value YAML read as a list where text was meant: say so on its line.
         found = _explained(text, shown, ctype, None)

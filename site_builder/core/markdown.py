@@ -12,11 +12,11 @@ from typing import Callable, Iterator, Sequence
 
 from markupsafe import Markup
 
+from ..model.entities import Entity, Site
 from .contentlint import Finding, lint_field
-from .links import WIKILINK_RE, Site
+from .links import WIKILINK_RE
 from .markup import Resolver, Target, convert
 from .runner import Runner
-from .validate import Entity
 from .views import make_resolver
 
 Rendered = dict[tuple[str, str, bool], Markup]   # (entity path, text, inline) -> HTML

@@ -5,28 +5,13 @@ URL comes from urls.py. Knows nothing about Jinja or the disk.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..model import urls
+from ..model.entities import Page, Site
 from ..model.errors import Location, Problems
 from ..model.schema import DATED
-from .links import Site
 from .views import entity_path
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One output page: its URL path, output file, template and what it shows."""
-
-    url: str
-    output: str
-    template: str
-    kind: str                 # home | index | entity | 404 | timeline | graph | search
-    title: str
-    source: str               # the content file behind it, named in template errors
-    entity_id: str | None = None
-    type_name: str | None = None
-    key: str | None = None    # which part of a split page it shows (a timeline's year)
 
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:

@@ -14,14 +14,13 @@ import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 
+from ..model.entities import Page, Site
 from ..model import urls
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model import inputs
 from ..model.hashing import digest
 from .assets import MAX_FILE_BYTES as MAX_TEMPLATE_BYTES
-from .links import Site
 from .loader import display_path
-from .pages import Page
 from .runner import Runner, View
 from .sanitize import escape_text
 

@@ -6,47 +6,13 @@ checked in links.py. Every problem is collected, none stops the run.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..model.entities import Entity, RawDoc
 from ..model.errors import Problems, suggest
 from ..model.kinds import Choice, Date, FieldError, Markdown, Refs, Text, check_id
-from .loader import RawDoc, path_name
-from ..model.schema import DRAFT, ContentType, Field
-
-
-@dataclass(slots=True, eq=False)
-class Entity:
-    """A validated content item. `links` is filled by links.py with backlinks and neighbours."""
-
-    type: ContentType
-    id: str
-    path: str
-    values: dict[str, Any]
-    doc: RawDoc
-    links: dict[str, list["Entity"]] = field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        # The default repr would walk `links`, i.e. the whole site graph.
-        return f"<Entity {self.type.name} {self.id}>"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.values.get("draft") is True
-
-    @property
-    def title(self) -> str:
-        return self.values[self.type.title_field] or self.id
-
-    def sort_key(self) -> tuple:
-        return tuple(_orderable(self.values.get(name)) for name in self.type.order_by) + (self.id,)
-
-
-def _orderable(value: Any) -> tuple:
-    # None sorts first; str() gives a total order over dates, times and text (numbers padded).
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (True, f"{value:012d}")
-    return (value is not None, str(value).casefold() if value is not None else "")
+from .loader import path_name
+from ..model.schema import DRAFT, Field
 
 
 def validate(docs: list[RawDoc], problems: Problems) -> list[Entity]:

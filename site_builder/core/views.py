@@ -12,15 +12,14 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
+from ..model.entities import Entity, Site
 from . import markup
 
 from ..model import urls
 from ..model.kinds import Refs
 from ..model.schema import ZONE_NAMES
-from .links import Site
 from .markup import Target
 from .runner import Runner, View
-from .validate import Entity
 
 _CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
 _BREAK_RE = re.compile(r"</(?:p|li|h[1-6]|div|td|th)>|<br\s*/?>")
@@ -59,7 +58,7 @@ def entity_path(entity: Entity) -> str:
 
 def make_resolver(owner: Entity, site: Site, base_url: str):
     """Return the [[id]] resolver for Markdown owned by `owner` (numbering its citations)."""
-    numbers = {e.id: n for n, e in enumerate(owner.links.get("citations", []), start=1)}
+    numbers = {e.id: n for n, e in enumerate(site.links_of(owner).get("citations", ()), start=1)}
     owner_href = urls.href(entity_path(owner), base_url)
 
     def resolve(ref: str) -> Target:
@@ -169,17 +168,18 @@ def build_views(site: Site, settings: Entity | None, base_url: str, rendered: di
     each of `extend` then adds to the views (e.g. explainer/sitepages.py's timelines).
     """
     entities = list(site.by_id.values()) + ([settings] if settings else [])
-    views = {e.id if e.type.folder else "site": _base_view(e, site, base_url, rendered or {}, runner)
+    views = {e.key: _base_view(e, site, base_url, rendered or {}, runner)
              for e in entities}
     for entity in entities:
-        view = views[entity.id if entity.type.folder else "site"]
-        for name, items in entity.links.items():
+        view = views[entity.key]
+        links = site.links_of(entity)
+        for name, items in links.items():
             view["links"][name] = [views[e.id] for e in items]
         for fdef in entity.type.fields:
             if isinstance(fdef.kind, Refs):
-                view[fdef.name] = [views[e.id] for e in entity.links.get(fdef.name, [])]
+                view[fdef.name] = [views[e.id] for e in links.get(fdef.name, ())]
         view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "entry": views[e.id]}
-                             for n, e in enumerate(entity.links.get("citations", []), start=1)]
+                             for n, e in enumerate(links.get("citations", ()), start=1)]
     for add in extend:
         add(views, site)
     return views
@@ -192,7 +192,7 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
         done = rendered.get((entity.path, text, inline))
         return done if done is not None else markup.render_markdown(text, resolve, inline)
 
-    view = runner.view(entity.id if entity.type.folder else "site", {
+    view = runner.view(entity.key, {
         "id": entity.id, "type": entity.type.name, "label": entity.type.label,
         "title": entity.title, "path": entity.path, "links": {},
         "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),

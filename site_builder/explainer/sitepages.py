@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..model.entities import Entity, Site
 from . import graph, timeline
 
 from ..model import urls
 from ..model.kinds import Refs
 from ..model.schema import GRAPH_HUB, INVOLVED, ContentType
 from ..model.urls import EXTRA_PAGES
-from ..core.links import WIKILINK_RE, Site, markdown_texts
+from ..core.links import WIKILINK_RE, markdown_texts
 from ..core.pages import timeline_years
-from ..core.validate import Entity
 
 
 

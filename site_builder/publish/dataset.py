@@ -16,22 +16,21 @@ import json
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from ..model.entities import Entity, Links, Site
 from ..model import urls
 from ..model.schema import COMMON_FIELDS
 from ..model.kinds import MARKDOWN_MAX, Markdown, MarkdownList, MarkdownMap, Refs
-from ..core.links import Site
 from ..core.markup import shown_markdown
-from ..core.validate import Entity
 from ..core.views import entity_path, plain_text
 
 FORMAT_VERSION = 1
 
 
 def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str,
-                 encode: Callable[[Entity, dict[str, Any], str], bytes] | None = None) -> bytes:
+                 encode: Callable[[Entity, Links, dict[str, Any], str], bytes] | None = None) -> bytes:
     """Return data.json: the site's settings and every entity by folder, in display order.
 
-    `encode(entity, view, base_url)` gives one entity's JSON, by default record_json
+    `encode(entity, links, view, base_url)` gives one entity's JSON, by default record_json
     (publish.py passes one that reuses the records of unchanged entities)."""
     encode = encode or record_json
     head = {
@@ -53,15 +52,15 @@ def dataset_json(site: Site, views: dict[str, dict[str, Any]], base_url: str,
         for i, entity in enumerate(site.by_type[ctype.name]):
             if i:
                 out.write(b",")
-            out.write(encode(entity, views[entity.id], base_url))
+            out.write(encode(entity, site.links_of(entity), views[entity.id], base_url))
         out.write(b"]")
     out.write(b"}}\n")
     return out.getvalue()
 
 
-def record_json(entity: Entity, view: dict[str, Any], base_url: str) -> bytes:
+def record_json(entity: Entity, links: Links, view: dict[str, Any], base_url: str) -> bytes:
     """Return one entity's record (see record()) as compact JSON."""
-    return _dumps(record(entity, view, base_url))
+    return _dumps(record(entity, links, view, base_url))
 
 
 def _dumps(value: Any) -> bytes:
@@ -74,7 +73,7 @@ def reference(entity: Entity, base_url: str) -> dict[str, str]:
             "url": urls.absolute(entity_path(entity), base_url)}
 
 
-def record(entity: Entity, view: dict[str, Any], base_url: str) -> dict[str, Any]:
+def record(entity: Entity, links: Links, view: dict[str, Any], base_url: str) -> dict[str, Any]:
     """Return one entity: where its page is, every declared field (null when unset), its other links."""
     out: dict[str, Any] = reference(entity, base_url)
     if view.get("when"):
@@ -84,12 +83,12 @@ def record(entity: Entity, view: dict[str, Any], base_url: str) -> dict[str, Any
         if fdef in COMMON_FIELDS:
             continue   # draft: published entities are never drafts
         if isinstance(fdef.kind, Refs):
-            fields[fdef.name] = [reference(e, base_url) for e in entity.links.get(fdef.name, [])]
+            fields[fdef.name] = [reference(e, base_url) for e in links.get(fdef.name, ())]
         else:
             fields[fdef.name] = field_value(entity.values.get(fdef.name), fdef.kind, view.get(fdef.name))
     out["fields"] = fields
     out["links"] = {name: [reference(e, base_url) for e in items]
-                    for name, items in entity.links.items() if name not in fields}
+                    for name, items in links.items() if name not in fields}
     return out
 
 

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from ..model.entities import Site
 from ..model import urls
 from ..model.schema import IN_CALENDAR, IN_FEED
-from ..core.links import Site
 from ..core.views import plain_text
 
 if TYPE_CHECKING:

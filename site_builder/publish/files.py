@@ -10,17 +10,15 @@ import zlib
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from ..model.entities import Entity, Links, Page, Site
 from .dataset import dataset_json, record_json
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model.hashing import digest
 from .feeds import Happening, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
 from ..model.kinds import Refs
 from ..model.schema import IN_CALENDAR, IN_FEED, ContentType
-from ..core.links import Site
 from ..core.runner import Runner
-from ..core.pages import Page
 from .seo import robots_txt, sitemap_xml
-from ..core.validate import Entity
 
 
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
@@ -80,7 +78,7 @@ _MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")
 EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
 
 
-def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Callable[[Entity, dict, str], bytes] | None:
+def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Callable[[Entity, Links, dict, str], bytes] | None:
     """Return a data.json record encoder that reuses the record of every unchanged entity.
 
     A record reads the entity's own values and view, and the id, type and title of
@@ -90,9 +88,9 @@ def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Calla
     if cache is None or view_digests is None:
         return None
 
-    def encode(entity: Entity, view: dict, base_url: str) -> bytes:
+    def encode(entity: Entity, links: Links, view: dict, base_url: str) -> bytes:
         linked = [(name, [(e.type.name, e.type.folder, e.id, e.title) for e in items])
-                  for name, items in entity.links.items()]
+                  for name, items in links.items()]
         key = digest("record", base_url, entity.type.name, entity.type.folder, entity.id, view_digests[entity.id],
                      repr(entity.values), repr(linked))
         packed = cache.recall("records", key)
@@ -101,7 +99,7 @@ def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Calla
                 return zlib.decompress(packed)
             except zlib.error:
                 pass   # not what this function stores: made again below
-        data = record_json(entity, view, base_url)
+        data = record_json(entity, links, view, base_url)
         cache.keep("records", key, zlib.compress(data, 1))
         return data
 

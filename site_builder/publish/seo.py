@@ -12,8 +12,8 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
+from ..model.entities import Page
 from ..model import urls
-from ..core.pages import Page
 
 SCHEMA = "https://schema.org"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -15,9 +15,9 @@ import hashlib
 import os
 from pathlib import Path
 
+from ..model.entities import Page
 from .cache import Cache
 from ..model.hashing import digest
-from ..core.pages import Page
 from .tracking import LENGTH, WHOLE, Reads, View, unpacked
 
 KEEP = None   # in a rendered list: this page's file in the output folder is already right

@@ -65,14 +65,14 @@ def test_backlinks_derived_lists_and_neighbours(make_site):
     })
     site, _, _ = load_site(content)
     wang, fentanyl, trade = site.by_id["wang-yi"], site.by_id["fentanyl"], site.by_id["trade"]
-    assert [m.id for m in wang.links["meetings"]] == ["earlier", "talks"]          # in date order
-    assert [i.id for i in wang.links["issues_raised"]] == ["fentanyl", "trade"]
-    assert [p.id for p in fentanyl.links["people_involved"]] == ["antony-blinken", "wang-yi"]
-    assert [i.id for i in fentanyl.links["related"]] == ["trade"]                  # both directions
-    assert [i.id for i in trade.links["related"]] == ["fentanyl"]
-    assert [m.id for m in site.by_id["talks"].links["previous"]] == ["earlier"]
-    assert [m.id for m in site.by_id["earlier"].links["next"]] == ["talks"]
-    cited_by = [e.id for e in site.by_id["src-a"].links["cited_by"]]
+    assert [m.id for m in site.links_of(wang)["meetings"]] == ["earlier", "talks"]          # in date order
+    assert [i.id for i in site.links_of(wang)["issues_raised"]] == ["fentanyl", "trade"]
+    assert [p.id for p in site.links_of(fentanyl)["people_involved"]] == ["antony-blinken", "wang-yi"]
+    assert [i.id for i in site.links_of(fentanyl)["related"]] == ["trade"]                  # both directions
+    assert [i.id for i in site.links_of(trade)["related"]] == ["fentanyl"]
+    assert [m.id for m in site.links_of(site.by_id["talks"])["previous"]] == ["earlier"]
+    assert [m.id for m in site.links_of(site.by_id["earlier"])["next"]] == ["talks"]
+    cited_by = [e.id for e in site.links_of(site.by_id["src-a"])["cited_by"]]
     assert cited_by == ["earlier", "talks", "antony-blinken", "wang-yi", "fentanyl", "trade"]
 
 

@@ -182,7 +182,7 @@ def test_full_graph_links_every_meeting_person_and_issue_and_has_words(real_site
     linked = {entity_id(a["href"]) for a in svg.find_all("a")}
     # The hubs are the meetings and the events (every type in the graph's middle column).
     hubs = [(h, t) for t in site.types if t.graph == "hub" for h in site.by_type.get(t.name, [])]
-    ends = lambda h, t: h.links.get(t.attendees, []) + h.links.get(t.topics, [])  # noqa: E731
+    ends = lambda h, t: site.links_of(h).get(t.attendees, ()) + site.links_of(h).get(t.topics, ())  # noqa: E731
     expected = {h.id for h, _ in hubs} | {e.id for h, t in hubs for e in ends(h, t)}
     everyone = {e.id for t in site.types if t.graph in ("attendee", "topic") for e in site.by_type.get(t.name, [])}
     assert linked == expected | everyone   # people in no meeting or event too, without lines
@@ -201,7 +201,7 @@ def test_entity_pages_have_a_neighbourhood_graph_centred_on_them(real_site):
         for entity in site.by_type[kind]:
             page = soup(real_site / folder / entity.id / "index.html")
             svg = page.select_one("section.neighbours svg")
-            has_meetings = kind == "meeting" or bool(entity.links.get("meetings") or entity.links.get("events"))
+            has_meetings = kind == "meeting" or bool(site.links_of(entity).get("meetings") or site.links_of(entity).get("events"))
             assert (svg is not None) == has_meetings, entity.id
             if svg is not None:
                 focus = svg.select_one("a.g-focus")

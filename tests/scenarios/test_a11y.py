@@ -31,7 +31,7 @@ def page_paths() -> list[str]:
         entities = site.by_type.get(ctype.name, [])
         if entities:
             # The one with the most links stands for its type: it has every section filled in.
-            richest = max(entities, key=lambda e: (sum(len(v) for v in e.links.values()), e.id))
+            richest = max(entities, key=lambda e: (sum(len(v) for v in site.links_of(e).values()), e.id))
             paths.append(f"diplomatic-explainer/{ctype.folder}/{richest.id}/")
     return paths + RICH_PAGES
 

@@ -54,9 +54,9 @@ def path_of(url: str) -> str:
 def test_reader_goes_home_meeting_person_issue(page, base, content):
     # A meeting whose participants raised issues, so the whole path exists in the content.
     meeting = next(m for m in content.by_type["meeting"]
-                   if any(p.links["issues_raised"] for p in m.links["participants"]))
-    person = next(p for p in meeting.links["participants"] if p.links["issues_raised"])
-    issue = person.links["issues_raised"][0]
+                   if any(content.links_of(p)["issues_raised"] for p in content.links_of(m)["participants"]))
+    person = next(p for p in content.links_of(meeting)["participants"] if content.links_of(p)["issues_raised"])
+    issue = content.links_of(person)["issues_raised"][0]
     page.goto(base)
     page.locator("#meetings-heading + ol").get_by_role("link", name=meeting.title, exact=True).click()
     page.wait_for_url(f"**/meetings/{meeting.id}/")
@@ -80,9 +80,9 @@ def test_timeline_filters_by_issue_and_by_person(page, base, content):
     page.goto(base + "timeline/")
     assert len(visible_items(page)) == len(dated)
     assert page.locator("#filter-issue").is_enabled()
-    issue = min(content.by_type["issue"], key=lambda i: (len(i.links["meetings"]) + len(i.links.get("events", [])), i.id))
+    issue = min(content.by_type["issue"], key=lambda i: (len(content.links_of(i)["meetings"]) + len(content.links_of(i).get("events", ())), i.id))
     page.select_option("#filter-issue", issue.id)
-    expected = {e.id for e in dated if issue in e.links.get("issues", [])}
+    expected = {e.id for e in dated if issue in content.links_of(e).get("issues", ())}
     shown = {h.rstrip("/").rsplit("/", 1)[-1] for h in visible_items(page)}
     assert shown == expected
     assert f"Showing {len(expected)} of {len(dated)}" in page.locator("#filter-status").inner_text()
@@ -92,7 +92,7 @@ def test_timeline_filters_by_issue_and_by_person(page, base, content):
     page.select_option("#filter-issue", "")
     person = content.by_type["person"][0]
     page.select_option("#filter-person", person.id)
-    expected = {e.id for e in dated if person in e.links.get("participants", []) + e.links.get("people", [])}
+    expected = {e.id for e in dated if person in content.links_of(e).get("participants", ()) + content.links_of(e).get("people", ())}
     assert {h.rstrip("/").rsplit("/", 1)[-1] for h in visible_items(page)} == expected
     hidden_days = page.eval_on_selector_all(".tl-day[hidden]", "days => days.length")
     empty_days = page.eval_on_selector_all(

@@ -52,7 +52,7 @@ def entity_pages(content) -> list[str]:
     for ctype in content.site.types:
         entities = content.by_type.get(ctype.name, [])
         if entities and ctype.field("summary"):
-            richest = max(entities, key=lambda e: (sum(len(v) for v in e.links.values()), e.id))
+            richest = max(entities, key=lambda e: (sum(len(v) for v in content.links_of(e).values()), e.id))
             pages.append(f"{ctype.folder}/{richest.id}/")
     named = [path for path in (WANG_YI_MEETING, FENTANYL_ISSUE)
              if path.split("/")[1] in content.site.by_id]   # an editor may have deleted them
@@ -394,7 +394,7 @@ def test_the_graph_fits_a_phone_as_words_and_explains_itself_on_a_desktop(browse
         assert not any(label.endswith("…") for label in labels)
         linked = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.eval_on_selector_all(
             "figure.graph-full svg a", "as => as.map(a => a.getAttribute('href'))")}
-        assert {e.id for e in content.by_type["event"] if e.links.get("people") or e.links.get("issues")} <= linked
+        assert {e.id for e in content.by_type["event"] if content.links_of(e).get("people") or content.links_of(e).get("issues")} <= linked
         assert {p.id for p in content.by_type["person"]} <= linked   # every person
         node = page.locator("figure.graph-full svg a.g-meeting").first
         node.focus()

@@ -8,7 +8,7 @@ import pytest
 
 from site_builder.speed.cache import Cache
 from site_builder.speed.page_cache import PageCache
-from site_builder.core.pages import Page
+from site_builder.model.entities import Page
 from site_builder.speed.tracking import WHOLE, View, grouped, make_view, packed, recording, unpacked
 
 PAGE = Page("/people/ada/", "people/ada/index.html", "person.html", "entity", "Ada", "content/people/ada.yaml", "ada")
