@@ -41,8 +41,8 @@ from site_builder.core.runner import Runner  # noqa: E402
 from site_builder.explainer.sitepages import site_extras  # noqa: E402
 from site_builder.model import urls  # noqa: E402
 from site_builder.model.errors import Problems  # noqa: E402
-from site_builder.model.schema import CONTENT_TYPES  # noqa: E402
-from site_builder.pipeline import make_views, read_site  # noqa: E402
+from site_builder.core.progress import Progress  # noqa: E402
+from site_builder.pipeline import Options, make_views, read_site  # noqa: E402
 from site_builder.publish import seo  # noqa: E402
 
 # Our stage (as core/progress.py names it) beside the floor it is compared with.
@@ -124,7 +124,8 @@ def measure(content: Path, templates: Path, out: Path) -> dict:
     """Return our cold build's stages and the floors, in seconds."""
     wall, stages = our_stages(content, templates, out)
     stages["start and import"] = max(0.0, wall - sum(stages.values()))
-    site, settings, _, rendered = read_site(content, CONTENT_TYPES, False, Runner())
+    read = read_site(content, Options(), Runner(), Progress())
+    site, settings, rendered = read.site, read.settings, read.markdown
     floors = {"imports": floor_imports(), "yaml": floor_yaml(content), "markdown": floor_markdown(site),
               "jinja": floor_jinja(site, settings, rendered, templates), "write": floor_write(out)}
     return {"wall": wall, "stages": stages, "floors": floors}

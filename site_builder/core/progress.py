@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TextIO
+from typing import Iterable, Iterator, TextIO, TypeVar
+
+T = TypeVar("T")
 
 SHOW_AFTER = 1.0   # seconds: shorter builds show nothing
 
@@ -35,6 +37,12 @@ class Progress:
 
     def done(self) -> None:
         """The build is over (successfully or not)."""
+
+    def counted(self, items: Iterable[T], total: int) -> Iterator[T]:
+        """Yield items, telling step() of each."""
+        for done, item in enumerate(items, start=1):
+            self.step(done, total)
+            yield item
 
 
 class StageLines(Progress):

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..model.errors import SiteError
+from .output import write_site
 
 T = TypeVar("T")
 Chunk = Callable[[Any, Sequence], list]   # func(shared, items) -> one result per item
@@ -129,3 +130,10 @@ class Runner:
 
     def save(self) -> None:
         """Store what this build kept."""
+
+    def write(self, files: Iterable[tuple[str, bytes | None]], static_dir: Path, out_dir: Path,
+              indexer: Callable[[Path], AbstractContextManager] | None,
+              unindexed: Iterable[tuple[str, bytes]]) -> int:
+        """Write the site (output.write_site); the preview's runner also shows each update
+        before it lands."""
+        return write_site(files, static_dir, out_dir, indexer=indexer, unindexed=unindexed)

@@ -34,7 +34,7 @@ from ..speed.cache import Cache
 from ..speed.runner import FastRunner
 from ..model.errors import BuildFailed, Location, Problems, SiteError
 from ..core.loader import display_path, load_file
-from ..core.output import check_output_dir, pid_alive
+from ..core.output import BeforeRename, check_output_dir, pid_alive, write_site
 from ..pipeline import Paths, Report, build
 from ..model.schema import SITE
 from ..publish.search import BUNDLE, reindex_live
@@ -161,7 +161,7 @@ class Previewer:
         refresh_schemas(self.paths.content)   # a new person is known to the editor after this save
         try:
             report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
-                           runner=FastRunner(self.cache), before_rename=self._show_staged, keep_folders=(BUNDLE,))
+                           runner=_PreviewRunner(self.cache, self._show_staged))
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None
@@ -257,3 +257,16 @@ def _because(changes: Iterable[str]) -> str:
         return ""
     more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
     return f" (changed: {', '.join(shown[:3])}{more})"
+
+
+class _PreviewRunner(FastRunner):
+    """The fast runner, writing as the preview needs: an update's files are shown (served
+    from memory) before they replace the old ones, and the live search index is kept."""
+
+    def __init__(self, cache: Cache, show: BeforeRename):
+        super().__init__(cache)
+        self.show = show
+
+    def write(self, files, static_dir, out_dir, indexer, unindexed) -> int:
+        return write_site(files, static_dir, out_dir, indexer=indexer, unindexed=unindexed,
+                          before_rename=self.show, keep_folders=(BUNDLE,))

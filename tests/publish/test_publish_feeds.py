@@ -13,8 +13,8 @@ from site_builder.publish import files as publish
 from site_builder.core.runner import Runner
 from site_builder.model.errors import Problems
 from site_builder.core.pages import plan_pages
-from site_builder.pipeline import read_site
-from site_builder.model.schema import CONTENT_TYPES
+from site_builder.core.progress import Progress
+from site_builder.pipeline import Options, read_site
 from site_builder.pipeline import make_views as build_views
 
 from ..conftest import TEMPLATES
@@ -127,7 +127,8 @@ def test_calendar_is_the_bytes_of_one_icalendar_calendar_holding_every_event(mak
     """VEVENTs serialized one by one (across processes) and spliced into the calendar icalendar
     makes give the bytes of one Calendar holding them all, its VTIMEZONEs in TZID order."""
     content = make_site({**TIMED, "events/hearing.yaml": HEARING})
-    site, settings, _, markdown = read_site(content, CONTENT_TYPES, False, Runner())
+    read = read_site(content, Options(), Runner(), Progress())
+    site, settings, markdown = read.site, read.settings, read.markdown
     views = build_views(site, settings, BASE, markdown)
     host, stamp = feeds.calendar_host(BASE), feeds.data_updated(site)
     whole = icalendar.Calendar.from_ical(feeds.calendar_from_events(site, []))   # the header alone
