@@ -93,7 +93,7 @@ TEXTS = st.lists(st.sampled_from(list("ab [x]'\"\\:#-\t\né王") + ["  ", "\n\n"
                  min_size=1, max_size=40).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(value=TEXTS, style=st.sampled_from(["", "'", '"', "|", ">"]), width=st.integers(10, 40),
        nested=st.booleans(), crlf=st.booleans())
 def test_every_character_of_any_dumped_value_is_found(value, style, width, nested, crlf):
