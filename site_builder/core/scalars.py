@@ -51,6 +51,8 @@ def source_index(source: Source, line: int, col: int, style: str | None, value: 
     if start is None or not 0 <= offset < len(value):
         return None
     kind = (style or "")[:1]
+    if kind and source.text[start] != kind:      # the file changed: the mark is not there
+        return None
     if kind in ("|", ">"):
         return _block(source.text, start, value, offset)
     read = _flow(source.text, start, kind if kind in ("'", '"') else "", len(value))

@@ -107,3 +107,8 @@ def test_every_character_of_any_dumped_value_is_found(value, style, width, neste
         found = place(text, offset)
         assert found is not None, (text, offset)
         assert text[found] == char or text[found] == "\\" or (char in " \n" and text[found] in "\r\n"), (text, offset)
+
+
+def test_a_mark_that_is_no_longer_there_gives_no_place():
+    node = last_scalar('k: "a [[x]]"\n')
+    assert source_index(Source("k: 'a [[x]]'\n"), 1, 4, node.style, node.value, 2) is None
