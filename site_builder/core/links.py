@@ -13,6 +13,7 @@ from ..model.entities import Entity, Site
 from ..model.errors import Location, Problems, suggest
 from ..model.kinds import ID_RE, Refs
 from ..model.schema import WARN_ORPHAN, ContentType, Field
+from .loader import locate, value_at
 
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 
@@ -32,18 +33,14 @@ def markdown_texts(entity: Entity):
 
 
 def text_location(entity: Entity, path: tuple, text: str, offset: int) -> Location:
-    """Return the line and column of a character inside a Markdown value (exact in '|' blocks
-    and one-line plain values; elsewhere the start of the value)."""
-    pos = entity.doc.pos(path)
-    if pos is None:
-        return entity.doc.at(*path)
-    if pos.style and pos.style.startswith("|"):
-        indent = int(pos.style[1:] or 0)
-        col = indent + offset - (text.rfind("\n", 0, offset) + 1) + 1 if indent else 1
-        return Location(pos.value.path, pos.value.line + 1 + text.count("\n", 0, offset), col)
-    if pos.style is None and "\n" not in text:
-        return Location(pos.value.path, pos.value.line, pos.value.col + offset)
-    return pos.value
+    """Return the line and column of text[offset], where text is the field's value at path as
+    converted (stripped); exact in every scalar style (loader.locate), else the value's start."""
+    value = value_at(entity.doc, path)
+    if isinstance(value, str):
+        lead = len(value) - len(value.lstrip())
+        if value[lead:lead + len(text)] == text:
+            return locate(entity.doc, path, lead + offset)
+    return entity.doc.at(*path)
 
 
 def link(entities: list[Entity], settings: Entity | None, types: tuple[ContentType, ...],

@@ -20,7 +20,7 @@ from .runner import Runner
 from ..model.entities import RawDoc
 from ..model.errors import Location, Problems, SiteError
 from ..model.schema import ContentType
-from . import yamlexplain
+from . import scalars, yamlexplain
 
 # CBaseLoader: libyaml's parser with no implicit typing, so `NO` stays 'NO' and
 # `10:30` stays '10:30'; the pure-Python loader is ten times slower (issue 7).
@@ -29,6 +29,59 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 6
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
+
+
+def value_at(doc: RawDoc, path: tuple) -> Any:
+    """Return the loaded value at path (a string, list or mapping), or None."""
+    value: Any = doc.data
+    for part in path:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def locate(doc: RawDoc, path: tuple, offset: int) -> Location:
+    """Return where character `offset` of the string at path stands in doc's file.
+
+    Exact in every scalar style (plain, quoted, '|' and '>' blocks, over many lines,
+    with escapes and CRLF): the file is read again and the value read from its first
+    mark. When that does not give back the value loaded (the file changed since, or a
+    construct not mapped), the start of the value: never a wrong place."""
+    pos = doc.pos(path)
+    if pos is None:
+        return doc.at(*path)
+    value = value_at(doc, path)
+    if not isinstance(value, str):
+        return pos.value
+    source = _read_source(doc.path)
+    if source is None:
+        return pos.value
+    index = scalars.source_index(source, pos.value.line, pos.value.col, pos.style, value, offset)
+    if index is None:
+        return pos.value
+    return Location(doc.path, *source.line_col(index))
+
+
+def _read_source(shown: str) -> scalars.Source | None:
+    """Return a content file's text as parse() read it (decoded, NFC), or None; read again
+    only when the file changed (a file's errors ask for it many times)."""
+    try:
+        stat = os.stat(shown)
+    except OSError:
+        return None
+    return _source(shown, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _source(shown: str, mtime_ns: int, size: int) -> scalars.Source | None:
+    try:
+        raw = inputs.read_regular(Path(shown), MAX_FILE_BYTES)
+    except OSError:
+        return None
+    text = decode(raw, shown, Problems())
+    return None if text is None else scalars.Source(text)
 
 
 def display_path(path: Path) -> str:
@@ -284,7 +337,7 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
         problems.add(_loc(shown, node.start_mark), None, "top level must be a mapping of field: value")
         return broken
     positions: dict[tuple, tuple] = {}
-    walker = _Walker(shown, positions, text)
+    walker = _Walker(shown, positions)
     doc = RawDoc(shown, ctype, doc_id, walker.value(node, (), 0), positions)
     if not walker.errors and _misread(node, ctype):
         # A value YAML read as a list where text was meant: say so on its line.
@@ -387,23 +440,9 @@ class _Walker:
     """Turn a composed node tree into plain data, recording positions and refusing
     explicit tags, reused nodes, non-string keys, duplicate keys and deep nesting."""
 
-    def __init__(self, shown: str, positions: dict[tuple, tuple], text: str = ""):
+    def __init__(self, shown: str, positions: dict[tuple, tuple]):
         self.shown, self.positions, self.errors = shown, positions, []
         self.seen: set[int] = set()
-        self.text, self._lines = text, None
-
-    def style(self, node: Any) -> str | None:
-        """Return a scalar's style; a '|' block gets its indentation too ('|2'), so that a
-        position inside the text can be given to the column."""
-        style = getattr(node, "style", None)
-        if style != "|" or not self.text:
-            return style
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        for line in self._lines[node.start_mark.line + 1:node.end_mark.line + 1]:
-            if line.strip():
-                return f"|{len(line) - len(line.lstrip(' '))}"
-        return style
 
     def fail(self, node: Any, message: str, hint: str | None = None, field_name: str | None = None) -> None:
         self.errors.append(SiteError(_loc(self.shown, node.start_mark), field_name, message, hint))
@@ -426,7 +465,7 @@ class _Walker:
             items = []
             for index, child in enumerate(node.value):
                 line, col = child.start_mark.line + 1, child.start_mark.column + 1
-                self.positions[path + (index,)] = (line, col, line, col, self.style(child))
+                self.positions[path + (index,)] = (line, col, line, col, getattr(child, "style", None))
                 items.append(self.value(child, path + (index,), depth + 1))
             return items
         return self.mapping(node, path, depth)
@@ -450,7 +489,7 @@ class _Walker:
             first_line[key] = key_loc.line
             mark = value_node.start_mark
             self.positions[path + (key,)] = (key_loc.line, key_loc.col, mark.line + 1, mark.column + 1,
-                                             self.style(value_node))
+                                             getattr(value_node, "style", None))
             result[key] = self.value(value_node, path + (key,), depth + 1)
         return result
 

