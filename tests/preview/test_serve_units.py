@@ -17,7 +17,7 @@ from site_builder.preview import errorpage
 from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
 from site_builder.preview.rebuild import Previewer, State
-from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls
+from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls, reloader
 from site_builder.preview.watch import Debouncer, EventWatcher, Watcher, changed_paths, scan
 
 from ..conftest import TEMPLATES, MINIMAL, write_tree
@@ -334,6 +334,19 @@ def test_previewer_turns_an_unexpected_exception_into_a_problem(tmp_path, make_s
     monkeypatch.setattr("site_builder.preview.rebuild.build", explode)
     state = preview.build_now()
     assert [str(p) for p in state.problems] == ["site_builder: internal error: RuntimeError: boom"]
+
+
+def test_a_rebuild_that_ends_after_the_server_stopped_finishes_without_browsers(tmp_path, make_site):
+    """Ctrl-C during a rebuild: the loop closed first, and telling browsers raised in the build
+    thread (a traceback, and the rebuild abandoned as an internal error)."""
+    loop = asyncio.new_event_loop()
+    loop.close()
+    said: list[str] = []
+    preview = Previewer(Paths(make_site(), TEMPLATES, tmp_path / "out"), say=said.append, on_update=reloader([loop]),
+                        search=False)
+    state = preview.build_now()
+    assert state.problems == () and state.root is not None
+    assert not any("Traceback" in line or "internal error" in line for line in said)
 
 
 PAGE = "people/wang-yi/index.html"
