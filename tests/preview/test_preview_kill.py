@@ -261,13 +261,13 @@ def recover(root: Path, logs: Path, cold: list[dict[str, bytes]], sources: list[
     error is fixed. Return the server once it serves a cold build of VERSIONS[now] with a fresh
     search index."""
     content, out = root / "content", root / "_site"
-    inode = search_inode(out)
     if via == "build":
         done = build_cli(root)
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
         assert snapshot(out) == cold[now] and (out / BUNDLE / "pagefind.js").is_file()
         # Search work folders of a killed preview are the preview's to remove, at its next start.
         assert [name for name in beside(root) if not name.startswith("._site.search-")] == []
+        inode = search_inode(out)   # taken while this index exists: a deleted one's inode can come back
         server = Serve(root, logs, command)
         server.wait_for(r"^serving http://")
     else:
@@ -280,6 +280,7 @@ def recover(root: Path, logs: Path, cold: list[dict[str, bytes]], sources: list[
         assert recovered in [cold[i] for i in could_be], differing(recovered, cold[now])
         assert (out / BUNDLE / "pagefind.js").is_file(), "the search index was lost"
         check_served(server, recovered)
+        inode = search_inode(out)   # taken while this index exists: a deleted one's inode can come back
         broken.unlink()
         server.wait_for(r"^built ")
     server.settle(inode)
