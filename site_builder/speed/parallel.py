@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import multiprocessing.pool
 from multiprocessing.pool import AsyncResult
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -47,13 +48,29 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _leave_signals_to_the_caller() -> None:
     # A terminal's Ctrl-C, and make's or timeout's SIGTERM, reach the whole process group.
     # The caller stops the pool when it is interrupted; a worker that raised KeyboardInterrupt
     # (or ran the caller's own SIGTERM handler, preview/serve.py's) printed a traceback each.
-    # SIGTERM, which the pool stops its workers with, ends a worker at once.
+    # SIGTERM, which the pool stops its workers with, ends a worker at once. Workers are
+    # forked with both signals blocked (iter_chunks), so none arrives before this has run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+
+def _pool(count: int) -> multiprocessing.pool.Pool:
+    # With both signals blocked while the pool is made, its workers start with them blocked,
+    # and so do its threads, for good: the pool forks replacement workers from one of them,
+    # and the kernel delivers a signal to this thread, which runs the handlers.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        return multiprocessing.get_context("fork").Pool(count, _leave_signals_to_the_caller)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _wait(result: AsyncResult) -> list:
@@ -121,7 +138,7 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
     trim()  # freed memory would otherwise be counted in every worker's share of this one
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count, _leave_signals_to_the_caller) as pool:
+        with _pool(count) as pool:
             # At most two chunks per worker in flight: when the caller consumes results more
             # slowly than workers make them (writing to a slow disk), the workers wait
             # instead of finished chunks piling up in this process. With `meanwhile` this
