@@ -56,7 +56,7 @@ def _leave_signals_to_the_caller() -> None:
     # The caller stops the pool when it is interrupted; a worker that raised KeyboardInterrupt
     # (or ran the caller's own SIGTERM handler, preview/serve.py's) printed a traceback each.
     # SIGTERM, which the pool stops its workers with, ends a worker at once. Workers are
-    # forked with both signals blocked (iter_chunks), so none arrives before this has run.
+    # forked with both signals blocked (_pool), so none arrives before this has run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
