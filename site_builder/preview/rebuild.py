@@ -37,7 +37,7 @@ from ..core.loader import display_path, load_file
 from ..core.output import BeforeRename, check_output_dir, pid_alive, write_site
 from ..pipeline import Paths, Report, build
 from ..model.schema import SITE
-from ..publish.search import BUNDLE, reindex_live
+from ..publish.search import BUNDLE, finish_live, reindex_live
 
 SEARCH_TAG = ".search-"
 MAX_WARNINGS_SHOWN = 20  # a rebuild on every save must not flood the terminal
@@ -71,13 +71,18 @@ def search_work_dir(out: Path) -> Path:
 
 
 def clean_old_work_dirs(out: Path) -> None:
-    """Remove search work folders that earlier, killed preview servers left beside `out`."""
+    """Remove search work folders that earlier, killed preview servers left beside `out`,
+    first finishing a swap of the search index that a kill cut in half."""
     out = out.absolute()
     tag = f".{out.name}{SEARCH_TAG}"
     if not out.parent.is_dir():
         return
     for entry in out.parent.iterdir():
         if entry.name.startswith(tag) and not pid_alive(entry.name[len(tag):]):
+            try:
+                finish_live(out, entry)
+            except OSError:
+                pass   # the next good build indexes the site again
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -26,6 +26,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -300,15 +301,39 @@ def listen(host: str, port: int) -> list[socket.socket] | None:
         return None
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM before the server runs: stops the first build as Ctrl-C does (every cleanup
+    of a KeyboardInterrupt runs), not by the default action that leaves its staging behind."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+# Ctrl-C exits 130 as the builder does; SIGTERM is a stop asked for (make, timeout, a service manager).
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 0}
+
+
+def reloader(loop_box: list[asyncio.AbstractEventLoop]) -> Callable[[State], None]:
+    """Return the Previewer's on_update: have the server's loop tell browsers to reload."""
+    def reload(state: State) -> None:
+        if not loop_box:
+            return   # not serving yet: no browser to tell
+        try:
+            loop_box[0].call_soon_threadsafe(broadcast_reload)
+        except RuntimeError:
+            pass   # the loop has closed: the server is stopping while a rebuild finishes
+    return reload
+
+
 def run_serve(args) -> int:
-    """Build, then serve with live reload until Ctrl-C; return the exit code."""
+    """Build, then serve with live reload until Ctrl-C (exit 130) or SIGTERM (exit 0)."""
     warning = bind_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
     paths = Paths(args.content, args.templates, args.out)
     loop_box: list[asyncio.AbstractEventLoop] = []
-    preview = Previewer(paths, args.base_url, args.strict, say=say,
-                        on_update=lambda state: loop_box and loop_box[0].call_soon_threadsafe(broadcast_reload),
+    preview = Previewer(paths, args.base_url, args.strict, say=say, on_update=reloader(loop_box),
                         cache=Cache(None if args.no_cache else args.cache_dir), search=not args.no_search)
     try:
         preview.check_output()
@@ -321,13 +346,15 @@ def run_serve(args) -> int:
         return 1
     clean_old_work_dirs(paths.out)
     watcher = EventWatcher([paths.content, paths.templates], preview.request, say)  # no save is missed from here on
+    signal.signal(signal.SIGTERM, _terminate)   # until the server's loop takes the signal over
     try:
         if preview.build_now().root is None and preview.adopt_existing():
             say(f"serving the earlier build found in {paths.out} until the problems are fixed")
         app = make_app(preview, args.host, sockets[0].getsockname()[1])
         return asyncio.run(_serve(app, sockets, preview, watcher, loop_box))
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:
+        say("stopping")
+        return EXIT_CODES[signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT]
     finally:
         # make passes on a second SIGTERM after ours (and timeout(1) signals the whole group):
         # let the cleanup finish rather than die half-way; leftovers would wait for the next start.
@@ -342,9 +369,9 @@ async def _serve(app: web.Application, sockets: list[socket.socket], preview: Pr
                  loop_box: list) -> int:
     loop = asyncio.get_running_loop()
     loop_box.append(loop)
-    stop = asyncio.Event()
+    stopped: asyncio.Future[int] = loop.create_future()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, lambda s: stopped.done() or stopped.set_result(s), signum)
     server = httpserver.HTTPServer(app)
     server.add_sockets(sockets)
     watcher.start()
@@ -354,9 +381,9 @@ async def _serve(app: web.Application, sockets: list[socket.socket], preview: Pr
     say(f"serving {urls[0]} (watching {watcher.roots[0]} and {watcher.roots[1]}; Ctrl-C to stop)")
     for other in urls[1:]:
         say(f"  also at {other}" + (" (if your network resolves .local names)" if ".local:" in other else ""))
-    await stop.wait()
+    signum = await stopped
     say("stopping")
     server.stop()
     for waiter in list(LiveReloadHandler.waiters):
         waiter.close()
-    return 0
+    return EXIT_CODES[signum]

@@ -85,7 +85,8 @@ def reindex_live(site_dir: Path, work_dir: Path) -> None:
 
     For a site that stays online meanwhile (the preview's live folder): the old index
     serves searches until the new one is complete, and the swap is two renames.
-    Raise BuildFailed if Pagefind fails; the old index then stays.
+    Raise BuildFailed if Pagefind fails; the old index then stays. A process killed between
+    the two renames leaves the site without an index: finish_live puts it back.
     """
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
@@ -98,3 +99,12 @@ def reindex_live(site_dir: Path, work_dir: Path) -> None:
         os.replace(fresh, live)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def finish_live(site_dir: Path, work_dir: Path) -> None:
+    """Finish the swap of a reindex_live killed between its two renames (the old index out,
+    the new one not yet in): the new index is complete, as it is renamed only after Pagefind
+    succeeded, so it goes into site_dir; the caller then removes work_dir."""
+    fresh, old, live = work_dir / BUNDLE, work_dir / f"{BUNDLE}.old", site_dir / BUNDLE
+    if old.is_dir() and fresh.is_dir() and site_dir.is_dir() and not os.path.lexists(live):
+        os.replace(fresh, live)

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 import markdown
 
+from ..core.output import pid_alive
 from ..model import inputs
 from ..model.hashing import digest
 
@@ -94,6 +95,7 @@ class Cache:
             except (OSError, ValueError):
                 continue  # an unwritable cache only costs speed next time
         self._drop_unused({table for table, _ in self._new})
+        self._drop_dead_temps()
         self._old, self._new, self._changed = {}, {}, set()
 
     def _drop_unused(self, tables: set[str]) -> None:
@@ -107,6 +109,17 @@ class Cache:
                 _memory.pop(str(path), None)
                 try:
                     path.unlink(missing_ok=True)
+                except OSError:
+                    continue
+
+    def _drop_dead_temps(self) -> None:
+        """Delete the temp files that writers killed mid-write left (`_write` names them
+        `.<shard>.<pid>.tmp`); nothing else ever would."""
+        for temp in self.folder.glob(".*.tmp"):
+            owner = temp.name[:-len(".tmp")].rpartition(".")[2]
+            if owner.isdigit() and not pid_alive(owner):
+                try:
+                    temp.unlink(missing_ok=True)
                 except OSError:
                     continue
 

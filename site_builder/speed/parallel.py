@@ -12,13 +12,17 @@ import gc
 import itertools
 import multiprocessing
 import os
+import signal
 import threading
+import multiprocessing.pool
+from multiprocessing.pool import AsyncResult
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from .allocator import trim
 
 MIN_ITEMS_PER_WORKER = 150   # below this, forking costs more than it saves
 MAX_CHUNK = 100              # items per chunk at most, so results arrive in small pieces
+WAKE_SECONDS = 0.2           # the longest the caller waits for a chunk without running its signal handlers
 
 T = TypeVar("T")
 
@@ -42,6 +46,42 @@ def can_fork() -> bool:
     Forking a process that runs other threads (the preview server) can copy a lock held
     by one of them and deadlock the child, so such callers work in this process."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _leave_signals_to_the_caller() -> None:
+    # A terminal's Ctrl-C, and make's or timeout's SIGTERM, reach the whole process group.
+    # The caller stops the pool when it is interrupted; a worker that raised KeyboardInterrupt
+    # (or ran the caller's own SIGTERM handler, preview/serve.py's) printed a traceback each.
+    # SIGTERM, which the pool stops its workers with, ends a worker at once. Workers are
+    # forked with both signals blocked (_pool), so none arrives before this has run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+
+def _pool(count: int) -> multiprocessing.pool.Pool:
+    # With both signals blocked while the pool is made, its workers start with them blocked,
+    # and so do its threads, for good: the pool forks replacement workers from one of them,
+    # and the kernel delivers a signal to this thread, which runs the handlers.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        return multiprocessing.get_context("fork").Pool(count, _leave_signals_to_the_caller)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _wait(result: AsyncResult) -> list:
+    # In slices: Python runs a signal's handler in this thread only once it wakes, and the
+    # kernel may have handed the signal to one of the pool's threads; a chunk lost with a
+    # worker that the same SIGTERM ended would never have woken it.
+    while True:
+        try:
+            return result.get(timeout=WAKE_SECONDS)
+        except multiprocessing.TimeoutError:
+            continue
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:
@@ -98,7 +138,7 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
     trim()  # freed memory would otherwise be counted in every worker's share of this one
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with _pool(count) as pool:
             # At most two chunks per worker in flight: when the caller consumes results more
             # slowly than workers make them (writing to a slow disk), the workers wait
             # instead of finished chunks piling up in this process. With `meanwhile` this
@@ -109,7 +149,7 @@ def iter_chunks(func: Callable[[Any, Sequence], list], shared: Any, items: Seque
             if meanwhile:
                 meanwhile()
             while window:
-                result = window.popleft().get()
+                result = _wait(window.popleft())
                 if (following := next(todo, None)) is not None:
                     window.append(pool.apply_async(_run_chunk, (following,)))
                 yield result

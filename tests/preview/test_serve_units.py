@@ -16,8 +16,8 @@ from site_builder import BuildFailed
 from site_builder.preview import errorpage
 from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
-from site_builder.preview.rebuild import Previewer, State
-from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls
+from site_builder.preview.rebuild import Previewer, State, clean_old_work_dirs
+from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls, reloader
 from site_builder.preview.watch import Debouncer, EventWatcher, Watcher, changed_paths, scan
 
 from ..conftest import TEMPLATES, MINIMAL, write_tree
@@ -336,6 +336,19 @@ def test_previewer_turns_an_unexpected_exception_into_a_problem(tmp_path, make_s
     assert [str(p) for p in state.problems] == ["site_builder: internal error: RuntimeError: boom"]
 
 
+def test_a_rebuild_that_ends_after_the_server_stopped_finishes_without_browsers(tmp_path, make_site):
+    """Ctrl-C during a rebuild: the loop closed first, and telling browsers raised in the build
+    thread (a traceback, and the rebuild abandoned as an internal error)."""
+    loop = asyncio.new_event_loop()
+    loop.close()
+    said: list[str] = []
+    preview = Previewer(Paths(make_site(), TEMPLATES, tmp_path / "out"), say=said.append, on_update=reloader([loop]),
+                        search=False)
+    state = preview.build_now()
+    assert state.problems == () and state.root is not None
+    assert not any("Traceback" in line or "internal error" in line for line in said)
+
+
 PAGE = "people/wang-yi/index.html"
 
 
@@ -407,6 +420,36 @@ def test_the_search_index_follows_in_the_background_and_builds_leave_it(tmp_path
     assert (out / "pagefind/pagefind-entry.json").read_bytes() != entry  # one more page indexed
     preview.stop()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]  # .cache: the editors' schemas
+
+
+def test_a_search_index_swap_killed_between_its_two_renames_is_finished_at_the_next_start(tmp_path, make_site,
+                                                                                        monkeypatch):
+    """A preview server killed between the renames of reindex_live (old index out, new one in)
+    left the site without a search index, and the next start deleted both copies (found by
+    tests/preview/test_preview_kill.py)."""
+    import site_builder.publish.search as search
+    out = tmp_path / "out"
+    preview = Previewer(Paths(make_site(), TEMPLATES, out), say=lambda line: None)
+    preview.build_now()
+    preview.settle()
+    moves, real_replace = [], os.replace
+
+    def killed(source, target):   # the old index out, then the server dies
+        moves.append(target)
+        if len(moves) == 2:
+            raise KeyboardInterrupt
+        real_replace(source, target)
+    monkeypatch.setattr(search.os, "replace", killed)
+    monkeypatch.setattr(search.shutil, "rmtree", lambda *a, **k: None)   # SIGKILL runs no cleanup
+    work = tmp_path / ".out.search-work"
+    with pytest.raises(KeyboardInterrupt):
+        search.reindex_live(out, work)
+    monkeypatch.undo()
+    assert not (out / "pagefind").exists()
+    work.rename(tmp_path / f".out.search-{2 ** 22 + 1}")   # a dead server's, as search_work_dir names it
+    clean_old_work_dirs(out)
+    assert (out / "pagefind/pagefind.js").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out"]
 
 
 def test_the_output_folder_holds_the_newest_good_build(tmp_path, make_site):

@@ -135,6 +135,21 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     assert all(cache_module._decode(t.read_bytes()) for t in cache.glob("*.bin"))
 
 
+def test_temp_files_of_a_writer_killed_mid_write_are_removed_by_the_next_save(tmp_path):
+    """A process killed while it wrote a shard (a preview server, tests/preview/test_preview_kill.py)
+    left `.<shard>.<pid>.tmp`, which no later build removed."""
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    dead, alive = folder / f".pages-03.bin.{2 ** 22 + 1}.tmp", folder / ".pages-04.bin.1.tmp"  # pid 1 always runs
+    for temp in (dead, alive):
+        temp.write_bytes(b"half a shard")
+    cache = Cache(folder)
+    cache.put("pages", "key", "value")
+    cache.save()
+    assert not dead.exists() and alive.exists()
+    assert Cache(folder).get("pages", "key") == "value"
+
+
 def _poison(cache: Path, version: bytes) -> None:
     """Rewrite every rendered Markdown field as 'POISON', under the given version, and forget
     the rendered pages, so that they are rendered again."""

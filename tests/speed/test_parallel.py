@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -83,6 +84,44 @@ blocks = [bytearray(1 << 20) for _ in range(40)]   # 40 MB in 1 MB blocks
 keep = blocks[-1]; del blocks                      # every block freed but the last one made
 print(round(rss_mb() - before))
 """
+
+
+# Works in two forked workers until a Ctrl-C or SIGTERM, then exits 130 as the CLI does
+# (SIGTERM raises KeyboardInterrupt as in preview/serve.py, a handler forked workers inherit).
+INTERRUPTED = r"""
+import signal, sys, time
+from site_builder.speed import parallel
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, interrupt)
+
+def slow(shared, items):
+    time.sleep(30)
+    return items
+
+try:
+    print("working", flush=True)
+    parallel.map_chunks(slow, None, list(range(400)), min_per_worker=1)
+except KeyboardInterrupt:
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_to_the_process_group_leaves_the_workers_to_the_caller(signum):
+    """A terminal sends Ctrl-C to every process of the group: workers raised KeyboardInterrupt
+    and printed a traceback each (found by tests/preview/test_preview_kill.py)."""
+    process = subprocess.Popen([sys.executable, "-c", INTERRUPTED], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), "SITE_BUILDER_JOBS": "2"})
+    assert process.stdout.readline() == "working\n"
+    time.sleep(1.0)   # the workers are forked and asleep in `slow`
+    os.killpg(process.pid, getattr(signal, signum))
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (130, "interrupted\n")
 
 
 @pytest.mark.skipif(allocator._LIBC is None, reason="glibc's allocator (Debian, as on the CI machine)")
