@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from ..model import urls
 from ..model.errors import Location, Problems
 from ..model.schema import DATED
+from ..model.typography import curly_quotes
 from .links import Site
 from .views import entity_path
 
@@ -31,7 +32,7 @@ class Page:
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:
     """Return every page in a stable order; report two pages that would share one file."""
-    pages = [Page("/", "index.html", "home.html", "home", site.settings.get("title", ""), "content/site.yaml")]
+    pages = [Page("/", "index.html", "home.html", "home", curly_quotes(site.settings.get("title", "")), "content/site.yaml")]
     for ctype in site.types:
         path = urls.index_path(ctype.folder)
         pages.append(Page(path, urls.output_file(path), "index.html", "index", ctype.plural,

@@ -18,6 +18,7 @@ from ..model import urls
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model import inputs
 from ..model.hashing import digest
+from ..model.typography import curly_quotes
 from .assets import MAX_FILE_BYTES as MAX_TEMPLATE_BYTES
 from .links import Site
 from .loader import display_path
@@ -144,8 +145,8 @@ def site_context(site: Site, views: dict[str, dict], base_url: str, runner: Runn
     by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
     settings = views.get("site", {})
     return runner.view(SITE_VIEW, {
-        "title": site.settings.get("title", ""),
-        "description": site.settings.get("description", ""),
+        "title": curly_quotes(site.settings.get("title", "")),
+        "description": curly_quotes(site.settings.get("description", "")),
         "language": site.settings.get("language", "en"),
         "base_url": base_url,
         "home": urls.href("/", base_url),
@@ -170,7 +171,7 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
     if ctype is not None and page.kind == "entity":
         crumbs.append({"title": ctype.plural, "href": urls.href(urls.index_path(ctype.folder), base_url)})
     description = (entity["description"] if entity else
-                   f"{ctype.plural}: {ctype.description}" if ctype else site.settings.get("description", ""))
+                   f"{ctype.plural}: {ctype.description}" if ctype else curly_quotes(site.settings.get("description", "")))
     return {
         "kind": page.kind, "title": page.title, "description": description, "key": page.key,
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),

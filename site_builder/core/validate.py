@@ -13,6 +13,7 @@ from ..model.errors import Problems, suggest
 from ..model.kinds import Choice, Date, FieldError, Markdown, Refs, Text, check_id
 from .loader import RawDoc, path_name
 from ..model.schema import DRAFT, ContentType, Field
+from ..model.typography import curly_quotes
 
 
 @dataclass(slots=True, eq=False)
@@ -36,7 +37,8 @@ class Entity:
 
     @property
     def title(self) -> str:
-        return self.values[self.type.title_field] or self.id
+        """The title as readers see it, with typographic quotes (the value keeps the editor's)."""
+        return curly_quotes(self.values[self.type.title_field] or self.id)
 
     def sort_key(self) -> tuple:
         return tuple(_orderable(self.values.get(name)) for name in self.type.order_by) + (self.id,)

@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from .typography import curly_quotes
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 ID_MAX = 80
@@ -126,6 +128,9 @@ class Text(FieldKind):
 
     def json_schema(self) -> dict:
         return {"type": "string", "minLength": 1, "maxLength": self.max_length}
+
+    def display(self, value: str, render: Callable[[str, bool], Any]) -> Any:
+        return curly_quotes(value)   # typographic, as Markdown's smarty makes a Markdown field
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +381,7 @@ class MarkdownMap(FieldKind):
             yield key, text, False
 
     def display(self, value: tuple[tuple[str, str], ...], render: Callable[[str, bool], Any]) -> Any:
-        return [{"party": key, "html": render(text, False)} for key, text in value]
+        return [{"party": curly_quotes(key), "html": render(text, False)} for key, text in value]
 
 
 HOST_PATTERN = r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
