@@ -25,6 +25,7 @@ from .loader import display_path
 from .pages import Page
 from .runner import Runner, View
 from .sanitize import escape_text
+from .views import plain_text
 
 
 class _CodeGenerator(CodeGenerator):
@@ -172,10 +173,17 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
         crumbs.append({"title": ctype.plural, "href": urls.href(urls.index_path(ctype.folder), base_url)})
     description = (entity["description"] if entity else
                    f"{ctype.plural}: {ctype.description}" if ctype else curly_quotes(site.settings.get("description", "")))
+    # An index page opens with the intro site.yaml gives its folder (`intros`), written for readers.
+    intro = None
+    if ctype is not None and page.kind == "index":
+        intros = context["settings"].get("intros") if context["settings"] else None
+        intro = next((i["html"] for i in intros or () if i["party"] == ctype.folder), None)
+        if intro is not None:
+            description = f"{ctype.plural}: {plain_text(intro)}"
     return {
         "kind": page.kind, "title": page.title, "description": description, "key": page.key,
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
-        "breadcrumbs": crumbs, "entity": entity,
+        "breadcrumbs": crumbs, "entity": entity, "intro": intro,
         "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
                  "description": ctype.description, "json_ld": ctype.json_ld,
                  "attendees": ctype.attendees} if ctype else None,

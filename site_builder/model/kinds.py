@@ -360,7 +360,10 @@ class TextList(FieldKind):
 
 @dataclass(frozen=True, slots=True)
 class MarkdownMap(FieldKind):
-    """A mapping from a short label (e.g. a party) to a Markdown statement."""
+    """A mapping from a short label (e.g. a party) to a Markdown statement; `labels`, when
+    given, are the only labels allowed (e.g. the content folders)."""
+
+    labels: tuple[str, ...] = ()
 
     def convert(self, value: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(value, dict):
@@ -368,13 +371,21 @@ class MarkdownMap(FieldKind):
         out = []
         for key, item in value.items():
             try:
-                out.append((Text(max_length=80).convert(key), Markdown().convert(item)))
+                label = Text(max_length=80).convert(key)
+                if self.labels and label not in self.labels:
+                    from .errors import suggest
+                    raise FieldError(f"{label!r} is not one of {', '.join(self.labels)}",
+                                     suggest(label, self.labels) or "one of: " + ", ".join(self.labels))
+                out.append((label, Markdown().convert(item)))
             except FieldError as exc:
                 raise FieldError(exc.message, exc.hint, key) from None
         return tuple(out)
 
     def json_schema(self) -> dict:
-        return {"type": "object", "additionalProperties": Markdown().json_schema()}
+        schema = {"type": "object", "additionalProperties": Markdown().json_schema()}
+        if self.labels:
+            schema["propertyNames"] = {"enum": list(self.labels)}
+        return schema
 
     def markdown(self, value: tuple[tuple[str, str], ...]) -> Iterator[tuple[str, str, bool]]:
         for key, text in value:

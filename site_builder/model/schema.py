@@ -272,6 +272,10 @@ SITE = ContentType(
         Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
         Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
+        Field("intros", MarkdownMap(tuple(t.folder for t in CONTENT_TYPES)),
+              "What each index page says first, for readers, by folder, e.g. people: The officials who "
+              "met, and those who spoke for them (Markdown). An index without one shows its type's description.",
+              item="index intro"),
         Field("featured_people", Refs("person"), "Ids of the key people for the home page.", item="featured person"),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page.", item="featured issue"),
         Field("focus_from", Date(), "First day of what the explainer is about (e.g. a visit): the timeline "
