@@ -9,6 +9,7 @@ import datetime as dt
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import jinja2
 from jinja2 import nodes
@@ -78,6 +79,7 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
     env.filters["shortdate"] = _short_date
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
+    env.filters["host"] = _host
     env.globals.update(functions or {})
     return env
 
@@ -120,6 +122,12 @@ def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
+
+
+def _host(url: str) -> str:
+    """Return the site a URL leads to, as readers name it: "state.gov" for https://www.state.gov/…"""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def _long_date(value: dt.date) -> str:

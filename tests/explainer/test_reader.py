@@ -157,12 +157,15 @@ def test_every_native_name_on_the_real_site_has_its_lang(real_site):
 
 # --- glossary -------------------------------------------------------------------------------
 
-def test_glossary_link_has_the_definition_as_title(rich_site):
+def test_glossary_link_is_described_by_the_definition_beside_it(rich_site):
     page = soup(rich_site / "meetings" / "talks" / "index.html")
-    link = page.select_one(".standfirst a.ref-term, .prose a.ref-term")
+    link = page.select_one(".standfirst .gloss > a.ref-term, .prose .gloss > a.ref-term")
     assert entity_id(link["href"]) == "precursor"
     assert link.get_text() == "Precursor chemical"
-    assert link["title"] == "A chemical used to make another, here fentanyl."
+    assert not link.get("title")   # no hover-only tooltip: the definition opens beside the link (style.css)
+    definition = page.find(id=link["aria-describedby"])
+    assert definition.parent is link.parent and definition["role"] == "tooltip"
+    assert definition.get_text() == "A chemical used to make another, here fentanyl."
 
 
 def test_term_page_lists_where_it_is_used(rich_site):
