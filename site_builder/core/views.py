@@ -23,14 +23,15 @@ from .markup import Target
 from .runner import Runner, View
 from .validate import Entity
 
-_CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
+_CITE_RE = re.compile(r'<sup class="cite">.*?</sup>|<span class="gloss-def"[^>]*>[^<]*</span>')   # and definitions
 _BREAK_RE = re.compile(r"</(?:p|li|h[1-6]|div|td|th)>|<br\s*/?>")
 _TAG_RE = re.compile(r"<[^>]+>")
 _WIKI_TEXT_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 
 
 def plain_text(html: str, limit: int = 200) -> str:
-    """Return the text of an HTML fragment, shortened to about `limit` characters."""
+    """Return the text of an HTML fragment, shortened to about `limit` characters: without its
+    citation markers and the glossary definitions beside its terms (markup.py)."""
     text = _TAG_RE.sub("", _BREAK_RE.sub(" ", _CITE_RE.sub("", str(html))))
     text = " ".join(Markup(text).unescape().split()).replace(" .", ".").replace(" ,", ",").replace(" ;", ";")
     if len(text) <= limit:

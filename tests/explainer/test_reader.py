@@ -168,6 +168,17 @@ def test_glossary_link_is_described_by_the_definition_beside_it(rich_site):
     assert definition.get_text() == "A chemical used to make another, here fentanyl."
 
 
+def test_a_definition_beside_its_term_is_no_part_of_the_pages_own_text(rich_site):
+    import json
+    page = soup(rich_site / "meetings" / "talks" / "index.html")
+    description = page.find("meta", attrs={"name": "description"})["content"]
+    assert description == "Talks with Wang Yi on Precursor chemical chemicals."
+    data = json.loads((rich_site / "data.json").read_text(encoding="utf-8"))
+    talks = next(e for e in data["entities"]["meetings"] if e["id"] == "talks")
+    assert talks["fields"]["summary"]["text"] == description
+    assert search.NOT_INDEXED == ["--exclude-selectors", ".gloss-def"]   # nor of its search entry
+
+
 def test_term_page_lists_where_it_is_used(rich_site):
     page = soup(rich_site / "terms" / "precursor" / "index.html")
     used = [entity_id(a["href"]) for a in page.find(id="used-heading").parent.find_all("a")]
