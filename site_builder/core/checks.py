@@ -39,8 +39,8 @@ def check_content(entities: list[Entity], site: Site, problems: Problems) -> Non
 
 def _check_statements(entity: Entity, site: Site, parties: tuple[str, ...], problems: Problems) -> None:
     for fdef in entity.type.fields:
-        if not isinstance(fdef.kind, MarkdownMap):
-            continue
+        if not isinstance(fdef.kind, MarkdownMap) or fdef.kind.labels:
+            continue   # a map of fixed labels (site.yaml's intros, by folder) holds no party's words
         statements = dict(entity.values.get(fdef.name) or ())
         for party, text in statements.items():
             if not _cites(text, site):

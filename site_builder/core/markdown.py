@@ -17,7 +17,7 @@ from .contentlint import Finding, lint_field
 from .links import WIKILINK_RE
 from .markup import Resolver, Target, convert
 from .runner import Runner
-from .views import make_resolver
+from .views import id_scope, make_resolver
 
 Rendered = dict[tuple[str, str, bool], Markup]   # (entity path, text, inline) -> HTML
 Findings = dict[tuple[str, str], list[Finding]]   # (entity path, text) -> what contentlint found
@@ -54,7 +54,7 @@ def prerender_markdown(entities: list[Entity], site: Site | None, base_url: str,
                 continue
             key = None
             if resolve is not None and runner.remembers:
-                key = runner.key(text, "inline" if inline else "block",
+                key = runner.key(text, "inline" if inline else "block", id_scope(entity),
                                  *(repr(resolve(m.group(1).strip())) for m in WIKILINK_RE.finditer(text)))
                 stored = runner.recall("markdown", key)
                 if stored is not None:
@@ -79,7 +79,7 @@ def _render(shared: tuple[Site | None, str, Callable | None],
     out = []
     for entity, text, inline in jobs:
         resolve = resolvers.get(entity.path) or resolvers.setdefault(entity.path, _resolver(entity, site, base_url))
-        html, unsafe, raw, slow = convert(text, resolve, inline, tune)
+        html, unsafe, raw, slow = convert(text, resolve, inline, tune, id_scope(entity))
         out.append((str(html), lint_field(text, unsafe, raw, slow)))
     return out
 

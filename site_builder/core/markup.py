@@ -19,8 +19,10 @@ from typing import Callable
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 from markupsafe import Markup, escape
 
+from ..model.hashing import digest
 from .links import WIKILINK_RE
 from .sanitize import sanitize
 
@@ -41,15 +43,28 @@ Resolver = Callable[[str], Target]
 
 
 class _WikiLinkProcessor(InlineProcessor):
+    """[[id]] and [[id|text]]: a citation marker, a link with the target's title, or a
+    glossary term with its definition beside it.
+
+    Citation markers and definitions get ids unique on any page that shows the text: the
+    text's scope (md.id_scope, from its owner and the text itself) and a count. A source
+    list links back to its markers by these ids (views.py finds them in the HTML).
+    """
+
     def __init__(self, md: markdown.Markdown):
         super().__init__(WIKILINK_RE.pattern, md)
+
+    def _next_id(self) -> str:
+        self.md.id_count = getattr(self.md, "id_count", 0) + 1   # markdown_to_html sets both
+        return f"{getattr(self.md, 'id_scope', 'r')}-{self.md.id_count}"
 
     def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
         target = self.md.resolve(m.group(1).strip())
         text = m.group(2)
         if target.citation is not None and text is None:
             sup = etree.Element("sup", {"class": "cite"})
-            anchor = etree.SubElement(sup, "a", {"href": target.citation_href, "title": target.title})
+            anchor = etree.SubElement(sup, "a", {"href": target.citation_href, "id": self._next_id(),
+                                                 "title": target.title})
             anchor.text = f"[{target.citation}]"
             return sup, m.start(0), m.end(0)
         if target.href is None:
@@ -57,11 +72,19 @@ class _WikiLinkProcessor(InlineProcessor):
             span.text = (text or target.title).strip()
             return span, m.start(0), m.end(0)
         anchor = etree.Element("a", {"href": target.href, "class": f"ref ref-{target.type}"})
-        if target.hint:
-            anchor.set("title", target.hint)
         # '[[id| ]]' shows the title, as '[[id]]' does: never a link with no text (issue 21 #16).
         anchor.text = (text or "").strip() or target.title.strip()
-        return anchor, m.start(0), m.end(0)
+        if not target.hint:
+            return anchor, m.start(0), m.end(0)
+        # A glossary term: its definition opens beside it on hover, keyboard focus and (with
+        # reader.js) a tap; style.css shows it, screen readers read it as the link's description.
+        wrapper = etree.Element("span", {"class": "gloss"})
+        wrapper.append(anchor)
+        hint_id = self._next_id()
+        anchor.set("aria-describedby", hint_id)
+        hint = etree.SubElement(wrapper, "span", {"class": "gloss-def", "id": hint_id, "role": "tooltip"})
+        hint.text = AtomicString(target.hint)
+        return wrapper, m.start(0), m.end(0)
 
 
 _local = threading.local()
@@ -140,30 +163,41 @@ def _bracket_shape(text: str) -> str | None:
     return None
 
 
+def id_scope(scope: str, text: str, inline: bool) -> str:
+    """Return the prefix of the ids made in a text (citation markers, definitions): the same
+    for the same owner (`scope`) and text in every build, different for any other."""
+    return "r" + digest(scope, text, "inline" if inline else "block")[:8]
+
+
 def markdown_to_html(text: str, resolve: Resolver,
-                     tune: Callable[[markdown.Markdown], None] | None = None) -> tuple[str, list[str]]:
-    """Return the unsanitised HTML of text and the raw HTML fragments Markdown let through."""
+                     tune: Callable[[markdown.Markdown], None] | None = None,
+                     ids: str = "r") -> tuple[str, list[str]]:
+    """Return the unsanitised HTML of text and the raw HTML fragments Markdown let through;
+    the ids made in it start with `ids` (id_scope)."""
     md = _converter(tune)
     md.resolve = resolve
+    md.id_scope, md.id_count = ids, 0
     html = md.reset().convert(text)
     raw = [fragment for fragment in md.htmlStash.rawHtmlBlocks if str(fragment).lstrip().startswith("<")]
     return html, [str(fragment) for fragment in raw]
 
 
 def convert(text: str, resolve: Resolver, inline: bool = False,
-            tune: Callable[[markdown.Markdown], None] | None = None) -> tuple[Markup, str, list[str], str | None]:
+            tune: Callable[[markdown.Markdown], None] | None = None,
+            scope: str = "") -> tuple[Markup, str, list[str], str | None]:
     """Return text's sanitised HTML, its unsanitised HTML, the raw HTML fragments in it and
     why its shape would stall the parser (slow_shape), all from one pass.
 
     Text of a slow shape is shown escaped and has no unsanitised HTML ('').
     `inline` drops the wrapping <p> of a one-paragraph text from the sanitised HTML.
+    `scope` names the text's owner, so that the ids made in it are unique on any page.
     """
     slow = slow_shape(text)
     if slow:
         html, unsafe, raw = f"<p>{escape(text)}</p>", "", []
     else:
         try:
-            unsafe, raw = markdown_to_html(text, resolve, tune)
+            unsafe, raw = markdown_to_html(text, resolve, tune, id_scope(scope, text, inline))
         except RecursionError:   # a nesting the shape check did not foresee
             slow, unsafe, raw = NESTED_TOO_DEEP, "", []
             html = f"<p>{escape(text)}</p>"
@@ -202,6 +236,6 @@ def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def render_markdown(text: str, resolve: Resolver, inline: bool = False) -> Markup:
+def render_markdown(text: str, resolve: Resolver, inline: bool = False, scope: str = "") -> Markup:
     """Render Markdown to sanitised HTML; `inline` drops the wrapping <p> of a one-paragraph text."""
-    return convert(text, resolve, inline)[0]
+    return convert(text, resolve, inline, scope=scope)[0]

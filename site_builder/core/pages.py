@@ -11,12 +11,13 @@ from ..model import urls
 from ..model.entities import Page, Site
 from ..model.errors import Location, Problems
 from ..model.schema import DATED
+from ..model.typography import curly_quotes
 from .views import entity_path
 
 
 def plan_pages(site: Site, problems: Problems) -> list[Page]:
     """Return every page in a stable order; report two pages that would share one file."""
-    pages = [Page("/", "index.html", "home.html", "home", site.settings.get("title", ""), "content/site.yaml")]
+    pages = [Page("/", "index.html", "home.html", "home", curly_quotes(site.settings.get("title", "")), "content/site.yaml")]
     for ctype in site.types:
         path = urls.index_path(ctype.folder)
         pages.append(Page(path, urls.output_file(path), "index.html", "index", ctype.plural,

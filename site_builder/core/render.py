@@ -9,6 +9,7 @@ import datetime as dt
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import jinja2
 from jinja2 import nodes
@@ -19,10 +20,12 @@ from ..model import urls
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model import inputs
 from ..model.hashing import digest
+from ..model.typography import curly_quotes
 from .assets import MAX_FILE_BYTES as MAX_TEMPLATE_BYTES
 from .loader import display_path
 from .runner import Runner, View
 from .sanitize import escape_text
+from .views import plain_text
 
 
 class _CodeGenerator(CodeGenerator):
@@ -75,6 +78,7 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
     env.filters["shortdate"] = _short_date
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
+    env.filters["host"] = _host
     env.globals.update(functions or {})
     return env
 
@@ -119,6 +123,12 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 
 
+def _host(url: str) -> str:
+    """Return the site a URL leads to, as readers name it: "state.gov" for https://www.state.gov/…"""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
 def _long_date(value: dt.date) -> str:
     """Return e.g. "Thursday 4 March 2021" (strftime "%A %-d %B %Y")."""
     return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
@@ -143,8 +153,8 @@ def site_context(site: Site, views: dict[str, dict], base_url: str, runner: Runn
     by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
     settings = views.get("site", {})
     return runner.view(SITE_VIEW, {
-        "title": site.settings.get("title", ""),
-        "description": site.settings.get("description", ""),
+        "title": curly_quotes(site.settings.get("title", "")),
+        "description": curly_quotes(site.settings.get("description", "")),
         "language": site.settings.get("language", "en"),
         "base_url": base_url,
         "home": urls.href("/", base_url),
@@ -169,11 +179,18 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
     if ctype is not None and page.kind == "entity":
         crumbs.append({"title": ctype.plural, "href": urls.href(urls.index_path(ctype.folder), base_url)})
     description = (entity["description"] if entity else
-                   f"{ctype.plural}: {ctype.description}" if ctype else site.settings.get("description", ""))
+                   f"{ctype.plural}: {ctype.description}" if ctype else curly_quotes(site.settings.get("description", "")))
+    # An index page opens with the intro site.yaml gives its folder (`intros`), written for readers.
+    intro = None
+    if ctype is not None and page.kind == "index":
+        intros = context["settings"].get("intros") if context["settings"] else None
+        intro = next((i["html"] for i in intros or () if i["party"] == ctype.folder), None)
+        if intro is not None:
+            description = f"{ctype.plural}: {plain_text(intro)}"
     return {
         "kind": page.kind, "title": page.title, "description": description, "key": page.key,
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
-        "breadcrumbs": crumbs, "entity": entity,
+        "breadcrumbs": crumbs, "entity": entity, "intro": intro,
         "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
                  "description": ctype.description, "json_ld": ctype.json_ld,
                  "attendees": ctype.attendees} if ctype else None,

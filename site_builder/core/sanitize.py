@@ -24,7 +24,8 @@ TAGS = frozenset({
 # ids and classes carry citation, footnote and heading anchors; nothing here can run code.
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
-    "a": {"href"},
+    "a": {"href", "aria-describedby"},   # a glossary term's link names its definition (markup.py)
+    "span": {"role"},                     # that definition: role="tooltip"
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
     "td": {"style"},

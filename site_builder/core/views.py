@@ -18,17 +18,19 @@ from . import markup
 from ..model import urls
 from ..model.kinds import Refs
 from ..model.schema import ZONE_NAMES
+from ..model.typography import curly_quotes
 from .markup import Target
 from .runner import Runner, View
 
-_CITE_RE = re.compile(r'<sup class="cite">.*?</sup>')
+_CITE_RE = re.compile(r'<sup class="cite">.*?</sup>|<span class="gloss-def"[^>]*>[^<]*</span>')   # and definitions
 _BREAK_RE = re.compile(r"</(?:p|li|h[1-6]|div|td|th)>|<br\s*/?>")
 _TAG_RE = re.compile(r"<[^>]+>")
 _WIKI_TEXT_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 
 
 def plain_text(html: str, limit: int = 200) -> str:
-    """Return the text of an HTML fragment, shortened to about `limit` characters."""
+    """Return the text of an HTML fragment, shortened to about `limit` characters: without its
+    citation markers and the glossary definitions beside its terms (markup.py)."""
     text = _TAG_RE.sub("", _BREAK_RE.sub(" ", _CITE_RE.sub("", str(html))))
     text = " ".join(Markup(text).unescape().split()).replace(" .", ".").replace(" ,", ",").replace(" ;", ";")
     if len(text) <= limit:
@@ -56,6 +58,39 @@ def entity_path(entity: Entity) -> str:
     return urls.url_path(entity.type.folder, entity.id) if entity.type.folder else "/"
 
 
+_MARKER_RE = re.compile(r'<sup class="cite"><a ([^>]*)>')
+_ATTRIBUTE_RE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def citation_markers(htmls: list[str]) -> dict[str, list[dict[str, str]]]:
+    """Return, for each source cited in the HTML (in order), the links back to its markers:
+    [{"href": "#<marker id>", "label": "a"}, …], lettered a to z, then aa, ab…"""
+    found: dict[str, list[str]] = {}
+    for html in htmls:
+        for match in _MARKER_RE.finditer(str(html)):
+            attributes = dict(_ATTRIBUTE_RE.findall(match.group(1)))
+            href, marker = attributes.get("href", ""), attributes.get("id")
+            if marker and "#cite-" in href:
+                found.setdefault(href.rsplit("#cite-", 1)[1], []).append(marker)
+    return {ref: [{"href": f"#{marker}", "label": _letters(i)} for i, marker in enumerate(markers)]
+            for ref, markers in found.items()}
+
+
+def _letters(index: int) -> str:
+    """Return a, b, … z, aa, ab, … for 0, 1, … 25, 26, 27, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def id_scope(owner: Entity) -> str:
+    """Return what makes the ids in an entity's Markdown its own (markup.id_scope)."""
+    return f"{owner.type.name}:{owner.id}"
+
+
 def make_resolver(owner: Entity, site: Site, base_url: str):
     """Return the [[id]] resolver for Markdown owned by `owner` (numbering its citations)."""
     numbers = {e.id: n for n, e in enumerate(site.links_of(owner).get("citations", ()), start=1)}
@@ -75,8 +110,9 @@ def make_resolver(owner: Entity, site: Site, base_url: str):
     return resolve
 
 
-def term_hint(term: Entity, site: Site, limit: int = 160) -> str:
-    """Return a term's definition as short plain text, for the title of links to it."""
+def term_hint(term: Entity, site: Site, limit: int = 200) -> str:
+    """Return a term's definition as short plain text (cut at a sentence end, with typographic
+    quotes), shown beside each link to the term."""
     def words(match: re.Match) -> str:
         target = site.by_id.get(match.group(1).strip())
         if match.group(2):
@@ -84,8 +120,8 @@ def term_hint(term: Entity, site: Site, limit: int = 160) -> str:
         return "" if target is None or target.type.citable else target.title
 
     text = " ".join(_WIKI_TEXT_RE.sub(words, term.values.get(term.type.glossary) or "").split())
-    text = re.sub(r"[*_`]", "", text).replace(" .", ".").replace(" ,", ",")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    text = curly_quotes(re.sub(r"[*_`]", "", text).replace(" .", ".").replace(" ,", ","))
+    return text if len(text) <= limit else _cut_at_sentence(text, limit)
 
 
 def when(values: dict[str, Any]) -> dict[str, Any] | None:
@@ -178,7 +214,9 @@ def build_views(site: Site, settings: Entity | None, base_url: str, rendered: di
         for fdef in entity.type.fields:
             if isinstance(fdef.kind, Refs):
                 view[fdef.name] = [views[e.id] for e in links.get(fdef.name, ())]
-        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "entry": views[e.id]}
+        cited_at = view.pop("cited_at", {})
+        view["citations"] = [{"n": n, "anchor": f"cite-{e.id}", "entry": views[e.id],
+                              "cited_at": cited_at.get(e.id, [])}
                              for n, e in enumerate(links.get("citations", ()), start=1)]
     for add in extend:
         add(views, site)
@@ -190,19 +228,28 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
 
     def render_markdown(text: str, resolve, inline: bool = False) -> Markup:
         done = rendered.get((entity.path, text, inline))
-        return done if done is not None else markup.render_markdown(text, resolve, inline)
+        return done if done is not None else markup.render_markdown(text, resolve, inline, id_scope(entity))
 
     view = runner.view(entity.key, {
         "id": entity.id, "type": entity.type.name, "label": entity.type.label,
         "title": entity.title, "path": entity.path, "links": {},
         "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),
     })
+    shown: list[str] = []   # the Markdown HTML of the entity's own page, in field order
+
+    def show(text: str, inline: bool) -> Markup:
+        html = render_markdown(text, resolve, inline)
+        shown.append(html)
+        return html
+
     for fdef in entity.type.fields:
         value = entity.values.get(fdef.name)
         if value is None or isinstance(fdef.kind, Refs):
             view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
         else:
-            view[fdef.name] = fdef.kind.display(value, lambda text, inline: render_markdown(text, resolve, inline))
+            view[fdef.name] = fdef.kind.display(
+                value, show if fdef.own_page else lambda text, inline: render_markdown(text, resolve, inline))
+    view["cited_at"] = citation_markers(shown)
     summary = view.get("summary") or view.get("definition") or view.get("note")
     if view.get("summary"):
         view["lead"], view["summary_rest"] = split_lead(view["summary"])

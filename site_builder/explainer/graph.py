@@ -258,7 +258,9 @@ def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) 
     else:
         anchor, tx = ("end", x + width - 12) if column == LEFT else ("start", x + 12)
         cx = x + width if column == LEFT else x
-        svg += f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>'
+        # An invisible box over the dot and the label: a target as tall as a meeting's (WCAG 2.5.8).
+        svg += (f'<rect class="g-hit" x="{x - 6:.0f}" y="{y:.0f}" width="{width + 12}" height="{ROW - 8}"/>'
+                f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>')
     first = y + (ROW - 8) / 2 + 4 - 7.5 * (len(lines) - 1)
     for i, line in enumerate(lines):
         svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{escape_text(line)}</text>'

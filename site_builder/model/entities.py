@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 from .errors import Location
 from .schema import ContentType
+from .typography import curly_quotes
 
 
 
@@ -86,7 +87,8 @@ class Entity:
 
     @property
     def title(self) -> str:
-        return self.values[self.type.title_field] or self.id
+        """The title as readers see it, with typographic quotes (the value keeps the editor's)."""
+        return curly_quotes(self.values[self.type.title_field] or self.id)
 
     def sort_key(self) -> tuple:
         return tuple(_orderable(self.values.get(name)) for name in self.type.order_by) + (self.id,)

@@ -14,6 +14,8 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from .typography import curly_quotes
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 ID_MAX = 80
@@ -126,6 +128,9 @@ class Text(FieldKind):
 
     def json_schema(self) -> dict:
         return {"type": "string", "minLength": 1, "maxLength": self.max_length}
+
+    def display(self, value: str, render: Callable[[str, bool], Any]) -> Any:
+        return curly_quotes(value)   # typographic, as Markdown's smarty makes a Markdown field
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +360,10 @@ class TextList(FieldKind):
 
 @dataclass(frozen=True, slots=True)
 class MarkdownMap(FieldKind):
-    """A mapping from a short label (e.g. a party) to a Markdown statement."""
+    """A mapping from a short label (e.g. a party) to a Markdown statement; `labels`, when
+    given, are the only labels allowed (e.g. the content folders)."""
+
+    labels: tuple[str, ...] = ()
 
     def convert(self, value: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(value, dict):
@@ -363,20 +371,28 @@ class MarkdownMap(FieldKind):
         out = []
         for key, item in value.items():
             try:
-                out.append((Text(max_length=80).convert(key), Markdown().convert(item)))
+                label = Text(max_length=80).convert(key)
+                if self.labels and label not in self.labels:
+                    from .errors import suggest
+                    raise FieldError(f"{label!r} is not one of {', '.join(self.labels)}",
+                                     suggest(label, self.labels) or "one of: " + ", ".join(self.labels))
+                out.append((label, Markdown().convert(item)))
             except FieldError as exc:
                 raise FieldError(exc.message, exc.hint, key) from None
         return tuple(out)
 
     def json_schema(self) -> dict:
-        return {"type": "object", "additionalProperties": Markdown().json_schema()}
+        schema = {"type": "object", "additionalProperties": Markdown().json_schema()}
+        if self.labels:
+            schema["propertyNames"] = {"enum": list(self.labels)}
+        return schema
 
     def markdown(self, value: tuple[tuple[str, str], ...]) -> Iterator[tuple[str, str, bool]]:
         for key, text in value:
             yield key, text, False
 
     def display(self, value: tuple[tuple[str, str], ...], render: Callable[[str, bool], Any]) -> Any:
-        return [{"party": key, "html": render(text, False)} for key, text in value]
+        return [{"party": curly_quotes(key), "html": render(text, False)} for key, text in value]
 
 
 HOST_PATTERN = r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"

@@ -27,6 +27,8 @@ class Field:
     every_party: bool = False     # a statement by party: each of site.yaml's `parties` must have one
     item: str | None = None       # one item of a list field, in words ("participant"); else the
                                   # name without its final s
+    own_page: bool = True         # shown on its entity's own page, so the source list there links
+                                  # back to its citations (False: shown elsewhere only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +178,12 @@ MEETING = ContentType(
         DAY_ORDER,
         Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. Asia/Shanghai."),
         Field("issues", Refs("issue"), "Ids of the issues that came up.", backlink="meetings"),
-        Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
-        Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
+        # The Markdown fields in the order the page shows them: a source list's letters
+        # (↑ a b c) follow this order back to the citations.
         Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown).", item="outcome"),
+        Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
         Field("body", Markdown(), "Longer account (Markdown)."),
+        Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
         CONFIDENCE,
         CORRECTIONS,
     ),
@@ -272,6 +276,10 @@ SITE = ContentType(
         Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
         Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
+        Field("intros", MarkdownMap(tuple(t.folder for t in CONTENT_TYPES)),
+              "What each index page says first, for readers, by folder, e.g. people: The officials who "
+              "met, and those who spoke for them (Markdown). An index without one shows its type's description.",
+              item="index intro", own_page=False),
         Field("featured_people", Refs("person"), "Ids of the key people for the home page.", item="featured person"),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page.", item="featured issue"),
         Field("focus_from", Date(), "First day of what the explainer is about (e.g. a visit): the timeline "

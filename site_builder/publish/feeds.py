@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from ..model.entities import Site
 from ..model import urls
 from ..model.schema import IN_CALENDAR, IN_FEED
+from ..model.typography import curly_quotes
 from ..core.views import plain_text
 
 if TYPE_CHECKING:
@@ -72,11 +73,11 @@ def atom_feed(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> by
     items = happenings(site, views, IN_FEED)
     home = urls.absolute("/", base_url)
     updated = max([h.moment for h in items] + [data_updated(site)])
-    feed = feedgenerator.Atom1Feed(title=site.settings.get("title", ""), link=home,
-                                   description=site.settings.get("description", ""),
+    feed = feedgenerator.Atom1Feed(title=curly_quotes(site.settings.get("title", "")), link=home,
+                                   description=curly_quotes(site.settings.get("description", "")),
                                    feed_url=urls.absolute("/feed.xml", base_url), feed_guid=home,
                                    language=site.settings.get("language", "en"),
-                                   author_name=site.settings.get("title", ""))
+                                   author_name=curly_quotes(site.settings.get("title", "")))
     feed.latest_post_date = lambda: updated  # <updated> from the data, not from the clock
     for item in reversed(items):
         view = item.view
@@ -124,7 +125,7 @@ def calendar_from_events(site: Site, events: list[tuple[bytes, tuple[str, ...]]]
     they been added with add_component: the file is byte for byte that calendar's.
     """
     import icalendar
-    title = site.settings.get("title", "")
+    title = curly_quotes(site.settings.get("title", ""))
     cal = icalendar.Calendar()
     cal.add("prodid", "-//site_builder//explainer calendar//EN")
     cal.add("version", "2.0")
@@ -132,7 +133,7 @@ def calendar_from_events(site: Site, events: list[tuple[bytes, tuple[str, ...]]]
     cal.add("method", "PUBLISH")
     cal.add("name", title)
     cal.add("x-wr-calname", title)
-    cal.add("x-wr-caldesc", site.settings.get("description", ""))
+    cal.add("x-wr-caldesc", curly_quotes(site.settings.get("description", "")))
     for tzid in sorted({tzid for _, tzids in events for tzid in tzids} - {"UTC"}):
         try:
             cal.add_component(icalendar.Timezone.from_tzid(tzid))

@@ -24,6 +24,8 @@ from typing import Iterator
 from ..model.errors import BuildFailed, Location, SiteError
 
 BUNDLE = "pagefind"
+# A glossary term's definition beside its link (core/markup.py) is the term's page's text, not this page's.
+NOT_INDEXED = ["--exclude-selectors", ".gloss-def"]
 TIMEOUT = 300
 
 
@@ -36,7 +38,7 @@ def indexing(site_dir: Path) -> Iterator[None]:
     waits for Pagefind and raises BuildFailed if it failed; an exception inside the block
     stops Pagefind.
     """
-    with _pagefind_running(["--site", str(site_dir), "--output-subdir", BUNDLE], site_dir / BUNDLE):
+    with _pagefind_running(["--site", str(site_dir), "--output-subdir", BUNDLE, *NOT_INDEXED], site_dir / BUNDLE):
         yield
 
 
@@ -92,7 +94,7 @@ def reindex_live(site_dir: Path, work_dir: Path) -> None:
     work_dir.mkdir(parents=True)
     fresh, old, live = work_dir / BUNDLE, work_dir / f"{BUNDLE}.old", site_dir / BUNDLE
     try:
-        with _pagefind_running(["--site", str(site_dir), "--output-path", str(fresh)], fresh):
+        with _pagefind_running(["--site", str(site_dir), "--output-path", str(fresh), *NOT_INDEXED], fresh):
             pass
         if live.exists():
             os.replace(live, old)

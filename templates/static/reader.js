@@ -1,5 +1,6 @@
-/* Progressive enhancement only: the timeline filters and the search box.
-   Every page works without this file; those two features say so when it is off. */
+/* Progressive enhancement only: the timeline filters, the search box and a tap on a glossary term.
+   Every page works without this file; the first two say so when it is off, and a tap on a
+   term then opens the term's page. */
 (function () {
   "use strict";
 
@@ -116,6 +117,38 @@
     if (initial) { input.value = initial; run(initial); }
   }
 
+  /* A glossary term's definition opens on hover and keyboard focus by style.css alone. Here a
+     tap (touch or pen) opens it too, a second tap follows the link, and Escape closes it. */
+  function glossary() {
+    var touched = false;
+    function term(node) { return node && node.closest ? node.closest(".gloss") : null; }
+    function each(selector, action) { Array.prototype.forEach.call(document.querySelectorAll(selector), action); }
+    document.addEventListener("pointerdown", function (event) { touched = event.pointerType !== "mouse"; }, true);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest(".gloss > a") : null, box = term(link);
+      each(".gloss-open", function (open) { if (open !== box) open.classList.remove("gloss-open"); });
+      if (!box || !touched || box.classList.contains("gloss-open")) return;
+      event.preventDefault();
+      box.classList.remove("gloss-closed");
+      box.classList.add("gloss-open");
+      link.focus();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") each(".gloss", function (box) {
+        if (box.matches(":hover, :focus-within, .gloss-open")) { box.classList.remove("gloss-open"); box.classList.add("gloss-closed"); }
+      });
+    });
+    document.addEventListener("focusout", function (event) {
+      var box = term(event.target);
+      if (box && !box.contains(event.relatedTarget)) box.classList.remove("gloss-open", "gloss-closed");
+    });
+    document.addEventListener("mouseover", function (event) {
+      var box = term(event.target);
+      if (box && !box.contains(event.relatedTarget)) box.classList.remove("gloss-closed");
+    });
+  }
+
+  if (document.querySelector(".gloss")) glossary();
   var filters = document.querySelector("form[data-filters]");
   if (filters) timelineFilters(filters);
   var search = document.querySelector("form[data-pagefind]");

@@ -73,7 +73,7 @@ def test_ordinary_shapes_are_parsed(text):
 def test_a_recursion_the_shape_check_misses_is_a_finding_not_a_traceback(monkeypatch):
     from site_builder.core import markup
 
-    def deep(text, resolve, tune=None):
+    def deep(text, resolve, tune=None, ids="r"):
         raise RecursionError
     monkeypatch.setattr(markup, "markdown_to_html", deep)
     html, unsafe, raw, slow = convert("text", resolve)
@@ -97,3 +97,20 @@ def test_id_link_with_blank_text_shows_the_title():
     """Issue 21 #16: '[[wang-yi| ]]' made a link with no text."""
     assert [str(a) for a in render("See [[wang-yi| ]] and [[wang-yi|\u3000]].").find_all("a")] == [
         '<a class="ref ref-person" href="/repo/people/wang-yi/">Wang Yi</a>'] * 2
+
+
+def test_citation_markers_and_definitions_get_ids_unique_to_their_owner_and_text():
+    from site_builder.core.markup import id_scope
+    term = Target("Precursor", "/repo/terms/precursor/", "term", hint="A chemical used to make another.")
+    targets = dict(TARGETS, precursor=term)
+    html = BeautifulSoup(render_markdown("A [[precursor]] claim [[src-a]] and again [[src-a]].",
+                                         targets.__getitem__, scope="meeting:talks"), "html.parser")
+    prefix = id_scope("meeting:talks", "A [[precursor]] claim [[src-a]] and again [[src-a]].", False)
+    assert [a["id"] for a in html.select("sup.cite a")] == [f"{prefix}-2", f"{prefix}-3"]
+    link = html.select_one(".gloss > a.ref-term")
+    definition = html.find(id=link["aria-describedby"])
+    assert definition["id"] == f"{prefix}-1" and definition["role"] == "tooltip"
+    assert definition.get_text() == "A chemical used to make another."
+    # Another owner, or another text, never makes the same ids.
+    assert id_scope("meeting:dinner", "A [[src-a]].", False) != id_scope("meeting:talks", "A [[src-a]].", False)
+    assert id_scope("meeting:talks", "B [[src-a]].", False) != id_scope("meeting:talks", "A [[src-a]].", False)

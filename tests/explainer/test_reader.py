@@ -157,12 +157,26 @@ def test_every_native_name_on_the_real_site_has_its_lang(real_site):
 
 # --- glossary -------------------------------------------------------------------------------
 
-def test_glossary_link_has_the_definition_as_title(rich_site):
+def test_glossary_link_is_described_by_the_definition_beside_it(rich_site):
     page = soup(rich_site / "meetings" / "talks" / "index.html")
-    link = page.select_one(".standfirst a.ref-term, .prose a.ref-term")
+    link = page.select_one(".standfirst .gloss > a.ref-term, .prose .gloss > a.ref-term")
     assert entity_id(link["href"]) == "precursor"
     assert link.get_text() == "Precursor chemical"
-    assert link["title"] == "A chemical used to make another, here fentanyl."
+    assert not link.get("title")   # no hover-only tooltip: the definition opens beside the link (style.css)
+    definition = page.find(id=link["aria-describedby"])
+    assert definition.parent is link.parent and definition["role"] == "tooltip"
+    assert definition.get_text() == "A chemical used to make another, here fentanyl."
+
+
+def test_a_definition_beside_its_term_is_no_part_of_the_pages_own_text(rich_site):
+    import json
+    page = soup(rich_site / "meetings" / "talks" / "index.html")
+    description = page.find("meta", attrs={"name": "description"})["content"]
+    assert description == "Talks with Wang Yi on Precursor chemical chemicals."
+    data = json.loads((rich_site / "data.json").read_text(encoding="utf-8"))
+    talks = next(e for e in data["entities"]["meetings"] if e["id"] == "talks")
+    assert talks["fields"]["summary"]["text"] == description
+    assert search.NOT_INDEXED == ["--exclude-selectors", ".gloss-def"]   # nor of its search entry
 
 
 def test_term_page_lists_where_it_is_used(rich_site):
