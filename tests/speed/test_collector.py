@@ -98,12 +98,14 @@ def test_the_preview_frees_each_builds_cycles_in_one_pass_as_the_build_ends(make
     try:
         passes.clear()
         assert preview.build_now().problems == ()
-        assert passes == [(2, False)]   # one full pass, the preview's own
+        # One full pass, the preview's own (a young-generation pass may start before the build pauses
+        # collection, from what earlier tests left counted).
+        assert [p for p in passes if p[0] == 2 or not p[1]] == [(2, False)]
         assert cycles[0]() is None
         assert gc.isenabled() and gc.get_count()[0] < 100   # and none left pending for later
         (content / "people" / "wang-yi.yaml").write_text("name: [unclosed\n")
         passes.clear()
         assert preview.build_now().problems   # a failed build too
-        assert passes == [(2, False)] and cycles[1]() is None
+        assert [p for p in passes if p[0] == 2 or not p[1]] == [(2, False)] and cycles[1]() is None
     finally:
         preview.stop()
