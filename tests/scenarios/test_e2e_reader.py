@@ -8,20 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import Paths, build, load_site
+from site_builder import Paths, build
 from site_builder.model import urls
 
-from ..browser_support import ARTEFACTS, DESKTOP, PHONE, RealContent, chromium, serve, site_under_subpath
+from ..browser_support import ARTEFACTS, DESKTOP, PHONE, chromium, serve, site_under_subpath
 from ..conftest import ROOT, TEMPLATES
 
 CONTENT = ROOT / "content"
 SCREENS = ARTEFACTS / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def content():
-    site, _, _ = load_site(CONTENT)
-    return RealContent(site)
 
 
 @pytest.fixture(scope="module")

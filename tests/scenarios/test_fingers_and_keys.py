@@ -17,11 +17,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 
-from site_builder import Paths, build, load_site
+from site_builder import Paths, build
 from site_builder.model import urls
 from site_builder.model.typography import curly_quotes
 
-from ..browser_support import ARTEFACTS, RealContent, chromium, serve, site_under_subpath
+from ..browser_support import ARTEFACTS, chromium, serve, site_under_subpath
 from ..conftest import ROOT, TEMPLATES
 
 CONTENT = ROOT / "content"
@@ -32,12 +32,6 @@ VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE_SCREEN, WIDE], ids=["375"
 SCHEMES = pytest.mark.parametrize("scheme", ["light", "dark"])
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 STRAIGHT = re.compile("['\"]")
-
-
-@pytest.fixture(scope="module")
-def content():
-    site, _, _ = load_site(CONTENT)
-    return RealContent(site)
 
 
 @pytest.fixture(scope="module")

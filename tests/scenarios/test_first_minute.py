@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from site_builder import Paths, build, load_site
+from site_builder import Paths, build
 from site_builder.model import urls
 
 from site_builder.model.schema import DATED
 
-from ..browser_support import ARTEFACTS, RealContent, chromium, serve, site_under_subpath
+from ..browser_support import ARTEFACTS, chromium, serve, site_under_subpath
 from ..conftest import ROOT, TEMPLATES
 
 CONTENT = ROOT / "content"
@@ -23,12 +23,6 @@ WIDE = {"width": 1280, "height": 900}
 # The pages the issue measured, with their height at 1280 px before the change.
 WANG_YI_MEETING = "meetings/blinken-wang-yi/"
 FENTANYL_ISSUE = "issues/fentanyl-precursors/"
-
-
-@pytest.fixture(scope="module")
-def content():
-    site, _, _ = load_site(CONTENT)
-    return RealContent(site)
 
 
 @pytest.fixture(scope="module")
