@@ -236,8 +236,8 @@ def _edges(graph: Graph, graph_layout: Layout, middles: dict[str, str], focus: s
             ends[key] = (f"{x1:.0f}", f"{(x1 + x2) / 2:.0f}", f"{x2:.0f}")
         x1, mid, x2 = ends[key]
         y1, y2 = (middles[other], middles[meeting]) if person else (middles[meeting], middles[other])
-        cls = "g-edge g-hl" if focus in (meeting, other) else "g-edge"
-        paths.append(f'<path class="{cls}" d="M{x1} {y1}C{mid} {y1} {mid} {y2} {x2} {y2}"/>')
+        marked = ' class="g-hl"' if focus in (meeting, other) else ""   # the rest are styled by their <g>
+        paths.append(f'<path{marked} d="M{x1} {y1}C{mid} {y1} {mid} {y2} {x2} {y2}"/>')
     return paths
 
 
@@ -253,17 +253,18 @@ def _node_svg(node: Node, graph_layout: Layout, middle: str, focus: str | None) 
     elif len(lines) > 1 and lines[-1].endswith("…"):
         svg += f"<title>{escape_text(node.label)}</title>"
     if column == HUBS:
-        anchor, tx = "start", x + 10
+        anchor, tx = "", x + 10
         svg += f'<rect x="{x:.0f}" y="{y:.0f}" width="{width}" height="{ROW - 8}" rx="5"/>'
     else:
-        anchor, tx = ("end", x + width - 12) if column == LEFT else ("start", x + 12)
+        # Labels start at x (SVG's default); on the left they end at x.
+        anchor, tx = (' text-anchor="end"', x + width - 12) if column == LEFT else ("", x + 12)
         cx = x + width if column == LEFT else x
         # An invisible box over the dot and the label: a target as tall as a meeting's (WCAG 2.5.8).
         svg += (f'<rect class="g-hit" x="{x - 6:.0f}" y="{y:.0f}" width="{width + 12}" height="{ROW - 8}"/>'
                 f'<circle cx="{cx:.0f}" cy="{middle}" r="5"/>')
     first = y + (ROW - 8) / 2 + 4 - 7.5 * (len(lines) - 1)
     for i, line in enumerate(lines):
-        svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}" text-anchor="{anchor}">{escape_text(line)}</text>'
+        svg += f'<text x="{tx:.0f}" y="{first + i * 15:.0f}"{anchor}>{escape_text(line)}</text>'
     return svg + "</a>"
 
 

@@ -205,7 +205,7 @@ def test_full_graph_links_every_meeting_person_and_issue_and_has_words(real_site
                                          ht[0].values.get("time") or datetime.time.min,
                                          [t.name for t in site.types].index(ht[1].name), ht[0].id))
     assert [entity_id(li.a["href"]) for li in words.select("li")] == [h.id for h, _ in order]
-    edges = svg.select("path.g-edge")
+    edges = svg.select("g.g-edges path")
     assert len(edges) == sum(len(ends(h, t)) for h, t in hubs)
 
 
