@@ -395,6 +395,70 @@ class MarkdownMap(FieldKind):
         return [{"party": curly_quotes(key), "html": render(text, False)} for key, text in value]
 
 
+# BCP 47 (RFC 5646, 2.1): language (with up to three extlangs), script, region, variants,
+# extensions, private use. A tag is also a folder name (content/zh-Hans/), so it must be
+# written in the case the registry uses (2.1.1): 'zh-hans' would be another folder on Linux.
+LANGUAGE_TAG_PATTERN = (r"^(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(?:-[a-zA-Z]{4})?"
+                        r"(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+                        r"(?:-[0-9a-wyzA-WYZ](?:-[a-zA-Z0-9]{2,8})+)*(?:-[xX](?:-[a-zA-Z0-9]{1,8})+)?$")
+LANGUAGE_TAG_RE = re.compile(LANGUAGE_TAG_PATTERN)
+
+
+def _canonical_case(tag: str) -> str:
+    """Return tag in the registry's case: zh-Hans, en-GB, sr-Latn-RS (RFC 5646, 2.1.1)."""
+    parts = tag.lower().split("-")
+    out, singleton = [parts[0]], False
+    for part in parts[1:]:
+        singleton = singleton or len(part) == 1
+        out.append(part if singleton else part.title() if len(part) == 4 and part.isalpha()
+                   else part.upper() if len(part) == 2 else part)
+    return "-".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTag(FieldKind):
+    """A BCP 47 language tag such as en or zh-Hans, in the registry's case."""
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(f"expected a language tag, got {_describe(value)}")
+        tag = value.strip()
+        if not LANGUAGE_TAG_RE.match(tag):
+            hint = "use hyphens, e.g. 'zh-Hans'" if "_" in tag else "e.g. 'en', 'zh-Hans', 'en-GB'"
+            raise FieldError(f"{tag!r} is not a BCP 47 language tag", hint)
+        if tag != _canonical_case(tag):
+            raise FieldError(f"language tag {tag!r} is not in the registry's case",
+                             f"write it '{_canonical_case(tag)}'")
+        return tag
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTags(FieldKind):
+    """A list of BCP 47 language tags, each once."""
+
+    def convert(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            tags = re.split(r"[\s,;]+", value.strip()) if isinstance(value, str) and value.strip() else ["en"]
+            raise FieldError(f"expected a list of language tags, got {_describe(value)}",
+                             "write them as a list", fix="[" + ", ".join(tags) + "]")
+        tags: list[str] = []
+        for i, item in enumerate(value):
+            try:
+                tag = LanguageTag().convert(item)
+            except FieldError as exc:
+                raise FieldError(exc.message, exc.hint, i) from None
+            if tag in tags:
+                raise FieldError(f"'{tag}' is listed twice", None, i)
+            tags.append(tag)
+        return tuple(tags)
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": LanguageTag().json_schema(), "minItems": 1, "uniqueItems": True}
+
+
 HOST_PATTERN = r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
 _HOST_RE = re.compile(HOST_PATTERN)
 
