@@ -117,9 +117,9 @@ def _translation(doc: RawDoc, english: Entity, problems: Problems) -> Translatio
             problems.add(doc.at(name, key=True), name, f"no '{MADE_FROM}' entry: which English was it made from?",
                          f"after translating, run `{restamp_hint(doc)}`")
     translation = Translation(doc.language, Entity(ctype, doc.id, doc.path, values, doc),
-                              MappingProxyType({name: made_from[name] for name in values if name in made_from}))
+                              MappingProxyType({name: made_from[name] for name in values if made_from.get(name)}))
     for name, value in values.items():
-        if name not in made_from or value is None:
+        if not made_from.get(name) or value is None:
             continue
         if is_stale(translation, english, name):
             _report_stale(doc, english, name, problems)
@@ -142,8 +142,8 @@ def _check_names(doc: RawDoc, ctype: ContentType, problems: Problems) -> None:
                          f"delete it here; {hint}")
 
 
-def _made_from(doc: RawDoc, ctype: ContentType, problems: Problems) -> dict[str, str]:
-    """Return the translated_from block: field name -> hash, reporting entries that are not one."""
+def _made_from(doc: RawDoc, ctype: ContentType, problems: Problems) -> dict[str, str | None]:
+    """Return the translated_from block: field name -> hash (None where that is wrong, after reporting it)."""
     raw = doc.data.get(MADE_FROM)
     if raw is None or raw == "":
         return {}
@@ -161,6 +161,7 @@ def _made_from(doc: RawDoc, ctype: ContentType, problems: Problems) -> dict[str,
         elif not isinstance(value, str) or not _HASH_RE.match(value):
             problems.add(doc.at(MADE_FROM, name), where, f"expected a hash of {HASH_LENGTH} hex digits, got {value!r}",
                          f"run `{restamp_hint(doc)}` to write it")
+            made_from[name] = None
         else:
             made_from[name] = value
     return made_from
