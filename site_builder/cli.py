@@ -226,9 +226,11 @@ def run_build(args: argparse.Namespace) -> int:
 def _counts(warnings: list[SiteError]) -> str:
     """Return ' (2 warnings, 1 draft)' for the summary line, or ''."""
     drafts = len({p.location.path for p in warnings if p.draft})
-    plain = sum(not p.draft for p in warnings)
+    plain = sum(not p.draft and not p.stale for p in warnings)
+    stale = sum(p.stale for p in warnings)
     parts = [f"{plain} warning{'s' if plain != 1 else ''}"] if plain else []
     parts += [f"{drafts} draft{'s' if drafts != 1 else ''} left out"] if drafts else []
+    parts += [f"{stale} stale translation{'s' if stale != 1 else ''}"] if stale else []
     return f" ({', '.join(parts)})" if parts else ""
 
 
