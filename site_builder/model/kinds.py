@@ -279,6 +279,23 @@ class Flag(FieldKind):
         return {"enum": [True, False, "true", "false"]}
 
 
+def _each_once(items: list, convert: Callable[[Any], str]) -> tuple[str, ...]:
+    """Return every item converted; raise FieldError, at its index, for the first that does not
+    fit or is listed twice."""
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(items):
+        try:
+            converted = convert(item)
+        except FieldError as exc:
+            raise FieldError(exc.message, exc.hint, i) from None
+        if converted in seen:
+            raise FieldError(f"'{converted}' is listed twice", None, i)
+        seen.add(converted)
+        out.append(converted)
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Refs(FieldKind):
     """A list of ids of entities of one content type (checked for existence in links.py)."""
@@ -295,16 +312,7 @@ class Refs(FieldKind):
                              "write the ids as a list", fix="[" + ", ".join(ids or ["an-id"]) + "]")
         if len(value) < self.min_items:
             raise FieldError(f"needs at least {self.min_items} {self.target} id(s)")
-        seen: set[str] = set()
-        for i, item in enumerate(value):
-            try:
-                check_id(item)
-            except FieldError as exc:
-                raise FieldError(exc.message, exc.hint, i) from None
-            if item in seen:
-                raise FieldError(f"'{item}' is listed twice", None, i)
-            seen.add(item)
-        return tuple(value)
+        return _each_once(value, check_id)
 
     def json_schema(self) -> dict:
         return {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
@@ -444,16 +452,7 @@ class LanguageTags(FieldKind):
             tags = re.split(r"[\s,;]+", value.strip()) if isinstance(value, str) and value.strip() else ["en"]
             raise FieldError(f"expected a list of language tags, got {_describe(value)}",
                              "write them as a list", fix="[" + ", ".join(tags) + "]")
-        tags: list[str] = []
-        for i, item in enumerate(value):
-            try:
-                tag = LanguageTag().convert(item)
-            except FieldError as exc:
-                raise FieldError(exc.message, exc.hint, i) from None
-            if tag in tags:
-                raise FieldError(f"'{tag}' is listed twice", None, i)
-            tags.append(tag)
-        return tuple(tags)
+        return _each_once(value, LanguageTag().convert)
 
     def json_schema(self) -> dict:
         return {"type": "array", "items": LanguageTag().json_schema(), "minItems": 1, "uniqueItems": True}

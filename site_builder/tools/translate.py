@@ -17,10 +17,10 @@ from ..core.loader import display_path, load_file, parse
 from ..core.translations import MADE_FROM
 from ..core.validate import validate_doc
 from ..model.entities import Entity
-from ..model.errors import BuildFailed, Location, Problems, SiteError
-from ..model.kinds import FieldError, check_id
+from ..model.errors import BuildFailed, Problems
 from ..model.schema import CONTENT_TYPES, SITE, ContentType
 from ..model.translations import site_languages, text_hash, translatable_fields
+from .scaffold import refuse, type_named
 
 
 def translation_path(content_dir: Path, language: str, ctype: ContentType, entity_id: str) -> Path:
@@ -36,13 +36,13 @@ def new_translation(content_dir: Path, language: str, type_name: str, entity_id:
     path = translation_path(content_dir, language, english.type, entity_id)
     if restamp:
         if not path.is_file():
-            raise _refuse(display_path(path), "no translation to restamp",
+            raise refuse(display_path(path), "no translation to restamp",
                           f"start one with `python build.py new --translate {language} {type_name} {entity_id}`")
         text = path.read_text(encoding="utf-8")
         path.write_text(restamped(text, english, display_path(path)), encoding="utf-8")
         return path
     if path.exists() or path.is_symlink():
-        raise _refuse(display_path(path), "this translation exists already",
+        raise refuse(display_path(path), "this translation exists already",
                       "to record that it follows the English now, add --restamp")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:   # "x": never overwrite, even in a race
@@ -50,20 +50,10 @@ def new_translation(content_dir: Path, language: str, type_name: str, entity_id:
     return path
 
 
-def _refuse(where: str, message: str, hint: str | None = None) -> BuildFailed:
-    return BuildFailed([SiteError(Location(where), None, message, hint)])
-
-
 def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
              types: tuple[ContentType, ...]) -> Entity:
     """Return the English entity to translate, once the language is one site.yaml declares."""
-    ctype = next((t for t in types if t.name == type_name), None)
-    if ctype is None:
-        raise _refuse(type_name, "unknown content type", "one of: " + ", ".join(t.name for t in types))
-    try:
-        check_id(entity_id)
-    except FieldError as exc:
-        raise _refuse(entity_id, f"not an id: {exc.message}", exc.hint) from None
+    ctype = type_named(type_name, entity_id, types)
     problems = Problems()
     settings = validate_doc(load_file(content_dir / "site.yaml", SITE, "site", problems), problems)
     languages = site_languages(settings.values)
@@ -74,7 +64,7 @@ def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
                      f"declare it in site.yaml: languages: [{', '.join(languages[:1] + (language,))}]")
     source = content_dir / ctype.folder / f"{entity_id}.yaml"
     if not source.is_file():
-        raise _refuse(display_path(source), f"no {ctype.name} '{entity_id}' to translate",
+        raise refuse(display_path(source), f"no {ctype.name} '{entity_id}' to translate",
                       "a translation starts from the English file")
     english = validate_doc(load_file(source, ctype, entity_id, problems), problems)
     if problems.errors:
