@@ -66,6 +66,8 @@ def make_parser() -> argparse.ArgumentParser:
     _add_paths(check)
     check.add_argument("--site", action="store_true",
                        help="also check every internal link, asset and #fragment of the built site in --out")
+    check.add_argument("--translations", action="store_true",
+                       help="also print how complete the translations are, by language and type")
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every change")
     _add_paths(serve)
     _add_cache(serve)
@@ -77,6 +79,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     new.add_argument("--schemas", type=Path, default=None,
                      help="schemas folder (default: .cache/schemas beside the content folder)")
+    new.add_argument("--translate", metavar="LANGUAGE", default=None,
+                     help="start a translation of the existing entry into LANGUAGE (one of site.yaml's languages), "
+                          "written to content/LANGUAGE/<folder>/<id>.yaml with the English as comments")
+    new.add_argument("--restamp", action="store_true",
+                     help="with --translate: record that the translation now follows the English as it is "
+                          "(after bringing it up to date)")
     schema = commands.add_parser("schema", help="write one JSON Schema per content type, for editors")
     schema.add_argument("--content", type=Path, default=Path("content"),
                         help="content folder whose ids references may use (default: content)")
@@ -109,6 +117,8 @@ def run_pages_url(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a scaffolded content file, or print why not."""
+    if args.translate or args.restamp:
+        return run_translate(args)
     from .tools.editor_schemas import refresh_schemas, schemas_dir_for
     from .tools.scaffold import new_file
     try:
@@ -122,6 +132,27 @@ def run_new(args: argparse.Namespace) -> int:
         return 1
     print(printable(f"wrote {display_path(path)}, a draft: `python build.py serve` shows it at once with a draft "
                     "banner; fill in the required fields, then delete the line `draft: true` to publish it"))
+    return 0
+
+
+def run_translate(args: argparse.Namespace) -> int:
+    """Start a translation file, or restamp one, or print why not."""
+    if not args.translate:
+        print("new: --restamp needs --translate LANGUAGE", file=sys.stderr)
+        return 2
+    from .tools.translate import new_translation
+    try:
+        path = new_translation(args.content, args.translate, args.type, args.id, restamp=args.restamp)
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        return 1
+    except OSError as exc:
+        print_problems([_cannot_write(exc, args.content)])
+        return 1
+    print(printable(f"restamped {display_path(path)}: it now counts as translated from the English as it is"
+                    if args.restamp else
+                    f"wrote {display_path(path)}: write each field under its English; a field left empty "
+                    "shows the English"))
     return 0
 
 
@@ -195,10 +226,25 @@ def run_build(args: argparse.Namespace) -> int:
 def _counts(warnings: list[SiteError]) -> str:
     """Return ' (2 warnings, 1 draft)' for the summary line, or ''."""
     drafts = len({p.location.path for p in warnings if p.draft})
-    plain = sum(not p.draft for p in warnings)
+    plain = sum(not p.draft and not p.stale for p in warnings)
+    stale = sum(p.stale for p in warnings)
     parts = [f"{plain} warning{'s' if plain != 1 else ''}"] if plain else []
     parts += [f"{drafts} draft{'s' if drafts != 1 else ''} left out"] if drafts else []
+    parts += [f"{stale} stale translation{'s' if stale != 1 else ''}"] if stale else []
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def _print_warnings(warnings: list[SiteError], site) -> None:
+    """Print the warnings, each stale translation's with what changed in the English since."""
+    diffs: dict[tuple[str, str], str] = {}
+    if any(w.stale for w in warnings):
+        from .tools.translation_report import stale_diffs
+        diffs = stale_diffs(site)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+        if (warning.location.path, warning.field) in diffs:
+            from .tools.translation_report import indented
+            print(indented(diffs[warning.location.path, warning.field]), file=sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -210,7 +256,10 @@ def run_check(args: argparse.Namespace) -> int:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)
         return 1
-    print_problems(warnings)
+    _print_warnings(warnings, site)
+    if args.translations:
+        from .tools.translation_report import completeness, completeness_table
+        print(completeness_table(completeness(site)))
     broken = []
     if args.site:
         if not (args.out / "index.html").is_file():

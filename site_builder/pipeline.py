@@ -10,6 +10,7 @@ here, and only here.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .core.progress import Progress
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
+from .core.translations import check_translations
 from .core.validate import validate, validate_doc
 from .core.views import build_views
 from .explainer.sitepages import add_reader_views, site_extras
@@ -114,12 +116,14 @@ def read_site(content_dir: Path, options: Options, runner: Runner, progress: Pro
     Drafts are validated; with options.drafts they are part of the site, else left out of it."""
     problems = Problems()
     progress.stage("load")
-    site_doc, docs = load_content(content_dir, options.types, SITE, problems, runner)
+    site_doc, docs, translation_docs = load_content(content_dir, options.types, SITE, problems, runner)
     progress.stage("validate")
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems) if site_doc else None
     progress.stage("link")   # references can point anywhere: linking waits for every entity
     site = link(entities, settings, options.types, problems, show_drafts=options.drafts)
+    # A translation names its English entity and may link anywhere: checked once all are linked.
+    site = dataclasses.replace(site, translations=check_translations(translation_docs, site, settings, problems))
     shown = [e for e in entities if options.drafts or not e.is_draft] + ([settings] if settings else [])
     check_content(shown, site, problems)
     # One conversion per field gives its HTML and what contentlint finds in it. When references

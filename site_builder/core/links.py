@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..model.entities import Entity, Site
 from ..model.errors import Location, Problems, suggest
@@ -169,19 +169,25 @@ def _citing_fields(ctype: ContentType, cites: set[str]) -> list[Field]:
     return [f for f in ctype.fields if isinstance(f.kind, Refs) and f.kind.target in cites]
 
 
-def _resolve_wikilinks(entity: Entity, by_id: dict[str, Entity], lists: Lists, problems: Problems,
-                       inbound: set[str], cites: set[str]) -> None:
-    owned = lists[id(entity)]
-    cited = [e for f in _citing_fields(entity.type, cites) for e in owned.get(f.name, [])]
+def wikilink_targets(entity: Entity, by_id: dict[str, Entity], problems: Problems) -> Iterator[Entity]:
+    """Yield what each [[id]] in the entity's Markdown links to, in order; report, at the
+    link itself, each id that names nothing."""
     for path, text in markdown_texts(entity):
         for match in WIKILINK_RE.finditer(text):
             where = lambda: text_location(entity, path, text, match.start())  # noqa: E731
             target = _lookup(match.group(1).strip(), None, by_id, problems, where, path[0])
-            if target is None:
-                continue
-            inbound.add(target.id)
-            if target.type.citable and target not in cited:
-                cited.append(target)
+            if target is not None:
+                yield target
+
+
+def _resolve_wikilinks(entity: Entity, by_id: dict[str, Entity], lists: Lists, problems: Problems,
+                       inbound: set[str], cites: set[str]) -> None:
+    owned = lists[id(entity)]
+    cited = [e for f in _citing_fields(entity.type, cites) for e in owned.get(f.name, [])]
+    for target in wikilink_targets(entity, by_id, problems):
+        inbound.add(target.id)
+        if target.type.citable and target not in cited:
+            cited.append(target)
     owned["citations"] = cited
 
 

@@ -19,6 +19,7 @@ from ..model import inputs
 from .runner import Runner
 from ..model.entities import RawDoc
 from ..model.errors import Location, Problems, SiteError
+from ..model.kinds import LANGUAGE_TAG_RE
 from ..model.schema import ContentType
 from . import scalars, yamlexplain
 
@@ -115,9 +116,11 @@ def is_ignored(name: str) -> bool:
 
 
 def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: ContentType,
-                 problems: Problems, runner: Runner = Runner()) -> tuple[RawDoc | None, list[RawDoc]]:
-    """Load site.yaml and every entity file below content_dir, in a stable order.
+                 problems: Problems, runner: Runner = Runner()) -> tuple[RawDoc | None, list[RawDoc], list[RawDoc]]:
+    """Load site.yaml, every entity file and every translation below content_dir, in a stable order.
 
+    A folder named like a language tag holds translations, content/<language>/<folder>/<id>.yaml
+    (whether site.yaml declares the language is the translation stage's question).
     Files the runner does not recall are parsed through runner.map; problems are reported
     in file order either way.
     """
@@ -126,7 +129,7 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
     if not content_dir.is_dir():
         problems.add(Location(display_path(content_dir)), None, "content folder not found",
                      "pass the folder that holds site.yaml with --content")
-        return None, []
+        return None, [], []
     site_file = content_dir / "site.yaml"
     if site_file.is_file() and not site_file.is_symlink():
         site_doc = load_file(site_file, site_type, "site", problems, runner)
@@ -146,12 +149,16 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
             found.append(SiteError(where, None, "symlinks are not allowed in content"))
         elif entry.is_dir() and entry.name in folders:
             found.extend(_scan_folder(Path(entry.path), folders[entry.name]))
+        elif entry.is_dir() and LANGUAGE_TAG_RE.match(entry.name):
+            found.extend(_scan_language(Path(entry.path), entry.name, folders))
         else:
             found.append(SiteError(where, None, f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
-                                   "content folders are: " + ", ".join(sorted(folders))))
+                                   "content folders are: " + ", ".join(sorted(folders))
+                                   + "; translations go in content/<language>/<folder>/"))
     files = [item for item in found if isinstance(item, _File)]
     loaded = iter(_load_files(files, runner))
     docs: list[RawDoc] = []
+    translations: list[RawDoc] = []
     for item in found:
         if isinstance(item, SiteError):
             problems.extend([item])
@@ -159,8 +166,8 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
         doc, file_problems = next(loaded)
         problems.extend(file_problems)
         if doc is not None:
-            docs.append(doc)
-    return site_doc, docs
+            (docs if doc.language is None else translations).append(doc)
+    return site_doc, docs, translations
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +178,7 @@ class _File:
     type: ContentType
     id: str
     shown: str
+    language: str | None = None   # a translation's language
 
 
 def _listing(folder: Path, found: list) -> list[os.DirEntry]:
@@ -184,7 +192,24 @@ def _listing(folder: Path, found: list) -> list[os.DirEntry]:
         return []
 
 
-def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
+def _scan_language(folder: Path, language: str, folders: dict[str, ContentType]) -> list[SiteError | _File]:
+    """Return the translation files of content/<language>/: one folder per content type, as in English."""
+    found: list[SiteError | _File] = []
+    for entry in _listing(folder, found):
+        if is_ignored(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False) and entry.name in folders:
+            found.extend(_scan_folder(Path(entry.path), folders[entry.name], language))
+        else:
+            found.append(SiteError(Location(_display_file(Path(entry.path))), None,
+                                   "symlinks are not allowed in content" if entry.is_symlink()
+                                   else f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
+                                   f"content/{language}/ holds translations, in the content folders: "
+                                   + ", ".join(sorted(folders))))
+    return found
+
+
+def _scan_folder(folder: Path, ctype: ContentType, language: str | None = None) -> list[SiteError | _File]:
     found: list[SiteError | _File] = []
     for entry in _listing(folder, found):
         if is_ignored(entry.name):
@@ -197,7 +222,7 @@ def _scan_folder(folder: Path, ctype: ContentType) -> list[SiteError | _File]:
             hint = "rename it to .yaml" if path.suffix == ".yml" else f"{ctype.folder}/ holds only <id>.yaml files"
             found.append(SiteError(Location(shown), None, "unexpected file in content", hint))
         else:
-            found.append(_File(path, ctype, path.stem, shown))
+            found.append(_File(path, ctype, path.stem, shown, language))
     return found
 
 
@@ -213,23 +238,25 @@ def _load_files(files: list[_File], runner: Runner,
         problems = Problems()
         raw = _read(file.path, file.shown, problems, gone_ok)
         if raw is None:
-            broken = RawDoc(file.shown, file.type, file.id, {}, broken=True) if problems.items else None
+            broken = RawDoc(file.shown, file.type, file.id, {}, broken=True, language=file.language) \
+                if problems.items else None
             results.append((broken, problems.items))
             continue
         key = runner.key(raw, file.shown, file.type.name, file.id)
         if key is not None and (cached := runner.recall("parsed", key)) is not None:
-            results.append((_thaw(cached, file.shown, file.type, file.id), []))
+            results.append((_thaw(cached, file), []))
             continue
         misses.append((len(results), file, raw, key))
         results.append(None)
     parsed = runner.map(_parse_files, None, misses, min_per_worker=PARALLEL_MIN_FILES)
     for (index, file, _, key), (frozen, file_problems) in zip(misses, parsed):
         if frozen is None:
-            results[index] = (RawDoc(file.shown, file.type, file.id, {}, broken=True), file_problems)
+            results[index] = (RawDoc(file.shown, file.type, file.id, {}, broken=True, language=file.language),
+                              file_problems)
             continue
         if key is not None:
             runner.keep("parsed", key, frozen)
-        results[index] = (_thaw(frozen, file.shown, file.type, file.id), file_problems)
+        results[index] = (_thaw(frozen, file), file_problems)
     return results
 
 
@@ -281,9 +308,9 @@ def _freeze(doc: RawDoc) -> tuple:
     return doc.data, doc.positions
 
 
-def _thaw(frozen: tuple, shown: str, ctype: ContentType, doc_id: str) -> RawDoc:
+def _thaw(frozen: tuple, file: _File) -> RawDoc:
     data, positions = frozen
-    return RawDoc(shown, ctype, doc_id, data, positions)
+    return RawDoc(file.shown, file.type, file.id, data, positions, language=file.language)
 
 
 def decode(raw: bytes, shown: str, problems: Problems) -> str | None:

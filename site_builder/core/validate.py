@@ -59,17 +59,24 @@ def validate_doc(doc: RawDoc, problems: Problems) -> Entity:
                              fdef.help, draft=draft)
             values[fdef.name] = _placeholder(fdef) if draft and fdef.required else fdef.default
             continue
-        try:
-            values[fdef.name] = fdef.kind.convert(raw)
-        except FieldError as exc:
-            where = (fdef.name,) if exc.index is None else (fdef.name, exc.index)
-            hint = f"{exc.hint}: {fdef.name}: {exc.fix}" if exc.fix and exc.index is None else exc.hint
-            problems.add(doc.at(*where), path_name(where), exc.message, hint)
+        values[fdef.name] = convert_field(doc, fdef, raw, problems)
     for fdef in ctype.fields:
         if fdef.needs and values.get(fdef.name) is not None and values.get(fdef.needs) is None:
             problems.add(doc.at(fdef.name), fdef.name, f"needs '{fdef.needs}' to be set too",
                          ctype.field(fdef.needs).help)
     return Entity(ctype, doc.id, doc.path, values, doc)
+
+
+def convert_field(doc: RawDoc, fdef: Field, raw: Any, problems: Problems) -> Any:
+    """Return the field's raw value converted by its kind, or None after reporting, at the
+    value or the list item or label at fault, why it does not fit."""
+    try:
+        return fdef.kind.convert(raw)
+    except FieldError as exc:
+        where = (fdef.name,) if exc.index is None else (fdef.name, exc.index)
+        hint = f"{exc.hint}: {fdef.name}: {exc.fix}" if exc.fix and exc.index is None else exc.hint
+        problems.add(doc.at(*where), path_name(where), exc.message, hint)
+        return None
 
 
 def _placeholder(fdef: Field) -> Any:

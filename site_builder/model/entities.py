@@ -3,6 +3,7 @@
     loader    -> RawDoc   one content file: plain values and where each stands
     validate  -> Entity   one content item: typed values
     links     -> Site     every entity, by id and by type, and every link between them
+    translate -> Translation  one entity's translatable fields in another language (in the Site)
     pages     -> Page     one output file: its URL, template and what it shows
 
 Each is a frozen dataclass: a later stage reads what an earlier one made and makes its own
@@ -44,6 +45,7 @@ class RawDoc:
     # path -> (key line, key column, value line, value column, scalar style).
     positions: dict[tuple, tuple[int, int, int, int, str | None]] = field(default_factory=dict)
     broken: bool = False          # unreadable; its problems are reported, its id still counts
+    language: str | None = None   # a translation (content/<language>/<folder>/<id>.yaml); None: the English
 
     def pos(self, path: tuple) -> Pos | None:
         """Return where the key and the value at path stand, or None."""
@@ -94,6 +96,23 @@ class Entity:
         return tuple(_orderable(self.values.get(name)) for name in self.type.order_by) + (self.id,)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Translation:
+    """One entity's translatable fields in another language, and the English each was made from.
+
+    `entity` is the translation read as an entity of the English one's type: its values hold
+    the translated fields only, its doc is the translation's file (so positions and [[id]]
+    links work as in English). `made_from` maps each translated field to the short hash
+    (model/translations.py) of the English text it was translated from."""
+
+    language: str
+    entity: Entity
+    made_from: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        return f"<Translation {self.language} {self.entity.type.name} {self.entity.id}>"
+
+
 Links = Mapping[str, tuple[Entity, ...]]   # one entity's lists of linked entities, by name
 NO_LINKS: Links = MappingProxyType({})
 
@@ -117,6 +136,8 @@ class Site:
     by_type: dict[str, list[Entity]] = field(default_factory=dict)
     drafts: dict[str, Entity] = field(default_factory=dict)   # left out: references to them are valid
     links: dict[str, Links] = field(default_factory=dict)   # by Entity.key
+    # by Entity.key, then language: what content/<language>/ translates of it (model/translations.py reads it)
+    translations: Mapping[str, Mapping[str, Translation]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<Site of {len(self.by_id)} entities>"
@@ -124,6 +145,10 @@ class Site:
     def links_of(self, entity: Entity) -> Links:
         """Return the entity's lists of linked entities by name (every name its type has, even when empty)."""
         return self.links.get(entity.key, NO_LINKS)
+
+    def translation_of(self, entity: Entity, language: str) -> Translation | None:
+        """Return the entity's translation into language, or None."""
+        return self.translations.get(entity.key, {}).get(language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,8 @@ class SiteError:
     hint: str | None = None
     warning: bool = False
     draft: bool = False           # what a draft still lacks: fails only a build that refuses drafts
+    stale: bool = False           # a translation behind its English (a warning): fails no build, not even
+                                  # a strict one, since the English it lags behind is what is published
 
     def __str__(self) -> str:
         parts = [str(self.location)]
@@ -80,8 +82,8 @@ class Problems:
     items: list[SiteError] = field(default_factory=list)
 
     def add(self, location: Location, field_name: str | None, message: str,
-            hint: str | None = None, warning: bool = False, draft: bool = False) -> None:
-        self.items.append(SiteError(location, field_name, message, hint, warning, draft))
+            hint: str | None = None, warning: bool = False, draft: bool = False, stale: bool = False) -> None:
+        self.items.append(SiteError(location, field_name, message, hint, warning or stale, draft, stale))
 
     def extend(self, errors: Iterable[SiteError]) -> None:
         self.items.extend(errors)
@@ -96,9 +98,10 @@ class Problems:
         return [p for p in self.items if p.warning] + [p for p in self.items if p.draft]
 
     def raise_if_errors(self, strict: bool = False, no_drafts: bool = False) -> None:
-        """Raise BuildFailed if there are errors (or, under strict, warnings; with no_drafts, drafts)."""
+        """Raise BuildFailed if there are errors (or, under strict, warnings other than stale
+        translations; with no_drafts, drafts)."""
         failing = [p for p in self.items
-                   if not (p.warning and not strict) and not (p.draft and not no_drafts)]
+                   if not (p.warning and (p.stale or not strict)) and not (p.draft and not no_drafts)]
         if failing:
             raise BuildFailed(failing, [p for p in self.warnings if p not in failing])
 

@@ -279,6 +279,23 @@ class Flag(FieldKind):
         return {"enum": [True, False, "true", "false"]}
 
 
+def _each_once(items: list, convert: Callable[[Any], str]) -> tuple[str, ...]:
+    """Return every item converted; raise FieldError, at its index, for the first that does not
+    fit or is listed twice."""
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(items):
+        try:
+            converted = convert(item)
+        except FieldError as exc:
+            raise FieldError(exc.message, exc.hint, i) from None
+        if converted in seen:
+            raise FieldError(f"'{converted}' is listed twice", None, i)
+        seen.add(converted)
+        out.append(converted)
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Refs(FieldKind):
     """A list of ids of entities of one content type (checked for existence in links.py)."""
@@ -295,16 +312,7 @@ class Refs(FieldKind):
                              "write the ids as a list", fix="[" + ", ".join(ids or ["an-id"]) + "]")
         if len(value) < self.min_items:
             raise FieldError(f"needs at least {self.min_items} {self.target} id(s)")
-        seen: set[str] = set()
-        for i, item in enumerate(value):
-            try:
-                check_id(item)
-            except FieldError as exc:
-                raise FieldError(exc.message, exc.hint, i) from None
-            if item in seen:
-                raise FieldError(f"'{item}' is listed twice", None, i)
-            seen.add(item)
-        return tuple(value)
+        return _each_once(value, check_id)
 
     def json_schema(self) -> dict:
         return {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
@@ -393,6 +401,61 @@ class MarkdownMap(FieldKind):
 
     def display(self, value: tuple[tuple[str, str], ...], render: Callable[[str, bool], Any]) -> Any:
         return [{"party": curly_quotes(key), "html": render(text, False)} for key, text in value]
+
+
+# BCP 47 (RFC 5646, 2.1): language (with up to three extlangs), script, region, variants,
+# extensions, private use. A tag is also a folder name (content/zh-Hans/), so it must be
+# written in the case the registry uses (2.1.1): 'zh-hans' would be another folder on Linux.
+LANGUAGE_TAG_PATTERN = (r"^(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(?:-[a-zA-Z]{4})?"
+                        r"(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+                        r"(?:-[0-9a-wyzA-WYZ](?:-[a-zA-Z0-9]{2,8})+)*(?:-[xX](?:-[a-zA-Z0-9]{1,8})+)?$")
+LANGUAGE_TAG_RE = re.compile(LANGUAGE_TAG_PATTERN)
+
+
+def _canonical_case(tag: str) -> str:
+    """Return tag in the registry's case: zh-Hans, en-GB, sr-Latn-RS (RFC 5646, 2.1.1)."""
+    parts = tag.lower().split("-")
+    out, singleton = [parts[0]], False
+    for part in parts[1:]:
+        singleton = singleton or len(part) == 1
+        out.append(part if singleton else part.title() if len(part) == 4 and part.isalpha()
+                   else part.upper() if len(part) == 2 else part)
+    return "-".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTag(FieldKind):
+    """A BCP 47 language tag such as en or zh-Hans, in the registry's case."""
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(f"expected a language tag, got {_describe(value)}")
+        tag = value.strip()
+        if not LANGUAGE_TAG_RE.match(tag):
+            hint = "use hyphens, e.g. 'zh-Hans'" if "_" in tag else "e.g. 'en', 'zh-Hans', 'en-GB'"
+            raise FieldError(f"{tag!r} is not a BCP 47 language tag", hint)
+        if tag != _canonical_case(tag):
+            raise FieldError(f"language tag {tag!r} is not in the registry's case",
+                             f"write it '{_canonical_case(tag)}'")
+        return tag
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageTags(FieldKind):
+    """A list of BCP 47 language tags, each once."""
+
+    def convert(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            tags = re.split(r"[\s,;]+", value.strip()) if isinstance(value, str) and value.strip() else ["en"]
+            raise FieldError(f"expected a list of language tags, got {_describe(value)}",
+                             "write them as a list", fix="[" + ", ".join(tags) + "]")
+        return _each_once(value, LanguageTag().convert)
+
+    def json_schema(self) -> dict:
+        return {"type": "array", "items": LanguageTag().json_schema(), "minItems": 1, "uniqueItems": True}
 
 
 HOST_PATTERN = r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"

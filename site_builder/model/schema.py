@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kinds import (Choice, Date, FieldKind, Flag, Hostname, Markdown, MarkdownList, MarkdownMap, Number, Refs, Text,
-                    TextList, Time, TimeZone, Url)
+from .kinds import (Choice, Date, FieldKind, Flag, Hostname, LanguageTags, Markdown, MarkdownList, MarkdownMap,
+                    Number, Refs, Text, TextList, Time, TimeZone, Url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,8 @@ class Field:
                                   # name without its final s
     own_page: bool = True         # shown on its entity's own page, so the source list there links
                                   # back to its citations (False: shown elsewhere only)
+    translatable: bool = False    # words for readers, given again in content/<lang>/<folder>/<id>.yaml;
+                                  # ids, dates, references and choices stay in the English file only
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ CONFIDENCE = Field("confidence", Choice(("confirmed", "reported", "disputed")),
                    "(the records disagree).")
 CORRECTIONS = Field("corrections", MarkdownList(),
                     "What the source article got wrong, one per item: what it said, what the record "
-                    "shows, and the source (Markdown).")
+                    "shows, and the source (Markdown).", translatable=True)
 DRAFT = Field("draft", Flag(),
               "true while the entry is being written: left out of the published site, "
               "shown by serve with a draft banner.", default=False)
@@ -142,14 +144,16 @@ PERSON = ContentType(
     order_by=("name",),
     description="A person who took part in or shaped the events.",
     fields=(
-        Field("name", Text(), "Name as readers know it, family name first for Chinese names.", required=True),
-        Field("role", Text(), "Role held at the time of the events.", required=True),
-        Field("country", Text(), "Country the person represents.", required=True),
-        Field("summary", Markdown(), "One or two sentences on who this is (Markdown).", required=True),
+        Field("name", Text(), "Name as readers know it, family name first for Chinese names.", required=True,
+              translatable=True),
+        Field("role", Text(), "Role held at the time of the events.", required=True, translatable=True),
+        Field("country", Text(), "Country the person represents.", required=True, translatable=True),
+        Field("summary", Markdown(), "One or two sentences on who this is (Markdown).", required=True,
+              translatable=True),
         Field("native_name", Text(), "Name in native script, e.g. 王毅."),
         Field("native_lang", Text(max_length=20), "BCP 47 language tag of native_name.", default="zh-Hans"),
-        Field("organization", Text(), "Organisation the person belongs to."),
-        Field("body", Markdown(), "Longer biography (Markdown)."),
+        Field("organization", Text(), "Organisation the person belongs to.", translatable=True),
+        Field("body", Markdown(), "Longer biography (Markdown).", translatable=True),
         SOURCES_FIELD,
         CORRECTIONS,
     ),
@@ -165,14 +169,15 @@ MEETING = ContentType(
     roles=(DATED, IN_FEED, IN_CALENDAR), attendees="participants", topics="issues",
     graph=GRAPH_HUB, json_ld="Event",
     fields=(
-        Field("title", Text(), "Headline of the meeting.", required=True),
+        Field("title", Text(), "Headline of the meeting.", required=True, translatable=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
-        Field("location", Text(), "Place, e.g. 'Diaoyutai State Guesthouse, Beijing'.", required=True),
+        Field("location", Text(), "Place, e.g. 'Diaoyutai State Guesthouse, Beijing'.", required=True,
+              translatable=True),
         Field("status", Choice(("held", "scheduled", "expected", "cancelled")),
               "held, scheduled, expected or cancelled.", required=True),
         Field("participants", Refs("person", min_items=1), "Ids of the people who took part.",
               required=True, backlink="meetings", item="participant"),
-        Field("summary", Markdown(), "What happened, in a few sentences (Markdown).", required=True),
+        Field("summary", Markdown(), "What happened, in a few sentences (Markdown).", required=True, translatable=True),
         REQUIRED_SOURCES,
         Field("time", Time(), "Local start time, HH:MM (24-hour).", needs="timezone"),
         DAY_ORDER,
@@ -180,10 +185,12 @@ MEETING = ContentType(
         Field("issues", Refs("issue"), "Ids of the issues that came up.", backlink="meetings"),
         # The Markdown fields in the order the page shows them: a source list's letters
         # (↑ a b c) follow this order back to the citations.
-        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown).", item="outcome"),
-        Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown)."),
-        Field("body", Markdown(), "Longer account (Markdown)."),
-        Field("article_said", Markdown(), "What the source article reported or expected (Markdown)."),
+        Field("outcomes", MarkdownList(), "Results agreed or announced, one per item (Markdown).", item="outcome",
+              translatable=True),
+        Field("readouts", MarkdownMap(), "Each side's official account, by party (Markdown).", translatable=True),
+        Field("body", Markdown(), "Longer account (Markdown).", translatable=True),
+        Field("article_said", Markdown(), "What the source article reported or expected (Markdown).",
+              translatable=True),
         CONFIDENCE,
         CORRECTIONS,
     ),
@@ -196,17 +203,17 @@ EVENT = ContentType(
     roles=(DATED, IN_FEED, IN_CALENDAR), attendees="people", topics="issues", json_ld="Event",
     graph=GRAPH_HUB,
     fields=(
-        Field("title", Text(), "Headline of the event.", required=True),
+        Field("title", Text(), "Headline of the event.", required=True, translatable=True),
         Field("date", Date(), "Local date, YYYY-MM-DD.", required=True),
-        Field("summary", Markdown(), "What happened (Markdown).", required=True),
+        Field("summary", Markdown(), "What happened (Markdown).", required=True, translatable=True),
         REQUIRED_SOURCES,
         Field("time", Time(), "Local time, HH:MM (24-hour).", needs="timezone"),
         DAY_ORDER,
         Field("timezone", TimeZone(), "IANA time zone of the date and time, e.g. America/New_York."),
-        Field("location", Text(), "Place."),
+        Field("location", Text(), "Place.", translatable=True),
         Field("people", Refs("person"), "Ids of the people involved.", backlink="events", item="person"),
         Field("issues", Refs("issue"), "Ids of the issues involved.", backlink="events"),
-        Field("body", Markdown(), "Longer account (Markdown)."),
+        Field("body", Markdown(), "Longer account (Markdown).", translatable=True),
         CONFIDENCE,
         CORRECTIONS,
     ),
@@ -219,14 +226,14 @@ ISSUE = ContentType(
     description="A subject on which the two governments talk, agree or disagree.",
     roles=(INVOLVED,), graph=GRAPH_TOPIC, featured="featured_issues",
     fields=(
-        Field("title", Text(), "Name of the issue.", required=True),
-        Field("summary", Markdown(), "Neutral summary (Markdown).", required=True),
+        Field("title", Text(), "Name of the issue.", required=True, translatable=True),
+        Field("summary", Markdown(), "Neutral summary (Markdown).", required=True, translatable=True),
         REQUIRED_SOURCES,
         Field("positions", MarkdownMap(), "Each party's stated position, attributed and cited (Markdown).",
-              every_party=True),
+              every_party=True, translatable=True),
         Field("related", Refs("issue"), "Ids of related issues (linked both ways).",
               backlink="related", symmetric=True, item="related issue"),
-        Field("body", Markdown(), "Background (Markdown)."),
+        Field("body", Markdown(), "Background (Markdown).", translatable=True),
         CORRECTIONS,
     ),
 )
@@ -237,8 +244,8 @@ TERM = ContentType(
     description="A term readers may not know.",
     roles=(WARN_ORPHAN,), glossary="definition", json_ld="DefinedTerm",
     fields=(
-        Field("term", Text(), "The term as it appears in text.", required=True),
-        Field("definition", Markdown(), "A short neutral definition (Markdown).", required=True),
+        Field("term", Text(), "The term as it appears in text.", required=True, translatable=True),
+        Field("definition", Markdown(), "A short neutral definition (Markdown).", required=True, translatable=True),
         SOURCES_FIELD,
     ),
 )
@@ -261,7 +268,7 @@ SOURCE = ContentType(
         Field("author", Text(), "Author or byline."),
         Field("date", Date(), "Publication date, YYYY-MM-DD."),
         Field("accessed", Date(), "Date the text was last read for this site, YYYY-MM-DD."),
-        Field("note", Markdown(), "What this source is used for (Markdown)."),
+        Field("note", Markdown(), "What this source is used for (Markdown).", translatable=True),
     ),
 )
 
@@ -275,6 +282,10 @@ SITE = ContentType(
         Field("description", Text(), "One-sentence description.", required=True),
         Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
         Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
+        Field("languages", LanguageTags(),
+              "The languages the site is written in, the first being `language` (the content/<folder>/ files), "
+              "each other one a folder of translations, e.g. [en, zh-Hans]; just `language` when left out.",
+              item="language"),
         Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
         Field("intros", MarkdownMap(tuple(t.folder for t in CONTENT_TYPES)),
               "What each index page says first, for readers, by folder, e.g. people: The officials who "

@@ -142,8 +142,9 @@ def _heading(problems: list[SiteError]) -> str:
 
 
 def _quiet(warnings: list[SiteError], read: Reader) -> str:
-    plain = [w for w in warnings if not w.draft]
+    plain = [w for w in warnings if not w.draft and not w.stale]
     drafts = [w for w in warnings if w.draft]
+    stale = [w for w in warnings if w.stale]
     out = ""
     if plain:
         out += ('<div class="sb-quiet"><h2>' + _count(len(plain), "warning")
@@ -152,6 +153,9 @@ def _quiet(warnings: list[SiteError], read: Reader) -> str:
     if drafts:
         out += ('<div class="sb-quiet"><h2>Drafts: what they still lack</h2>'
                 + "".join(card(w, read) for w in drafts) + "</div>")
+    if stale:   # the English is published meanwhile: these fail no check
+        out += ('<div class="sb-quiet"><h2>Translations behind their English (<code>python build.py check</code> '
+                "shows what changed)</h2>" + "".join(card(w, read) for w in stale) + "</div>")
     return out
 
 
@@ -182,9 +186,11 @@ def warnings_panel(warnings: Iterable[SiteError], read: Reader = read_lines) -> 
     warnings = list(warnings)
     if not warnings:
         return ""
-    plain = sum(not w.draft for w in warnings)
+    plain = sum(not w.draft and not w.stale for w in warnings)
     drafts = len({w.location.path for w in warnings if w.draft})
-    parts = ([_count(plain, "warning")] if plain else []) + ([_count(drafts, "draft")] if drafts else [])
+    stale = sum(w.stale for w in warnings)
+    parts = ([_count(plain, "warning")] if plain else []) + ([_count(drafts, "draft")] if drafts else []) \
+        + ([_count(stale, "stale translation")] if stale else [])
     return (f'<details id="{OVERLAY_ID}-notes" class="sb sb-notes"><style>{_STYLE}</style>'
             f'<summary>{", ".join(parts)}</summary><div class="sb-wrap">{_quiet(warnings, read)}</div></details>')
 

@@ -58,24 +58,31 @@ def scaffold(ctype: ContentType, entity_id: str, schema_ref: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _refuse(path: Path | str, message: str, hint: str | None = None) -> BuildFailed:
+def refuse(path: Path | str, message: str, hint: str | None = None) -> BuildFailed:
+    """Return the one problem that stops `new`, to raise."""
     return BuildFailed([SiteError(Location(str(path)), None, message, hint)])
+
+
+def type_named(type_name: str, entity_id: str, types: tuple[ContentType, ...]) -> ContentType:
+    """Return the type called type_name; raise BuildFailed when there is none or entity_id is no id."""
+    ctype = next((t for t in types if t.name == type_name), None)
+    if ctype is None:
+        raise refuse(type_name, "unknown content type", "one of: " + ", ".join(t.name for t in types))
+    try:
+        check_id(entity_id)
+    except FieldError as exc:
+        raise refuse(entity_id, f"cannot use this id: {exc.message}", exc.hint) from None
+    return ctype
 
 
 def new_file(content_dir: Path, type_name: str, entity_id: str, schemas_dir: Path | None = None,
              types: tuple[ContentType, ...] = CONTENT_TYPES) -> Path:
     """Write content_dir/<folder>/<id>.yaml; refuse a bad id or one that any type already uses."""
-    ctype = next((t for t in types if t.name == type_name), None)
-    if ctype is None:
-        raise _refuse(type_name, "unknown content type", "one of: " + ", ".join(t.name for t in types))
-    try:
-        check_id(entity_id)
-    except FieldError as exc:
-        raise _refuse(entity_id, f"cannot use this id: {exc.message}", exc.hint) from None
+    ctype = type_named(type_name, entity_id, types)
     for other in types:
         existing = content_dir / other.folder / f"{entity_id}.yaml"
         if existing.exists() or existing.is_symlink():
-            raise _refuse(display_path(existing), f"id '{entity_id}' is already used by a {other.name}",
+            raise refuse(display_path(existing), f"id '{entity_id}' is already used by a {other.name}",
                           "ids are unique across the whole site; choose another")
     path = content_dir / ctype.folder / f"{entity_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)

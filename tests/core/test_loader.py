@@ -114,6 +114,6 @@ def test_a_file_deleted_while_its_folder_is_read_is_no_longer_content(tmp_path: 
 
     monkeypatch.setattr(loader, "_scan_folder", scan_then_delete)
     problems = Problems()
-    _, docs = loader.load_content(tmp_path, CONTENT_TYPES, SITE, problems)
+    _, docs, _ = loader.load_content(tmp_path, CONTENT_TYPES, SITE, problems)
     assert [doc.id for doc in docs] == ["a", "c"]
     assert [p.message for p in problems.items] == ["unexpected file in content"]

@@ -22,7 +22,7 @@ CONTENT = ROOT / "content"
 @pytest.fixture(scope="module")
 def stages():
     problems = Problems()
-    site_doc, docs = load_content(CONTENT, CONTENT_TYPES, SITE, problems)
+    site_doc, docs, _ = load_content(CONTENT, CONTENT_TYPES, SITE, problems)
     entities = validate(docs, problems)
     settings = validate_doc(site_doc, problems)
     before = [(e.type, e.id, e.path, copy.deepcopy(e.values), e.doc) for e in entities]

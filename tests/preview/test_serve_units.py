@@ -208,13 +208,16 @@ def test_warnings_and_drafts_sit_in_a_quieter_section():
     warning = SiteError(Location("content/people/x.yaml", 1, 1), None, "person 'x' is not linked from anywhere",
                         "link it, or remove the file", warning=True)
     draft = SiteError(Location("content/people/y.yaml", 3, 6), "role", "still empty", "Role.", draft=True)
-    box = BeautifulSoup(errorpage.overlay(PROBLEMS, [warning, draft]), "html.parser")
+    stale = SiteError(Location("content/zh-Hans/people/y.yaml", 1, 1), "role", "the English changed",
+                      warning=True, stale=True)
+    box = BeautifulSoup(errorpage.overlay(PROBLEMS, [warning, draft, stale]), "html.parser")
     quiet = box.select(".sb-quiet")
     assert [q.find("h2").get_text() for q in quiet] == [
-        "1 warning (the site builds, but the checks before publishing fail)", "Drafts: what they still lack"]
-    assert len(box.select(".sb-card")) == 4
-    panel = BeautifulSoup(errorpage.warnings_panel([warning, draft]), "html.parser")
-    assert panel.find("summary").get_text() == "1 warning, 1 draft"
+        "1 warning (the site builds, but the checks before publishing fail)", "Drafts: what they still lack",
+        "Translations behind their English (python build.py check shows what changed)"]
+    assert len(box.select(".sb-card")) == 5
+    panel = BeautifulSoup(errorpage.warnings_panel([warning, draft, stale]), "html.parser")
+    assert panel.find("summary").get_text() == "1 warning, 1 draft, 1 stale translation"
 
 
 def test_show_it_folds_into_an_out_of_date_banner_and_a_first_failure_has_nothing_to_show():
