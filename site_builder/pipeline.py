@@ -26,6 +26,7 @@ from .core.markdown import Rendered, prerender_markdown
 from .core.output import check_output_dir, clean_leftovers
 from .core.pages import plan_pages
 from .core.progress import Progress
+from .core.messages import DEFAULT_LANGUAGE, check_catalogues
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
@@ -149,6 +150,8 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
             raise BuildFailed(failed.problems + (problems.items if options.strict else problems.errors),
                               failed.warnings + ([] if options.strict else problems.warnings)) from None
         site, base = content.site, options.base_url or content.site.settings["base_url"]
+        language = site.settings.get("language", DEFAULT_LANGUAGE)
+        check_catalogues(paths.templates, language, problems)
         progress.stage("plan")
         pages = plan_pages(site, problems)
         problems.raise_if_errors(options.strict)
@@ -160,7 +163,7 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
         page_cache = runner.pages(templates, context, views)
         todo, kept = page_cache.split(pages, paths.out)
         reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
-        env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta})
+        env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, language)
         progress.stage("render")   # pages are written as workers render them, never all in memory
         rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads), len(todo))
         # Feed, calendar, sitemap, data.json… are made after the pages, while Pagefind indexes them.

@@ -5,7 +5,6 @@ being rendered. Knows nothing about writing files.
 """
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -22,6 +21,7 @@ from ..model import inputs
 from ..model.hashing import digest
 from ..model.typography import curly_quotes
 from .assets import MAX_FILE_BYTES as MAX_TEMPLATE_BYTES
+from . import messages
 from .loader import display_path
 from .runner import Runner, View
 from .sanitize import escape_text
@@ -62,10 +62,13 @@ class Environment(jinja2.Environment):
 
 
 def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
-                     functions: dict[str, Callable] | None = None) -> jinja2.Environment:
+                     functions: dict[str, Callable] | None = None,
+                     language: str = messages.DEFAULT_LANGUAGE) -> jinja2.Environment:
     """Return the Jinja environment: strict, autoescaping, with the few display filters
-    and the `functions` templates may call (e.g. seo_meta)."""
+    and the `functions` templates may call (e.g. seo_meta), its words and dates in `language`
+    (core/messages.py)."""
     env = (cls or Environment)(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -74,8 +77,8 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
         keep_trailing_newline=True,
         auto_reload=False,   # environment_for() makes a new one when any template file changes
     )
-    env.filters["longdate"] = _long_date
-    env.filters["shortdate"] = _short_date
+    env.install_gettext_translations(messages.translations(templates_dir, language), newstyle=True)
+    env.filters["longdate"], env.filters["shortdate"] = messages.date_formats(language)
     env.filters["isodate"] = lambda d: d.isoformat()
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
     env.filters["host"] = _host
@@ -102,41 +105,26 @@ def templates_digest(templates_dir: Path) -> str:
 
 def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
                     bytecode: Callable[[], jinja2.BytecodeCache] | None = None,
-                    functions: dict[str, Callable] | None = None) -> jinja2.Environment:
-    """Return the environment for templates_dir while the digest of its files is `fingerprint`
-    (templates_digest), so that a preview server compiles each template once, not on every
-    build. A new environment loads compiled templates from `bytecode()` (speed/precompile.py)."""
-    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class)
+                    functions: dict[str, Callable] | None = None,
+                    language: str = messages.DEFAULT_LANGUAGE) -> jinja2.Environment:
+    """Return the environment for templates_dir while the digest of its files (catalogues
+    included) is `fingerprint` (templates_digest), so that a preview server compiles each
+    template once, not on every build. A new environment loads compiled templates from
+    `bytecode()` (speed/precompile.py)."""
+    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class, language)
     if key not in _environments:
         _environments.clear()   # only the newest templates are kept
-        env = make_environment(templates_dir, runner.environment_class, functions)
+        env = make_environment(templates_dir, runner.environment_class, functions, language)
         if bytecode is not None:
             env.bytecode_cache = bytecode()
         _environments[key] = env
     return _environments[key]
 
 
-# The names strftime's %A and %B give in the C locale, which Python keeps unless told
-# otherwise (nothing here calls locale.setlocale), without strftime's cost (~5 µs a date).
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
-
 def _host(url: str) -> str:
     """Return the site a URL leads to, as readers name it: "state.gov" for https://www.state.gov/…"""
     host = urlsplit(url).hostname or url
     return host.removeprefix("www.")
-
-
-def _long_date(value: dt.date) -> str:
-    """Return e.g. "Thursday 4 March 2021" (strftime "%A %-d %B %Y")."""
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def _short_date(value: dt.date) -> str:
-    """Return e.g. "4 Mar 2021" (strftime "%-d %b %Y")."""
-    return f"{value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
 
 
 SITE_VIEW, READER_VIEW = "@site", "@reader"   # no entity id has an '@'

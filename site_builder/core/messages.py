@@ -1,0 +1,168 @@
+"""The words of the site's frame in the site's language: headings, labels, notes and dates.
+
+The templates mark their own words with `_()` and `ngettext()` (Jinja's i18n extension, new
+style: placeholders are named and escaped). English is the templates' own text. Another
+language reads its translations from a Gettext catalogue beside the templates,
+`templates/locale/<language>.po`, which translators edit with any PO editor (Poedit, Weblate,
+Lokalize) and `pybabel update` keeps in step with `templates/locale/messages.pot`
+(see docs/architecture.md). Babel reads the catalogue, checks its placeholders and formats
+dates by each language's conventions (CLDR): a well-kept library instead of a hand-rolled
+dictionary and strftime's C locale.
+
+Knows nothing about content or pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+from ..model import inputs
+from ..model.errors import Location, Problems
+from .loader import display_path
+
+DEFAULT_LANGUAGE = "en"
+LOCALE_FOLDER = "locale"
+TEMPLATE_FILE = "messages.pot"
+MAX_CATALOGUE_BYTES = 2_000_000
+
+# The English dates the templates show, by hand: strftime's %A and %B in the C locale, which
+# Python keeps unless told otherwise (nothing here calls locale.setlocale), without its cost.
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def catalogue_path(templates_dir: Path, language: str) -> Path:
+    """Return where the catalogue of `language` lives: templates/locale/<language>.po."""
+    return templates_dir / LOCALE_FOLDER / f"{language}.po"
+
+
+def translations(templates_dir: Path, language: str) -> gettext.NullTranslations:
+    """Return the translations of the templates' words into `language`: none for English
+    or for a language without a catalogue (check_catalogues reports the missing one)."""
+    path = catalogue_path(templates_dir, language)
+    if language == DEFAULT_LANGUAGE or not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalogue = read_po(source, locale=_locale(language))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def check_catalogues(templates_dir: Path, language: str, problems: Problems) -> None:
+    """Report, at their line, what would break the frame in `language`: a catalogue that does
+    not parse, a translation whose placeholders differ from the English, a language Babel does
+    not know; and, as a warning, a language without a catalogue."""
+    if language == DEFAULT_LANGUAGE:
+        return
+    path = catalogue_path(templates_dir, language)
+    shown = display_path(path)
+    if _locale(language) is None:
+        problems.add(Location(shown), None, f"the site's language '{language}' is not one Babel knows: "
+                     "dates are written in English", "use a BCP 47 tag such as en, zh-Hans or fr", warning=True)
+    if not path.is_file():
+        problems.add(Location(shown), None, f"no catalogue for '{language}': the site's headings and labels stay in English",
+                     f"copy templates/{LOCALE_FOLDER}/{TEMPLATE_FILE} to {shown} and translate it", warning=True)
+        return
+    try:
+        data = inputs.read_regular(path, MAX_CATALOGUE_BYTES)
+        lines = data.decode("utf-8").splitlines()
+        bad = [number for number, line in enumerate(lines, start=1) if not _PO_LINE_RE.match(line)]
+        if bad:   # Babel reads `msgstr Aller` as "lle" without a word: refuse what is not PO
+            raise PoFileError("not a PO line: each is a keyword and a \"quoted\" text, a \"quoted\" "
+                              "continuation, a # comment or blank", catalog=None, line=lines[bad[0] - 1], lineno=bad[0])
+        with io.BytesIO(data) as source:
+            catalogue = read_po(source, locale=_locale(language), abort_invalid=True)
+    except PoFileError as exc:
+        problems.add(Location(shown, getattr(exc, "lineno", 0) or 0), None, f"the catalogue does not parse: {exc.args[0]}",
+                     "each entry is a msgid line, then its msgstr line, in double quotes")
+        return
+    except OSError as exc:
+        problems.add(Location(shown), None, f"cannot read file: {exc.strerror}")
+        return
+    except UnicodeDecodeError as exc:
+        problems.add(Location(shown), None, f"the catalogue is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                     "save it as UTF-8")
+        return
+    for message in catalogue:
+        if message.id:
+            for error in _placeholder_errors(message.id, message.string):
+                english = message.id if isinstance(message.id, str) else message.id[0]
+                problems.add(Location(shown, _msgstr_line(lines, message.lineno)), "msgstr", f"the translation of \"{english}\" {error}",
+                             "keep every %(name)s placeholder of the English, spelled the same; write a percent sign as %%")
+
+
+_PO_LINE_RE = re.compile(r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?$')
+
+
+def _msgstr_line(lines: list[str], msgid_line: int) -> int:
+    """Return the line of the msgstr that follows the msgid at msgid_line (1-based)."""
+    for number in range(max(msgid_line, 1), len(lines) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            return number
+    return msgid_line
+
+
+_PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sd]")
+
+
+def _placeholder_errors(english: str | tuple[str, ...], translated: str | tuple[str, ...]) -> list[str]:
+    """Return what is wrong with the placeholders of a translation: one the English does not
+    have (rendering would fail), one it drops (the page would lose a name or a number), or
+    text the %-formatting of Jinja's new-style gettext cannot read."""
+    englishes = (english,) if isinstance(english, str) else english
+    forms = [t for t in ((translated,) if isinstance(translated, str) else translated) if t]
+    known = {token for text in englishes for token in _PLACEHOLDER_RE.findall(text)}
+    errors = []
+    for form in forms:
+        tokens = set(_PLACEHOLDER_RE.findall(form))
+        if tokens - known:
+            errors.append(f"has {', '.join(sorted(tokens - known))}, which the English has not")
+        if isinstance(english, str) and known - tokens:
+            errors.append(f"drops {', '.join(sorted(known - tokens))}")
+        try:
+            form % {token[2:-2]: 0 for token in known | tokens}
+        except (ValueError, TypeError, KeyError) as exc:
+            errors.append(f"cannot be filled in: {exc}")
+    return errors
+
+
+@functools.lru_cache(maxsize=16)
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def date_formats(language: str) -> tuple[Callable[[dt.date], str], Callable[[dt.date], str]]:
+    """Return the long and the short way of writing a date in `language`:
+    "Friday 26 April 2024" and "26 Apr 2024" in English, 2024年4月26日星期五 and 2024年4月26日 in Chinese."""
+    if language == DEFAULT_LANGUAGE or _locale(language) is None:
+        return long_date, short_date
+    where = _locale(language)
+    return (lambda value: format_date(value, "full", locale=where),
+            lambda value: format_date(value, "medium", locale=where))
+
+
+def long_date(value: dt.date) -> str:
+    """Return e.g. "Thursday 4 March 2021" (strftime "%A %-d %B %Y")."""
+    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: dt.date) -> str:
+    """Return e.g. "4 Mar 2021" (strftime "%-d %b %Y")."""
+    return f"{value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
