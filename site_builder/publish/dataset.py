@@ -36,11 +36,11 @@ FILE_BUDGET = 1_000_000
 # whose id's digest is divisible by RUN (one in RUN, on average: about 100 kB of meetings at
 # the large preset). A run larger than the budget is cut the same way with RUN / 2, and a
 # piece still larger with RUN / 4, and so on down to one entity a file. Where a file ends thus
-# depends on ids alone (and on whether its run fits), so an edit changes only its own file,
-# and an added or deleted entity only the file it falls in: cutting at a fixed count of
-# entities would move every later entity when one is added, cutting greedily by bytes every
-# later entity when one grows. A file is named by its first id, not numbered, so that a new
-# file renames no other.
+# depends on ids alone (and on whether its run fits), so an edit changes only its own file
+# (its run's files when it takes the run across the budget), and an added or deleted entity
+# only the file it falls in: cutting at a fixed count of entities would move every later
+# entity when one is added, cutting greedily by bytes every later entity when one grows. A
+# file is named by its first id, not numbered, so that a new file renames no other.
 RUN = 16
 
 
