@@ -168,7 +168,7 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
         rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads), len(todo))
         # Feed, calendar, sitemap, data.json… are made after the pages, while Pagefind indexes them.
         published = _made_when_asked(lambda: publish_files(pages, site, content.settings, views, base, runner,
-                                                           page_cache.view_digests), progress)
+                                                           page_cache, paths.out), progress)
         runner.write(itertools.chain(rendered, kept), paths.templates / "static", paths.out,
                      indexing if options.search else None, published)
         page_cache.record(todo, reads or {}, paths.out)
@@ -199,7 +199,7 @@ def make_views(site: Site, settings: Entity | None, base_url: str, markdown: Ren
 
 def _made_when_asked(make, progress: Progress):
     """Make the files when first asked, then yield and forget each, so that written bytes
-    (data.json is large) are freed."""
+    (the data files are large together) are freed."""
     progress.stage("publish and search")
     files = make()
     files.reverse()

@@ -71,6 +71,26 @@ def build_real(tmp: Path, base_url: str, site_yaml_extra: str = "") -> Path:
     return out
 
 
+def data_index(out: Path) -> dict:
+    """Return a built site's data.json, the index of its data files."""
+    return json.loads((out / "data.json").read_text(encoding="utf-8"))
+
+
+def data_file(out: Path, url: str) -> Path:
+    """Return the file in out that a URL listed in data.json names."""
+    site_url = data_index(out)["site"]["url"]
+    assert url.startswith(site_url), url
+    return out / url[len(site_url):]
+
+
+def data_entities(out: Path) -> dict[str, list[dict]]:
+    """Return every entity of a built site by folder, read as a consumer would: data.json,
+    then each data file it lists, in order."""
+    return {folder: [record for listed in about["files"]
+                     for record in json.loads(data_file(out, listed["url"]).read_text(encoding="utf-8"))["entities"]]
+            for folder, about in data_index(out)["types"].items()}
+
+
 def soup(data: bytes | str) -> BeautifulSoup:
     return BeautifulSoup(data, "html.parser")
 

@@ -41,7 +41,7 @@ View.__module__, View.__name__ = "builtins", "dict"
 
 
 class AllPages:
-    """The plain page keeper: every page is rendered, nothing is kept from the last build."""
+    """The plain page keeper: every page is rendered, every file made, nothing is kept from the last build."""
 
     enabled = False
     view_digests: dict[str, str] | None = None
@@ -50,8 +50,16 @@ class AllPages:
         """Return (pages to render, files kept as they are): here, all and none."""
         return pages, []
 
+    def kept_file(self, output: str, key: str, out_dir: Path) -> bool:
+        """Whether out_dir/output is the file made for key by a build remembered (so it may
+        stay as it is): here, never."""
+        return False
+
+    def made_file(self, output: str, key: str) -> None:
+        """Note that this build writes output, made for key (record() remembers it): here, nothing."""
+
     def record(self, pages: list, reads: dict[str, bytes], out_dir: Path) -> None:
-        """Remember what each rendered page read: here, nothing."""
+        """Remember what each rendered page read, and the files made: here, nothing."""
 
 
 class Runner:

@@ -19,6 +19,10 @@ EXTRA_PAGES = (
 # the timeline page then being the index of the years and the latest year.
 TIMELINE_YEARS_OVER = 400
 
+# The site's data for reuse (publish/dataset.py): an index, and each content type's entities
+# in files of their own, each named by the id of the first entity it holds.
+DATA_INDEX_PATH = "/data.json"
+
 
 def timeline_year_path(year: int) -> str:
     """Return the URL path of one year of a split timeline: 2024 -> '/timeline/2024/'."""
@@ -29,6 +33,11 @@ def timeline_year_path(year: int) -> str:
 def url_path(folder: str, entity_id: str) -> str:
     """Return the pretty URL path of an entity: ('people', 'wang-yi') -> '/people/wang-yi/'."""
     return f"/{folder}/{entity_id}/"
+
+
+def data_file_path(folder: str, first_id: str) -> str:
+    """Return the URL path of one data file of a content type: ('meetings', 'a-b') -> '/data/meetings/a-b.json'."""
+    return f"/data/{folder}/{first_id}.json"
 
 
 def index_path(folder: str) -> str:

@@ -1,5 +1,5 @@
 """Add the files a published site needs besides its pages: feed.xml, calendar.ics,
-sitemap.xml, robots.txt, data.json, .nojekyll and, for a custom domain, CNAME.
+sitemap.xml, robots.txt, data.json and its data files, .nojekyll and, for a custom domain, CNAME.
 
 One pipeline stage, pure like rendering: it returns (output file, bytes) pairs
 for output.py to write. Knows nothing about Jinja or the disk.
@@ -7,49 +7,59 @@ for output.py to write. Knows nothing about Jinja or the disk.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from ..model.entities import Entity, Links, Page, Site
-from .dataset import dataset_json, record_json
+from ..model.entities import Entity, Page, Site
+from ..model import urls
+from . import dataset
+from .dataset import DataFile, RunFiles, dataset_files, record_json, run_files
 from ..model.errors import BuildFailed, Location, SiteError
 from ..model.hashing import digest
 from .feeds import Happening, atom_feed, calendar_from_events, calendar_host, data_updated, happenings, vevents
 from ..model.kinds import Refs
 from ..model.schema import IN_CALENDAR, IN_FEED, ContentType
-from ..core.runner import Runner
+from ..core.runner import AllPages, Runner
 from .seo import robots_txt, sitemap_xml
 
 
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
-                  base_url: str, runner: Runner = Runner(),
-                  view_digests: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
+                  base_url: str, runner: Runner = Runner(), keeper: AllPages = AllPages(),
+                  out_dir: Path | None = None) -> list[tuple[str, bytes | None]]:
     """Return the machine-readable files and the GitHub Pages control files.
 
-    With a runner that remembers and the digest of every view (speed/page_cache.py), the
-    feed and the calendar are reused while the views they read are unchanged (an edited
-    person changes neither), and a calendar to remake reuses the VEVENT of every meeting
-    and event left unchanged.
+    With a runner that remembers and a keeper that has the digest of every view
+    (speed/page_cache.py), the feed and the calendar are reused while the views they read
+    are unchanged (an edited person changes neither), a calendar to remake reuses the
+    VEVENT of every meeting and event left unchanged, the data files of a run of entities
+    left unchanged are not made again, and every file that out_dir already holds as a
+    remembered build wrote it stays as it is (bytes None).
     """
+    view_digests = keeper.view_digests
     cache = runner if runner.remembers and view_digests else None
     view_digests = view_digests if cache else None
     keys = _keys(site, base_url, view_digests) if view_digests else {}
     made = {name: data for name, key in keys.items() if (data := cache.recall("published", key)) is not None}
     todo = [name for name in _MADE if name not in made]
     calendar = _Calendar(site, views, base_url, cache, view_digests) if "calendar.ics" in todo else None
-    # Each file is pure and, for a large site, large. data.json (it holds everything) is made
-    # in this process while workers make the rest: sent back from a worker, its bytes would
-    # exist three times at once (made, pickled, unpickled), and the worker would copy every
-    # page of memory holding a view. The calendar's VEVENTs to make are jobs of their own
+    # Each file is pure and, for a large site, large. The data files (together they hold
+    # everything) are made in this process while workers make the rest: sent back from a
+    # worker, their bytes would exist three times at once (made, pickled, unpickled), and
+    # the worker would copy every page of memory holding a view. The calendar's VEVENTs to make are jobs of their own
     # (ranges of calendar.missing) that spread over every core, costliest first.
-    jobs: list[str | range] = [name for name in todo if name not in ("calendar.ics", "data.json")]
+    jobs: list[str | range] = [name for name in todo if name != "calendar.ics"]
     jobs[0:0] = calendar.jobs(runner.workers) if calendar else []
     shared = (pages, site, views, base_url, calendar)
-    dataset = lambda: dataset_json(site, views, base_url, _records(cache, view_digests))  # noqa: E731
+    # Read at call time: tests lower the budget to cut a small site into many files.
+    budget = dataset.FILE_BUDGET
+    kept = _Kept(keeper, out_dir) if cache and out_dir else None
+    runs = _Runs(site, views, base_url, budget, cache, kept) if cache and kept else None
+    data = lambda: dataset_files(site, views, base_url, budget, runs.make if runs else None)  # noqa: E731
     if len(pages) >= PARALLEL_FROM:
-        results, made["data.json"] = runner.map_beside(_make, shared, jobs, dataset, min_per_worker=1)
+        results, (index, *data_files) = runner.map_beside(_make, shared, jobs, data, min_per_worker=1)
     else:
-        results, made["data.json"] = _make(shared, jobs), dataset()
+        results, (index, *data_files) = _make(shared, jobs), data()
     for job, result in zip(jobs, results):
         if isinstance(job, str):
             made[job] = result
@@ -62,7 +72,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
         ("calendar.ics", made["calendar.ics"]),
         ("sitemap.xml", made["sitemap.xml"]),
         ("robots.txt", robots_txt(base_url)),
-        ("data.json", made["data.json"]),
+        index,
         # GitHub Pages runs Jekyll on uploaded branches unless told not to (it would drop _files).
         (".nojekyll", b""),
     ]
@@ -70,40 +80,103 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     if domain:
         check_domain(domain, base_url, settings)
         files.append(("CNAME", f"{domain}\n".encode("ascii")))
-    return files
+    if kept:
+        files = [(name, kept.unless_there(name, data)) for name, data in files]
+    return files + data_files
 
 
 PARALLEL_FROM = 1000   # pages; below this, forking costs more than making the files
-_MADE = ("data.json", "calendar.ics", "feed.xml", "sitemap.xml")
+_MADE = ("calendar.ics", "feed.xml", "sitemap.xml")
 EVENTS_PER_JOB = 100   # at least, so that a job is worth sending to a worker
 
 
-def _records(cache: Runner | None, view_digests: dict[str, str] | None) -> Callable[[Entity, Links, dict, str], bytes] | None:
-    """Return a data.json record encoder that reuses the record of every unchanged entity.
+class _Kept:
+    """Say which published files the output folder already holds: a file whose bytes are
+    those a remembered build left there, at the same size and modification time
+    (keeper.kept_file, by the checksum of the bytes), stays as it is (bytes None), so
+    a build that writes the site anew (with search) copies it with its time."""
 
-    A record reads the entity's own values and view, and the id, type and title of
-    every entity it links to (their URLs follow from id, type folder and the base URL).
-    Records are kept compressed: a quarter of the size, in memory and on disk (75 MB of
-    JSON at the large preset), for about 0.3 s of decompressing them all."""
-    if cache is None or view_digests is None:
-        return None
+    def __init__(self, keeper: AllPages, out_dir: Path):
+        self.keeper, self.out_dir = keeper, out_dir
 
-    def encode(entity: Entity, links: Links, view: dict, base_url: str) -> bytes:
-        linked = [(name, [(e.type.name, e.type.folder, e.id, e.title) for e in items])
-                  for name, items in links.items()]
-        key = digest("record", base_url, entity.type.name, entity.type.folder, entity.id, view_digests[entity.id],
-                     repr(entity.values), repr(linked))
-        packed = cache.recall("records", key)
-        if isinstance(packed, bytes):
-            try:
-                return zlib.decompress(packed)
-            except zlib.error:
-                pass   # not what this function stores: made again below
-        data = record_json(entity, links, view, base_url)
-        cache.keep("records", key, zlib.compress(data, 1))
+    def there(self, output: str, checksum: str) -> bool:
+        return self.keeper.kept_file(output, checksum, self.out_dir)
+
+    def unless_there(self, output: str, data: bytes, checksum: str | None = None) -> bytes | None:
+        """Return None when the output folder holds data as output, else data (noted as made)."""
+        checksum = checksum or digest(data)
+        if self.there(output, checksum):
+            return None
+        self.keeper.made_file(output, checksum)
         return data
 
-    return encode
+
+class _Runs:
+    """Make the data files of a run of entities (dataset.RUN), keeping those of unchanged runs.
+
+    A run's key is what its records read: each entity's own values and view, and the id,
+    type and title of every entity it links to (their URLs follow from id, type folder and
+    the base URL), with the budget. Its files are kept compressed in the cache (a quarter of
+    the size: 17 MB instead of 75 MB of JSON at the large preset) with their checksums, and
+    not even read while the output folder holds them (_Kept): an edit makes one run again,
+    whose files that come out the same stay as they are too.
+    """
+
+    def __init__(self, site: Site, views: dict[str, dict[str, Any]], base_url: str, budget: int,
+                 cache: Runner, kept: _Kept):
+        self.site, self.views, self.base_url, self.budget = site, views, base_url, budget
+        self.cache, self.kept = cache, kept
+        self.view_digests = kept.keeper.view_digests or {}
+
+    def make(self, ctype: ContentType, run: list[Entity]) -> RunFiles:
+        key = digest("data run", self.base_url, str(self.budget), *(self._record_key(e) for e in run))
+        stored = _stored(self.cache.recall("data", key))
+        files = self._recalled(stored) if stored else None
+        if files is not None:
+            return files
+        records = [(e.id, record_json(e, self.site.links_of(e), self.views[e.id], self.base_url)) for e in run]
+        made = [(file, digest(data), data) for file, data in run_files(ctype.folder, records, self.budget)]
+        self.cache.keep("data", key, tuple((f.path, f.first, f.last, f.count, checksum, zlib.compress(data, 1))
+                                           for f, checksum, data in made))
+        return [(f, self.kept.unless_there(urls.output_file(f.path), data, checksum)) for f, checksum, data in made]
+
+    def _recalled(self, stored: list[tuple[DataFile, str, bytes]]) -> RunFiles | None:
+        """Return a stored run's files, bytes None for each the output folder holds; None
+        when the cache's bytes are not what make() stores."""
+        files: RunFiles = []
+        for file, checksum, packed in stored:
+            output = urls.output_file(file.path)
+            if self.kept.there(output, checksum):
+                files.append((file, None))
+                continue
+            try:
+                data = zlib.decompress(packed)
+            except zlib.error:
+                return None
+            if digest(data) != checksum:
+                return None
+            files.append((file, self.kept.unless_there(output, data, checksum)))
+        return files
+
+    def _record_key(self, entity: Entity) -> str:
+        linked = [(name, [(e.type.name, e.type.folder, e.id, e.title) for e in items])
+                  for name, items in self.site.links_of(entity).items()]
+        return digest("record", entity.type.name, entity.type.folder, entity.id, self.view_digests[entity.id],
+                      repr(entity.values), repr(linked))
+
+
+def _stored(entry: Any) -> list[tuple[DataFile, str, bytes]] | None:
+    """Return the files, checksums and compressed bytes of a run's cache entry, or None
+    when it is missing or not what _Runs.make stores."""
+    try:
+        files = [(DataFile(path, first, last, count), checksum, packed)
+                 for path, first, last, count, checksum, packed in entry]
+    except (TypeError, ValueError):
+        return None
+    shapes = [(f.path, f.first, f.last, f.count, checksum, packed) for f, checksum, packed in files]
+    if not files or any(tuple(map(type, shape)) != (str, str, str, int, str, bytes) for shape in shapes):
+        return None
+    return files
 
 
 def _feed_reads(types: tuple[ContentType, ...]) -> list[str]:

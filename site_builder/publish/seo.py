@@ -20,7 +20,6 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_PATH = "/feed.xml"
 CALENDAR_PATH = "/calendar.ics"
 SITEMAP_PATH = "/sitemap.xml"
-DATA_PATH = "/data.json"
 # schema.org has no "held" or "expected"; EventScheduled means "as planned".
 EVENT_STATUS = {"cancelled": "EventCancelled"}
 

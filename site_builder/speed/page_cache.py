@@ -7,7 +7,10 @@ every key it read are unchanged, and its file in the output folder is the one th
 build wrote (same size and modification time). If every value a template reads is
 the same, it reads the same keys and writes the same bytes; anything else is
 rendered again. So a page that shows a person's name is kept when only the person's
-summary changes. Knows nothing about Jinja; render.py reports what each page read.
+summary changes. Files other than pages made under a key of their maker's (the data
+files, publish/files.py) are kept the same way: while their key is unchanged and the
+output folder holds them as written. Knows nothing about Jinja; render.py reports what
+each page read.
 """
 from __future__ import annotations
 
@@ -68,6 +71,7 @@ class PageCache:
         self._keys.update((view_id, key_digests(view)) for view_id, view in views.items())
         self.view_digests = {view_id: view_digest(keys) for view_id, keys in self._keys.items()}
         self._parts: dict[tuple[str, tuple[str, ...]], bytes] = {}
+        self._made: list[tuple[str, str]] = []   # (output, key) of the files made_file() noted
 
     def _key(self, page: Page) -> str:
         return digest(self.base, repr(page))
@@ -110,17 +114,32 @@ class PageCache:
                 return False
         except (EOFError, ValueError, TypeError):   # not what record() stores: render again
             return False
+        return _as_written(path, size, mtime)
+
+    def kept_file(self, output: str, key: str, out_dir: Path) -> bool:
+        """Whether out_dir/output is the file made for key that record() last saw there."""
+        entry = self.cache.get("files", digest("file", key, output)) if self.enabled else None
         try:
-            stat = os.stat(path)
-        except OSError:
+            size, mtime = entry
+        except (ValueError, TypeError):   # none, or not what record() stores: made again
             return False
-        return (stat.st_size, stat.st_mtime_ns) == (size, mtime)
+        return _as_written(out_dir / output, size, mtime)
+
+    def made_file(self, output: str, key: str) -> None:
+        """Note that this build writes output, made for key; record() remembers the file."""
+        self._made.append((output, key))
 
     def record(self, pages: list[Page], reads: dict[str, bytes], out_dir: Path) -> None:
         """Remember, for each rendered page, what it read (packed, tracking.py) and the file
-        it left in out_dir."""
+        it left in out_dir; for each file made_file() noted, the file."""
         if not self.enabled:
             return
+        for output, key in self._made:
+            try:
+                stat = os.stat(out_dir / output)
+            except OSError:
+                continue
+            self.cache.put("files", digest("file", key, output), (stat.st_size, stat.st_mtime_ns))
         for page in pages:
             read = reads.get(page.output)
             if read is None:
@@ -131,3 +150,12 @@ class PageCache:
                 continue
             self.cache.put("pages", self._key(page),
                            (read, self._combined(unpacked(read)), stat.st_size, stat.st_mtime_ns))
+
+
+def _as_written(path: Path, size: int, mtime: int) -> bool:
+    """Whether path has the size and modification time a build left it with."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (size, mtime)

@@ -4,8 +4,8 @@ resolve, naming the page and the link.
 
 Every HTML file is a starting point, as is a missing page deep below the base
 path (GitHub Pages answers it with 404.html, whose links must work from there).
-Absolute URLs under base_url (canonical, Open Graph, sitemap, feed, data.json)
-count as internal. Uses the standard library only; knows nothing about how the
+Absolute URLs under base_url (canonical, Open Graph, sitemap, feed, data.json and
+the data files it lists) count as internal. Uses the standard library only; knows nothing about how the
 pages were made.
 """
 from __future__ import annotations
@@ -189,7 +189,27 @@ def _check_site(crawl: _Crawl, out_dir: Path) -> Iterator[BrokenLink]:
     for name, reader in _DATA_FILES.items():
         if (out_dir / name).is_file():
             page_url = crawl.origin + crawl.prefix + name
-            yield from crawl.check(name, page_url, reader((out_dir / name).read_bytes()))
+            links = reader((out_dir / name).read_bytes())
+            yield from crawl.check(name, page_url, links)
+            if reader is _json_links:
+                yield from _check_json_files(crawl, page_url, links)
+
+
+def _check_json_files(crawl: _Crawl, page_url: str, links: list[str]) -> Iterator[BrokenLink]:
+    """Check the links in each JSON file of the site that a JSON file links to (data.json's data files)."""
+    for link in links:
+        target = crawl.local(link, page_url)
+        if target is None or not urldefrag(target)[0].endswith(".json"):
+            continue
+        answer = crawl.fetch(urldefrag(target)[0])
+        if answer.status == 200:   # else reported as the link it is
+            name = unquote(urlsplit(answer.url).path)[len(crawl.prefix):]
+            try:
+                found = _json_links(answer.body)
+            except ValueError as error:
+                yield BrokenLink(name, link, f"not JSON: {error}")
+                continue
+            yield from crawl.check(name, answer.url, found)
 
 
 def _canonical(home: Path) -> str | None:

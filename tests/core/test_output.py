@@ -169,3 +169,17 @@ def test_a_write_error_during_the_moves_is_finished_by_the_next_build_of_the_sam
     assert snapshot(out) == {"a/index.html": b"new a", "b/index.html": b"new b",
                              MARKER: (out / MARKER).read_bytes()}
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+
+
+def test_an_in_place_update_finds_a_change_past_the_first_piece_it_compares(tmp_path):
+    """A large file of the same size with one byte changed beyond the first COMPARE_CHUNK is rewritten."""
+    from site_builder.core.output import COMPARE_CHUNK
+    out = tmp_path / "_site"
+    big = bytes(range(256)) * (3 * COMPARE_CHUNK // 256)
+    write_site([("feed.xml", big), ("same.xml", big)], None, out)
+    changed = bytearray(big)
+    changed[COMPARE_CHUNK + 100] ^= 1
+    same = os.stat(out / "same.xml").st_mtime_ns
+    update_in_place([("feed.xml", bytes(changed)), ("same.xml", big)], None, out)
+    assert (out / "feed.xml").read_bytes() == changed
+    assert os.stat(out / "same.xml").st_mtime_ns == same

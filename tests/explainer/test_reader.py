@@ -22,6 +22,7 @@ from site_builder.publish import search
 from site_builder.pipeline import make_views as build_views
 
 from ..conftest import ROOT, TEMPLATES, child_processes
+from ..publish_helpers import data_entities
 from ..reader_fixtures import RICH
 
 CONTENT = ROOT / "content"
@@ -169,12 +170,10 @@ def test_glossary_link_is_described_by_the_definition_beside_it(rich_site):
 
 
 def test_a_definition_beside_its_term_is_no_part_of_the_pages_own_text(rich_site):
-    import json
     page = soup(rich_site / "meetings" / "talks" / "index.html")
     description = page.find("meta", attrs={"name": "description"})["content"]
     assert description == "Talks with Wang Yi on Precursor chemical chemicals."
-    data = json.loads((rich_site / "data.json").read_text(encoding="utf-8"))
-    talks = next(e for e in data["entities"]["meetings"] if e["id"] == "talks")
+    talks = next(e for e in data_entities(rich_site)["meetings"] if e["id"] == "talks")
     assert talks["fields"]["summary"]["text"] == description
     assert search.NOT_INDEXED == ["--exclude-selectors", ".gloss-def"]   # nor of its search entry
 

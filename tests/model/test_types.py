@@ -15,6 +15,7 @@ from site_builder.model.schema import (CONTENT_TYPES, DATED, GRAPH_HUB, IN_CALEN
                                        Field)
 
 from ..conftest import MINIMAL, TEMPLATES, write_tree
+from ..publish_helpers import data_entities
 
 ORGANIZATION = ContentType(
     name="organization", folder="organizations", label="Organisation", plural="Organisations",
@@ -155,8 +156,7 @@ def test_new_hub_type_is_in_the_graph(summit_site):
 
 
 def test_new_dated_type_is_in_the_search_index(summit_site):
-    data = json.loads((summit_site / "data.json").read_text())
-    assert [e["id"] for e in data["entities"]["summits"]] == ["lima"]
+    assert [e["id"] for e in data_entities(summit_site)["summits"]] == ["lima"]
     fragments = [gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd")
                  for p in (summit_site / "pagefind" / "fragment").iterdir()]
     urls = {json.loads(f)["url"] for f in fragments}

@@ -6,7 +6,7 @@ that the facts are there, never that nothing else is: an editor's new meeting, p
 issue, or entries reordered by date, keep them green, and the facts of an entity an editor
 deletes are deselected (conftest's `facts_of`). Dates, zones, places and roles are read from
 the page's dateline and its <time datetime>, with the zone a date is local to from the built
-site's data.json (a page names the zone only beside a clock time); text is read from the page's
+site's data files (a page names the zone only beside a clock time); text is read from the page's
 own voice (standfirst and prose), not from where the layout puts it. Rules that every explainer follows (both
 parties' positions, every statement cited, wording only in quotes, refused hosts) are
 content checks in site_builder/checks.py, run by `check --strict`.
@@ -14,7 +14,6 @@ content checks in site_builder/checks.py, run by `check --strict`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from site_builder import Paths, build, load_site
 from site_builder.model.typography import curly_quotes
 
 from ..conftest import ROOT, TEMPLATES, real_content_ids
+from ..publish_helpers import data_entities
 
 CONTENT = ROOT / "content"
 BASE = "https://example.org/"
@@ -106,13 +106,13 @@ def dateline(soup: BeautifulSoup):
 
 
 @lru_cache(maxsize=4)
-def _data(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+def _data(site_dir: Path) -> dict[str, list[dict]]:
+    return data_entities(site_dir)
 
 
 def record(site_dir: Path, folder: str, entity_id: str) -> dict:
-    """The published fields of an entity, from the built site's data.json."""
-    found = [e for e in _data(site_dir / "data.json")["entities"][folder] if e["id"] == entity_id]
+    """The published fields of an entity, from the built site's data files."""
+    found = [e for e in _data(site_dir)[folder] if e["id"] == entity_id]
     assert len(found) == 1, (folder, entity_id)
     return found[0]["fields"]
 

@@ -54,7 +54,7 @@ def test_no_draft_text_appears_in_any_published_file(make_site, tmp_path):
     report = build(Paths(content, TEMPLATES, out), strict=True)   # drafts never fail --strict
     files = published_files(out)
     assert "index.html" in files and "data.json" in files and "feed.xml" in files and "sitemap.xml" in files
-    # Only the published meeting's own Markdown source (in data.json) names the draft's id.
+    # Only the published meeting's own Markdown source (in its data file) names the draft's id.
     leaks = [name for name, data in files.items()
              if SECRET.encode() in data or b"/jen-daskal/" in data or b"/maybe/" in data or b"Jen Daskal" in data]
     assert leaks == []

@@ -238,6 +238,8 @@ def read_outputs(out: Path) -> None:
     import icalendar
     import xml.etree.ElementTree as ET
     json.loads((out / "data.json").read_bytes())
+    for path in (out / "data").rglob("*.json"):
+        json.loads(path.read_bytes())
     ET.fromstring((out / "feed.xml").read_bytes())
     ET.fromstring((out / "sitemap.xml").read_bytes())
     icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes())

@@ -29,6 +29,7 @@ from site_builder.core.sanitize import sanitize, url_allowed
 from site_builder.core.templatelint import check_templates
 
 from ..conftest import MINIMAL, TEMPLATES, write_tree
+from ..publish_helpers import data_entities
 from ..unsafe_html import site_findings
 
 HOSTILE = [
@@ -371,6 +372,6 @@ def test_machine_readable_outputs_carry_only_what_a_page_shows(make_site, tmp_pa
         if path.is_file():
             text = path.read_bytes().decode("utf-8", "replace")
             assert "INTERNAL" not in text and "intranet" not in text, path
-    issue = next(e for e in json.loads((tmp_path / "_site/data.json").read_text())["entities"]["issues"])
+    issue = next(e for e in data_entities(tmp_path / "_site")["issues"])
     assert issue["fields"]["summary"]["markdown"] == ("Text with a [link][note].\n\n\n"
                                                       "[note]: https://example.org/note\n")

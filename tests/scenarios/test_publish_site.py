@@ -15,7 +15,7 @@ from site_builder.tools.linkcheck import check_links
 from site_builder.tools.static_server import serve_site
 
 from ..conftest import MINIMAL, ROOT, TEMPLATES, write_tree
-from ..publish_helpers import CONTENT, build_real, crawl, fetch, mount, soup, stock_server
+from ..publish_helpers import CONTENT, build_real, crawl, data_file, data_index, fetch, mount, soup, stock_server
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 DOMAIN = "explainer.example.org"
@@ -137,10 +137,15 @@ def test_check_site_finds_links_in_sitemap_feed_and_data(tmp_path):
     base_url = "https://user.github.io/repo/"
     out = build_real(tmp_path, base_url)
     (out / "meetings" / "blinken-wang-yi" / "index.html").unlink()
-    broken = {(b.page, b.reason) for b in check_links(out, base_url)
-              if b.link == f"{base_url}meetings/blinken-wang-yi/"}
-    assert {("sitemap.xml", "no such page or file"), ("feed.xml", "no such page or file"),
-            ("data.json", "no such page or file")} <= broken
+    gone = data_index(out)["types"]["terms"]["files"][0]["url"]
+    data_file(out, gone).unlink()
+    found = check_links(out, base_url)
+    broken = {(b.page, b.reason) for b in found if b.link == f"{base_url}meetings/blinken-wang-yi/"}
+    assert {("sitemap.xml", "no such page or file"), ("feed.xml", "no such page or file")} <= broken
+    # In the meeting's own record and in its participants', each in the data file data.json lists.
+    in_data = {page.split("/")[1] for page, _ in broken if page.startswith("data/")}
+    assert {"meetings", "people"} <= in_data
+    assert ("data.json", gone, "no such page or file") in {(b.page, b.link, b.reason) for b in found}
 
 
 def test_custom_domain_must_match_the_base_url(make_site, tmp_path):

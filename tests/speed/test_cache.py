@@ -92,8 +92,10 @@ def test_an_edit_rewrites_only_the_cache_shards_it_touched(work):
     build(paths(work), runner=FastRunner(Cache(cache)))
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.bin")}
     rewritten = sorted(name for name in after if before.get(name) != after[name])
-    # The edited file's parse, its Markdown, its data.json record, its two pages, the build key.
-    assert {name.rsplit("-", 1)[0] for name in rewritten} >= {"parsed", "markdown", "records", "pages", "uptodate"}
+    # The edited file's parse, its Markdown, its data file (and the file's stamp), its two pages,
+    # the build key.
+    assert {name.rsplit("-", 1)[0] for name in rewritten} >= {"parsed", "markdown", "data", "files", "pages",
+                                                              "uptodate"}
     assert len(rewritten) < len(after) / 5
 
 
@@ -125,7 +127,7 @@ def test_corrupt_cache_is_ignored_and_rewritten(work, cold):
     build(paths(work), runner=FastRunner(Cache(cache)))
     tables = sorted(cache.glob("*.bin"))
     assert {t.name.rsplit("-", 1)[0] for t in tables} == {
-        "markdown", "pages", "parsed", "published", "records", "uptodate", "vevents"}
+        "data", "files", "markdown", "pages", "parsed", "published", "uptodate", "vevents"}
     for table, damage in zip(tables, itertools.cycle(("garbage", "truncated", "empty", "flipped"))):
         data = table.read_bytes()
         table.write_bytes({"garbage": b"\x00not a cache" * 50, "truncated": data[: len(data) // 2], "empty": b"",
@@ -289,13 +291,12 @@ def test_output_changed_by_hand_is_rebuilt(work, cold):
     page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>Vandalised "))
     (work / "_site/stray.html").write_text("not part of the site")
     (work / "_site/meetings/meeting-00005/index.html").unlink()
-    # Same size, one byte changed past the first piece that the comparison reads.
-    data = work / "_site/data.json"
-    raw = bytearray(data.read_bytes())
-    assert len(raw) > 2 * output.COMPARE_CHUNK
-    at = output.COMPARE_CHUNK + 100
-    raw[at] = ord("x") if raw[at] != ord("x") else ord("y")
-    data.write_bytes(raw)
+    # Same size, one byte changed: a data file (kept while as written) and the index.
+    for data in (work / "_site/data.json", sorted((work / "_site/data/meetings").iterdir())[3]):
+        raw = bytearray(data.read_bytes())
+        at = len(raw) // 2
+        raw[at] = ord("x") if raw[at] != ord("x") else ord("y")
+        data.write_bytes(raw)
     build(paths(work), runner=FastRunner(Cache(work / "cache")))
     assert snapshot(work / "_site") == cold
 

@@ -143,3 +143,25 @@ def test_a_page_whose_stored_entry_is_not_what_record_stores_renders_again(tmp_p
     entry = cache.get("pages", then._key(PAGE))
     cache.put("pages", then._key(PAGE), tamper(entry))   # ... as a tampered cache has it, not
     assert then.split([PAGE], out) == ([PAGE], [])
+
+
+def test_a_made_file_is_kept_while_the_output_folder_holds_it_as_written(tmp_path):
+    out = tmp_path / "_site"
+    (out / "data/people").mkdir(parents=True)
+    target = out / "data/people/ada.json"
+    target.write_bytes(b'{"entities":[]}')
+    cache = Cache(tmp_path / "cache")
+    then = PageCache(cache, "templates", _site(), _views())
+    assert not then.kept_file("data/people/ada.json", "key-1", out)   # nothing recorded yet
+    then.made_file("data/people/ada.json", "key-1")
+    then.record([], {}, out)
+    cache.save()
+    now = PageCache(Cache(tmp_path / "cache"), "templates", _site(), _views())
+    assert now.kept_file("data/people/ada.json", "key-1", out)
+    assert not now.kept_file("data/people/ada.json", "key-2", out)   # made for another key
+    assert not now.kept_file("data/people/bob.json", "key-1", out)   # another file
+    target.write_bytes(b'{"entities":[1]}')                         # changed since
+    assert not now.kept_file("data/people/ada.json", "key-1", out)
+    target.unlink()
+    assert not now.kept_file("data/people/ada.json", "key-1", out)
+    assert not PageCache(Cache(None), "templates", _site(), _views()).kept_file("data/people/ada.json", "key-1", out)
