@@ -222,6 +222,9 @@ def measure_preset(bench, edits: int, search: bool) -> dict:
     cmd = [part for part in bench.cmd(cold=True) if not (search and part == "--no-search")]
     result = {"search": search, "cold": cold_build(cmd)}
     result["cold"].pop("stdout")
+    print("  cold build: " + ", ".join(f"{k} {v:.1f}" for k, v in result["cold"].items()), file=sys.stderr, flush=True)
+    if not edits:
+        return result
     paths = ["--content", str(bench.content), "--templates", str(bench.templates), "--out", str(bench.out),
              "--cache-dir", str(bench.cache)] + ([] if search else ["--no-search"])
     bench.clean()
@@ -236,7 +239,12 @@ def table(memory: dict) -> str:
              "| edits | settled RSS first → last | growth | peak RSS in an edit |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for preset, r in memory.items():
-        cold, preview = r["cold"], r["preview"]
+        cold, preview = r["cold"], r.get("preview")
+        if not preview:
+            lines.append(f"| {preset} | {'yes' if r['search'] else 'no'} | {cold['wall']:.1f} s | {cold['main_rss']:.0f} "
+                         f"| {cold['children_rss']:.0f} | {cold['tree_rss']:.0f} | {cold['tree_pss']:.0f} "
+                         + "| n/a " * 5 + "|")
+            continue
         series = preview["series"]
         settled = (f"{preview['first_median']:.0f} → {preview['last_median']:.0f}" if "growth" in preview
                    else f"{series[0]['rss']:.0f} → {series[-1]['rss']:.0f}")
@@ -251,4 +259,4 @@ def table(memory: dict) -> str:
 def series_text(memory: dict) -> str:
     """Return each preset's settled RSS after every edit, one line per preset (MB)."""
     return "\n".join(f"{preset}: " + " ".join(f"{e['rss']:.0f}" for e in r["preview"]["series"])
-                     for preset, r in memory.items()) + "\n"
+                     for preset, r in memory.items() if r.get("preview")) + "\n"
