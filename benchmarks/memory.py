@@ -240,19 +240,18 @@ def table(memory: dict) -> str:
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for preset, r in memory.items():
         cold, preview = r["cold"], r.get("preview")
-        if not preview:
-            lines.append(f"| {preset} | {'yes' if r['search'] else 'no'} | {cold['wall']:.1f} s | {cold['main_rss']:.0f} "
-                         f"| {cold['children_rss']:.0f} | {cold['tree_rss']:.0f} | {cold['tree_pss']:.0f} "
-                         + "| n/a " * 5 + "|")
-            continue
-        series = preview["series"]
-        settled = (f"{preview['first_median']:.0f} → {preview['last_median']:.0f}" if "growth" in preview
-                   else f"{series[0]['rss']:.0f} → {series[-1]['rss']:.0f}")
-        grown = f"{preview['growth']:+.1f}" if "growth" in preview else "n/a"
-        lines.append(f"| {preset} | {'yes' if r['search'] else 'no'} | {cold['wall']:.1f} s | {cold['main_rss']:.0f} "
-                     f"| {cold['children_rss']:.0f} | {cold['tree_rss']:.0f} | {cold['tree_pss']:.0f} "
-                     f"| {preview['start_rss']:.0f} | {len(series)} | {settled} | {grown} "
-                     f"| {max(e['peak_rss'] for e in series):.0f} |")
+        cells = [preset, "yes" if r["search"] else "no", f"{cold['wall']:.1f} s",
+                 *(f"{cold[k]:.0f}" for k in ("main_rss", "children_rss", "tree_rss", "tree_pss"))]
+        if preview:
+            series = preview["series"]
+            settled = (f"{preview['first_median']:.0f} → {preview['last_median']:.0f}" if "growth" in preview
+                       else f"{series[0]['rss']:.0f} → {series[-1]['rss']:.0f}")
+            cells += [f"{preview['start_rss']:.0f}", str(len(series)), settled,
+                      f"{preview['growth']:+.1f}" if "growth" in preview else "n/a",
+                      f"{max(e['peak_rss'] for e in series):.0f}"]
+        else:
+            cells += ["n/a"] * 5
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
