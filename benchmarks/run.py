@@ -5,9 +5,12 @@ peak memory; warm rebuild with nothing changed; rebuilds after editing one perso
 meeting, one template; Hugo's cold build of the same entities when `hugo` is on PATH.
 Every figure is the median of --runs runs of `python build.py` as a fresh process.
 Beside it, each of our stages and Python's floor for the same work (benchmarks/floors.py).
-Save -> browser reload while serving is measured by benchmarks/reload.py.
+Save -> browser reload while serving is measured by benchmarks/reload.py. With --memory,
+instead: the memory of a cold build's process tree and of the preview through --edits
+consecutive edits (benchmarks/memory.py).
 
     .venv/bin/python benchmarks/run.py --presets small medium large --runs 5
+    .venv/bin/python benchmarks/run.py --memory --presets large --edits 50
 """
 from __future__ import annotations
 
@@ -30,32 +33,7 @@ sys.path.insert(0, str(HERE))
 from corpus import PRESETS, generate, write_content  # noqa: E402
 from hugo_site import write_hugo  # noqa: E402
 import floors  # noqa: E402
-
-
-def _tree(pid: int) -> list[int]:
-    """Return pid and all its descendants (from /proc/<pid>/task/*/children)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as handle:
-                    todo.extend(int(c) for c in handle.read().split())
-        except OSError:
-            continue
-    return found
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+import memory  # noqa: E402
 
 
 def measure(cmd: list[str], cwd: Path | None = None) -> dict:
@@ -73,7 +51,7 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict:
         # Reading smaps_rollup walks the page tables of every process: every 100 ms keeps the
         # sampler from slowing the build it measures (memory peaks last far longer).
         while not done.wait(0.1):
-            peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
+            peak[0] = max(peak[0], sum(memory.pss_kb(p) for p in memory.tree(proc.pid)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -208,14 +186,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="latest",
                         help="store this run under this name in the JSON, beside earlier ones (e.g. before, after)")
     parser.add_argument("--show", action="store_true", help="print the tables stored in the JSON; run nothing")
+    parser.add_argument("--memory", action="store_true",
+                        help="measure memory instead: a cold build's process tree, the preview through --edits edits")
+    parser.add_argument("--edits", type=int, default=50, help="preview edits for --memory (default 50)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="--memory without the search index (Pagefind) in the cold build and the preview")
     args = parser.parse_args(argv)
     if args.show:
         for label, stored in json.loads(args.json.read_text()).items():
-            print(f"{label}:\n\n{table(stored)}")
+            print(f"{label}:\n\n{table(stored) if stored.get('presets') else ''}"
+                  + (memory.table(stored["memory"]) if stored.get("memory") else ""))
         return 0
     results = {"label": args.label, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                                 "platform": platform.platform()},
                "presets": {}, "hugo": _hugo_version()}
+    if args.memory:
+        results["memory"] = {}
+        for preset in args.presets:
+            print(f"measuring memory at {preset} ...", file=sys.stderr, flush=True)
+            bench = Bench(args.work, preset, args.seed)
+            results["memory"][preset] = memory.measure_preset(bench, args.edits, not args.no_search)
+        print(memory.table(results["memory"]))
+        print("settled RSS of the preview after each edit (MB):\n" + memory.series_text(results["memory"]))
+        save(results, args.json, args.label or "latest")
+        return 0
     for preset in args.presets:
         print(f"benchmarking {preset} ...", file=sys.stderr, flush=True)
         results["presets"][preset] = bench_preset(preset, args.runs, args.work, args.seed, not args.no_hugo)
@@ -232,9 +226,11 @@ def save(results: dict, path: Path, label: str) -> None:
     """Store results under `label` in the JSON file, keeping other labels' runs (before/after)."""
     stored = json.loads(path.read_text()) if path.is_file() else {}
     previous = stored.get(label, {})
-    if previous.get("machine") == results["machine"]:   # add presets measured in another run
-        previous["presets"].update(results["presets"])
-        results = {**previous, **{k: v for k, v in results.items() if k != "presets"}}
+    if previous.get("machine") == results["machine"]:   # add presets (or memory) measured in another run
+        for part in ("presets", "memory"):
+            if merged := {**previous.get(part, {}), **results.get(part, {})}:
+                results[part] = merged
+        results = {**previous, **results}
     stored[label] = results
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stored, indent=1) + "\n")
