@@ -15,6 +15,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from .core.assets import check_assets
 from .core.checks import check_content
@@ -26,7 +27,8 @@ from .core.markdown import Rendered, prerender_markdown
 from .core.output import check_output_dir, clean_leftovers
 from .core.pages import plan_pages
 from .core.progress import Progress
-from .core.messages import DEFAULT_LANGUAGE, check_catalogues
+from .core.messages import check_catalogues, language_name, translations
+from .core.languages import languages, localized
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
@@ -34,6 +36,7 @@ from .core.translations import check_translations
 from .core.validate import validate, validate_doc
 from .core.views import build_views
 from .explainer.sitepages import add_reader_views, site_extras
+from .model import urls
 from .model.entities import Entity, Site
 from .model.errors import BuildFailed, Problems, SiteError
 from .model.schema import CONTENT_TYPES, SITE, ContentType
@@ -150,31 +153,100 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
             raise BuildFailed(failed.problems + (problems.items if options.strict else problems.errors),
                               failed.warnings + ([] if options.strict else problems.warnings)) from None
         site, base = content.site, options.base_url or content.site.settings["base_url"]
-        language = site.settings.get("language", DEFAULT_LANGUAGE)
-        check_catalogues(paths.templates, language, problems)
-        progress.stage("plan")
-        pages = plan_pages(site, problems)
-        problems.raise_if_errors(options.strict)
-        progress.stage("views")
-        views = make_views(site, content.settings, base, content.markdown, runner)
-        context = site_context(site, views, base, runner, site_extras(site, views, base))   # `site` in templates
-        # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
+        tongues = languages(site)
+        for language in tongues:
+            check_catalogues(paths.templates, language, problems)
         templates = templates_digest(paths.templates)
-        page_cache = runner.pages(templates, context, views)
-        todo, kept = page_cache.split(pages, paths.out)
-        reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
-        env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, language)
-        progress.stage("render")   # pages are written as workers render them, never all in memory
-        rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads), len(todo))
-        # Feed, calendar, sitemap, data.json… are made after the pages, while Pagefind indexes them.
-        published = _made_when_asked(lambda: publish_files(pages, site, content.settings, views, base, runner,
-                                                           page_cache, paths.out), progress)
-        runner.write(itertools.chain(rendered, kept), paths.templates / "static", paths.out,
-                     indexing if options.search else None, published)
-        page_cache.record(todo, reads or {}, paths.out)
+        # Each language's site under its folder (the first at the base URL), written together.
+        builds = [_Language(language, tongues[0], base) for language in tongues]
+        choices = [{"tag": b.language, "name": language_name(b.language), "base": b.base} for b in builds]
+        rendered, published, counted = [], [], 0
+        for one in builds:
+            made = _build_language(one, content, paths, options, runner, progress, problems, bytecode,
+                                   templates, choices)
+            rendered.append(made.files)
+            published.append(made.published)
+            counted += made.pages
+        runner.write(itertools.chain.from_iterable(rendered), paths.templates / "static", paths.out,
+                     indexing if options.search else None, itertools.chain.from_iterable(published))
+        for one in builds:
+            one.record()
         warnings = content.warnings + problems.warnings
-        runner.remember(paths.out, len(pages), warnings)
-        return len(pages), warnings
+        runner.remember(paths.out, counted, warnings)
+        return counted, warnings
+
+
+@dataclass(slots=True)
+class _Language:
+    """One language's part of a build: its folder and base URL, and what is left to do once written."""
+
+    language: str
+    site_language: str
+    site_base: str
+    record: Callable[[], None] = lambda: None
+
+    @property
+    def folder(self) -> str:
+        return urls.language_folder(self.language, self.site_language)
+
+    @property
+    def base(self) -> str:
+        return urls.language_base(self.site_base, self.folder)
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    files: Iterator[tuple[str, bytes | None]]
+    published: Iterator[tuple[str, bytes | None]]
+    pages: int
+
+
+# Files of the whole site, made once with the first language: not again in a language's folder.
+_SITE_WIDE = ("robots.txt", ".nojekyll", "CNAME", "sitemap.xml")
+
+
+def _build_language(one: _Language, content: Content, paths: Paths, options: Options, runner: Runner,
+                    progress: Progress, problems: Problems, bytecode, templates: str,
+                    choices: list[dict[str, str]]) -> _Made:
+    """Plan, view and start rendering one language's pages; what is made is written by the caller."""
+    site, settings, markdown = content.site, content.settings, content.markdown
+    base, out = one.base, paths.out / one.folder
+    if one.folder:   # another language: the translated entities, their Markdown converted anew
+        site, settings = localized(site, settings, one.language, show_drafts=options.drafts)
+        shown = [e for e in list(site.by_id.values()) + list(site.drafts.values()) if options.drafts or not e.is_draft]
+        markdown, _ = prerender_markdown(shown + ([settings] if settings else []), site, base, runner)
+    words = translations(paths.templates, one.language).gettext
+    progress.stage("plan" if not one.folder else f"plan {one.language}")
+    pages = plan_pages(site, problems, words)
+    problems.raise_if_errors(options.strict)
+    progress.stage("views")
+    views = make_views(site, settings, base, markdown, runner)
+    context = site_context(site, views, base, runner, site_extras(site, views, base, words, one.site_base),
+                           words, one.language, choices)
+    # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
+    page_cache = runner.pages(templates if not one.folder else f"{templates} {one.language}", context, views)
+    todo, kept = page_cache.split(pages, out)
+    reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
+    env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, one.language)
+    progress.stage("render")   # pages are written as workers render them, never all in memory
+    rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads, one.site_base),
+                                len(todo))
+    # Feed, calendar, sitemap, data.json… are made after the pages, while Pagefind indexes them.
+    all_bases = [(c["tag"], c["base"]) for c in choices]
+    published = _made_when_asked(lambda: publish_files(pages, site, settings, views, base, runner,
+                                                       page_cache, out, all_bases), progress)
+    if one.folder:
+        rendered = _in_folder(rendered, one.folder)
+        kept = list(_in_folder(kept, one.folder))
+        published = _in_folder((f for f in published if f[0] not in _SITE_WIDE), one.folder)
+    one.record = lambda: page_cache.record(todo, reads or {}, out)
+    return _Made(itertools.chain(rendered, kept), published, len(pages))
+
+
+def _in_folder(files: Iterable[tuple[str, bytes | None]], folder: str) -> Iterator[tuple[str, bytes | None]]:
+    """Yield each file with its path below a language's folder."""
+    for name, data in files:
+        yield folder + name, data
 
 
 def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES, strict: bool = False,

@@ -150,7 +150,7 @@ def load_content(content_dir: Path, types: tuple[ContentType, ...], site_type: C
         elif entry.is_dir() and entry.name in folders:
             found.extend(_scan_folder(Path(entry.path), folders[entry.name]))
         elif entry.is_dir() and LANGUAGE_TAG_RE.match(entry.name):
-            found.extend(_scan_language(Path(entry.path), entry.name, folders))
+            found.extend(_scan_language(Path(entry.path), entry.name, folders, site_type))
         else:
             found.append(SiteError(where, None, f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
                                    "content folders are: " + ", ".join(sorted(folders))
@@ -192,19 +192,24 @@ def _listing(folder: Path, found: list) -> list[os.DirEntry]:
         return []
 
 
-def _scan_language(folder: Path, language: str, folders: dict[str, ContentType]) -> list[SiteError | _File]:
-    """Return the translation files of content/<language>/: one folder per content type, as in English."""
+def _scan_language(folder: Path, language: str, folders: dict[str, ContentType],
+                   site_type: ContentType) -> list[SiteError | _File]:
+    """Return the translation files of content/<language>/: site.yaml's and one folder per
+    content type, as in English."""
     found: list[SiteError | _File] = []
     for entry in _listing(folder, found):
         if is_ignored(entry.name):
             continue
-        if entry.is_dir(follow_symlinks=False) and entry.name in folders:
+        if entry.name == "site.yaml" and entry.is_file(follow_symlinks=False):
+            path = Path(entry.path)
+            found.append(_File(path, site_type, "site", _display_file(path), language))
+        elif entry.is_dir(follow_symlinks=False) and entry.name in folders:
             found.extend(_scan_folder(Path(entry.path), folders[entry.name], language))
         else:
             found.append(SiteError(Location(_display_file(Path(entry.path))), None,
                                    "symlinks are not allowed in content" if entry.is_symlink()
                                    else f"unexpected {'folder' if entry.is_dir() else 'file'} in content",
-                                   f"content/{language}/ holds translations, in the content folders: "
+                                   f"content/{language}/ holds translations: site.yaml and the content folders "
                                    + ", ".join(sorted(folders))))
     return found
 

@@ -166,3 +166,27 @@ def long_date(value: dt.date) -> str:
 def short_date(value: dt.date) -> str:
     """Return e.g. "4 Mar 2021" (strftime "%-d %b %Y")."""
     return f"{value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
+
+
+def sort_text(language: str) -> Callable[[str], str]:
+    """Return how `language` orders names: Chinese by Hanyu Pinyin with tone numbers (as
+    Chinese dictionaries and indexes do: 布林肯 -> 'bu4 lin2 ken3'), any other by case-folded text.
+
+    pypinyin (MIT, maintained since 2013) holds the readings of every common character and
+    of phrases whose reading differs, which no table written here would."""
+    if language.split("-")[0].lower() != "zh":
+        return str.casefold
+    from pypinyin import Style, lazy_pinyin   # loaded only for a Chinese site
+
+    @functools.lru_cache(maxsize=None)
+    def pinyin(text: str) -> str:
+        return " ".join(lazy_pinyin(text, style=Style.TONE3)).casefold()
+    return pinyin
+
+
+def language_name(language: str) -> str:
+    """Return a language's name in that language, as a language switcher shows it (CLDR):
+    'en' -> 'English', 'zh-Hans' -> '中文 (简体)'; the tag itself when CLDR does not know it."""
+    locale = _locale(language)
+    name = locale.get_display_name(locale) if locale else None
+    return name[:1].upper() + name[1:] if name else language

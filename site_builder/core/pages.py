@@ -6,6 +6,7 @@ URL comes from urls.py. Knows nothing about Jinja or the disk.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from ..model import urls
 from ..model.entities import Page, Site
@@ -15,27 +16,29 @@ from ..model.typography import curly_quotes
 from .views import entity_path
 
 
-def plan_pages(site: Site, problems: Problems) -> list[Page]:
-    """Return every page in a stable order; report two pages that would share one file."""
+def plan_pages(site: Site, problems: Problems, words: Callable[[str], str] = str) -> list[Page]:
+    """Return every page in a stable order; report two pages that would share one file.
+    `words` gives the engine's own titles (types, extra pages) in the site's language."""
     pages = [Page("/", "index.html", "home.html", "home", curly_quotes(site.settings.get("title", "")), "content/site.yaml")]
     for ctype in site.types:
         path = urls.index_path(ctype.folder)
-        pages.append(Page(path, urls.output_file(path), "index.html", "index", ctype.plural,
+        pages.append(Page(path, urls.output_file(path), "index.html", "index", words(ctype.plural),
                           f"content/{ctype.folder}/", type_name=ctype.name))
         for entity in site.by_type[ctype.name]:
             path = entity_path(entity)
             pages.append(Page(path, urls.output_file(path), ctype.template, "entity", entity.title,
                               entity.path, entity.id, ctype.name))
     for kind, path, title in urls.EXTRA_PAGES:
+        title = words(title)
         pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, title, f"templates/{kind}.html"))
         if kind == "timeline":
             for year in timeline_years(site):
                 path = urls.timeline_year_path(year)
                 pages.append(Page(path, urls.output_file(path), f"{kind}.html", kind, f"{title}: {year}",
                                   f"templates/{kind}.html", key=str(year)))
-    pages.append(Page("/404.html", "404.html", "404.html", "404", "Page not found", "templates/404.html"))
+    pages.append(Page("/404.html", "404.html", "404.html", "404", words("Page not found"), "templates/404.html"))
     _check_collisions(pages, problems)
-    return distinct_titles(pages, site)
+    return distinct_titles(pages, site, words)
 
 
 def timeline_years(site: Site) -> list[int]:
@@ -45,10 +48,10 @@ def timeline_years(site: Site) -> list[int]:
     return sorted({d.year for d in dated}) if len(dated) > urls.TIMELINE_YEARS_OVER else []
 
 
-def distinct_titles(pages: list[Page], site: Site) -> list[Page]:
+def distinct_titles(pages: list[Page], site: Site, words: Callable[[str], str] = str) -> list[Page]:
     """Give every page a unique title: a later page whose title is taken gets its type's label
     added ('Chen Jining' the person, 'Chen Jining (Source)' the Wikipedia article)."""
-    labels = {t.name: t.label for t in site.types}
+    labels = {t.name: words(t.label) for t in site.types}
     taken: set[str] = set()
     distinct = []
     for page in pages:

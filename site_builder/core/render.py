@@ -113,7 +113,8 @@ def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
     `bytecode()` (speed/precompile.py)."""
     key = (str(templates_dir.resolve()), fingerprint, runner.environment_class, language)
     if key not in _environments:
-        _environments.clear()   # only the newest templates are kept
+        for old in [k for k in _environments if k[:3] != key[:3]]:
+            del _environments[old]   # only the newest templates are kept, in each language
         env = make_environment(templates_dir, runner.environment_class, functions, language)
         if bytecode is not None:
             env.bytecode_cache = bytecode()
@@ -131,24 +132,31 @@ SITE_VIEW, READER_VIEW = "@site", "@reader"   # no entity id has an '@'
 
 
 def site_context(site: Site, views: dict[str, dict], base_url: str, runner: Runner,
-                 reader: dict[str, Any]) -> View:
+                 reader: dict[str, Any], words: Callable[[str], str] = str,
+                 language: str | None = None, languages: list[dict[str, str]] | None = None) -> View:
     """Return what every page sees as `site`: settings, navigation, the home lists and
     `reader`, the site-wide data of the reader's pages (explainer/sitepages.py).
 
     A view of its own, and so is its `reader` part, so that the page cache knows which
     keys each page read (a reordered list of people re-renders the pages that show the
-    list, not every page)."""
+    list, not every page). `words` gives the engine's own labels in `language`, the site's
+    language in this build; `languages` lists every language's tag, name and base URL."""
     by_type = {name: [views[e.id] for e in items] for name, items in site.by_type.items()}
     settings = views.get("site", {})
     return runner.view(SITE_VIEW, {
         "title": curly_quotes(site.settings.get("title", "")),
         "description": curly_quotes(site.settings.get("description", "")),
-        "language": site.settings.get("language", "en"),
+        "language": language or site.settings.get("language", "en"),
+        "languages": languages or [],
         "base_url": base_url,
         "home": urls.href("/", base_url),
+        "home_label": words("Home"),
         "settings": settings,
-        "nav": [{"label": t.plural, "href": urls.href(urls.index_path(t.folder), base_url), "type": t.name}
+        "nav": [{"label": words(t.plural), "href": urls.href(urls.index_path(t.folder), base_url), "type": t.name}
                 for t in site.types],
+        "types": {t.name: {"name": t.name, "label": words(t.label), "plural": words(t.plural),
+                           "description": words(t.description), "json_ld": t.json_ld, "attendees": t.attendees}
+                  for t in site.types},
         "by_type": by_type,
         **{t.featured: settings.get(t.featured) or by_type.get(t.name, []) for t in site.types if t.featured},
         "reader": runner.view(READER_VIEW, reader),
@@ -163,41 +171,45 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
     entity of its type is added, removed or reordered."""
     entity = views[page.entity_id] if page.entity_id else None
     ctype = next((t for t in site.types if t.name == page.type_name), None)
-    crumbs = [{"title": "Home", "href": urls.href("/", base_url)}]
+    shown = context["types"][ctype.name] if ctype else None   # its labels in the site's language
+    crumbs = [{"title": context["home_label"], "href": urls.href("/", base_url)}]
     if ctype is not None and page.kind == "entity":
-        crumbs.append({"title": ctype.plural, "href": urls.href(urls.index_path(ctype.folder), base_url)})
+        crumbs.append({"title": shown["plural"], "href": urls.href(urls.index_path(ctype.folder), base_url)})
     description = (entity["description"] if entity else
-                   f"{ctype.plural}: {ctype.description}" if ctype else curly_quotes(site.settings.get("description", "")))
+                   f"{shown['plural']}: {shown['description']}" if ctype else context["description"])
     # An index page opens with the intro site.yaml gives its folder (`intros`), written for readers.
     intro = None
     if ctype is not None and page.kind == "index":
         intros = context["settings"].get("intros") if context["settings"] else None
         intro = next((i["html"] for i in intros or () if i["party"] == ctype.folder), None)
         if intro is not None:
-            description = f"{ctype.plural}: {plain_text(intro)}"
+            description = f"{shown['plural']}: {plain_text(intro)}"
+    # The same page in each of the site's languages (the language switcher, hreflang links).
+    alternates = [{"lang": other["tag"], "name": other["name"], "href": urls.href(page.url, other["base"]),
+                   "absolute": urls.absolute(page.url, other["base"]), "current": other["base"] == base_url}
+                  for other in context["languages"]]
     return {
         "kind": page.kind, "title": page.title, "description": description, "key": page.key,
         "url": urls.href(page.url, base_url), "canonical": urls.absolute(page.url, base_url),
-        "breadcrumbs": crumbs, "entity": entity, "intro": intro,
-        "type": {"name": ctype.name, "label": ctype.label, "plural": ctype.plural,
-                 "description": ctype.description, "json_ld": ctype.json_ld,
-                 "attendees": ctype.attendees} if ctype else None,
+        "breadcrumbs": crumbs, "entity": entity, "intro": intro, "alternates": alternates,
+        "type": shown,
         "entries": list(context["by_type"][ctype.name]) if ctype and page.kind == "index" else [],
     }
 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
                  base_url: str, context: View, runner: Runner,
-                 reads: dict[str, bytes] | None = None) -> Iterator[tuple[str, bytes]]:
+                 reads: dict[str, bytes] | None = None, assets_url: str | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output file, bytes) of every page as workers finish them; after the last,
     raise every template error together.
 
     The caller writes pages as they come, so a large site is never all in memory.
     `context` is site_context(); `reads`, when given, receives the keys of the views each
-    page read, as runner.packed() gives them (without it nothing is recorded).
+    page read, as runner.packed() gives them (without it nothing is recorded). Static files
+    are linked below `assets_url` (the site's base: every language shares them), else base_url.
     """
     shared = {"site": context,
-              "asset": lambda path: urls.href("/static/" + path.lstrip("/"), base_url)}
+              "asset": lambda path: urls.href("/static/" + path.lstrip("/"), assets_url or base_url)}
     for name in sorted({page.template for page in pages}):
         try:  # compile each template once, before the workers fork
             env.get_template(name)

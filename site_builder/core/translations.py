@@ -46,7 +46,7 @@ def check_translations(docs: list[RawDoc], site: Site, settings: Entity | None,
                 refused.add(doc.language)
                 _refuse_language(doc, languages, problems)
             continue
-        english = _english_of(doc, everyone, problems)
+        english = _english_of(doc, everyone, problems) if doc.type.folder else settings
         if english is None or doc.broken:
             continue
         translation = _translation(doc, english, problems)

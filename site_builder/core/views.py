@@ -223,6 +223,14 @@ def build_views(site: Site, settings: Entity | None, base_url: str, rendered: di
     return views
 
 
+def _in_language(render: Callable[[str, bool], Markup], language: str) -> Callable[[str, bool], Markup]:
+    """Return `render` with its HTML marked as written in `language` (a block, or inline text)."""
+    def marked(text: str, inline: bool) -> Markup:
+        tag = "span" if inline else "div"
+        return Markup(f'<{tag} lang="{language}" class="untranslated">{render(text, inline)}</{tag}>')
+    return marked
+
+
 def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner: Runner) -> View:
     resolve = make_resolver(entity, site, base_url)
 
@@ -247,8 +255,14 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
         if value is None or isinstance(fdef.kind, Refs):
             view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
         else:
-            view[fdef.name] = fdef.kind.display(
-                value, show if fdef.own_page else lambda text, inline: render_markdown(text, resolve, inline))
+            html = show if fdef.own_page else lambda text, inline: render_markdown(text, resolve, inline)
+            if fdef.name in entity.shown_in:   # no translation: the English, marked as such
+                html = _in_language(html, entity.shown_in[fdef.name])
+            view[fdef.name] = fdef.kind.display(value, html)
+    # Another language's page: which fields show the English, which translations are stale.
+    view["lang_of"] = dict(entity.shown_in)
+    view["title_lang"] = entity.shown_in.get(entity.type.title_field)
+    view["stale"] = list(entity.stale)
     view["cited_at"] = citation_markers(shown)
     summary = view.get("summary") or view.get("definition") or view.get("note")
     if view.get("summary"):

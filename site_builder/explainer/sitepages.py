@@ -7,7 +7,7 @@ templates only display it. Knows nothing about Jinja or files.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..model.entities import Entity, Site
 from . import graph, timeline
@@ -21,9 +21,9 @@ from ..core.pages import timeline_years
 
 
 
-def extra_nav(base_url: str) -> list[dict[str, str]]:
-    """Return the navigation entries of the timeline, graph and search pages."""
-    return [{"kind": kind, "label": title, "href": urls.href(path, base_url)} for kind, path, title in EXTRA_PAGES]
+def extra_nav(base_url: str, words: Callable[[str], str] = str) -> list[dict[str, str]]:
+    """Return the navigation entries of the timeline, graph and search pages (labels in the site's language)."""
+    return [{"kind": kind, "label": words(title), "href": urls.href(path, base_url)} for kind, path, title in EXTRA_PAGES]
 
 
 def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
@@ -77,13 +77,16 @@ def hub_fields(the_plan: graph.Plan) -> dict[str, dict[str, str | None]]:
     return {name: dict(zip(("attendees", "topics"), fields)) for name, fields in the_plan.hub_fields.items()}
 
 
-def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> dict[str, Any]:
-    """Return the site-wide reader data: the whole timeline, its filters and the full graph."""
+def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str,
+                words: Callable[[str], str] = str, site_base: str | None = None) -> dict[str, Any]:
+    """Return the site-wide reader data: the whole timeline, its filters and the full graph.
+    `words` gives the engine's labels in the site's language; `site_base` is the base URL of
+    the site's first language, where the search index of every language is."""
     items = timeline.timeline_items(views, site.types)
     years = timeline_years(site)
     focused = lambda days: timeline.group_by_focus(  # noqa: E731
         days, site.settings.get("focus_from"), site.settings.get("focus_to"),
-        site.settings.get("focus_title") or "The days this explainer is about")
+        site.settings.get("focus_title") or words("The days this explainer is about"), words)
     the_plan = graph.plan(site.types)
     meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
     drawn = graph.most_connected(meetings, the_plan)
@@ -92,7 +95,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
     loose = tuple(views[e.id] for t in site.types if t.graph and t.graph != GRAPH_HUB
                   for e in site.by_type.get(t.name, []) if e.id not in linked)
     return {
-        "nav": extra_nav(base_url),
+        "nav": extra_nav(base_url, words),
         "days": timeline.group_by_day(items),
         "day_groups": focused(timeline.group_by_day(items)),
         # A long timeline is split by year (pages.timeline_years): each year's groups, and the index.
@@ -100,11 +103,11 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
                         for y in years},
         "years": [{"year": str(y), "href": urls.href(urls.timeline_year_path(y), base_url),
                    "count": sum(1 for i in items if i["entry"]["when"]["date"].year == y)} for y in years],
-        "legend": timeline.legend(site.types),
+        "legend": [dict(marker, label=words(marker["label"])) for marker in timeline.legend(site.types)],
         "filters": timeline.filter_choices(items, views),
         "item_count": len(items),
         # Drawn when the graph page renders: only that page shows it (and reads every meeting).
-        "graph_svg": graph.DrawnSvg(drawn, "Who met whom, and about what: people, meetings and issues",
+        "graph_svg": graph.DrawnSvg(drawn, words("Who met whom, and about what: people, meetings and issues"),
                                     the_plan=the_plan, loose=loose if len(drawn) == len(meetings) else ())
         if meetings else None,
         "graph_drawn": drawn,
@@ -115,7 +118,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str) -> 
         "az": az_index([views[e.id] for e in site.by_id.values()]) if len(site.by_id) <= AZ_MAX else [],
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
                                if t.glossary), None),
-        "pagefind_js": urls.href("/pagefind/pagefind.js", base_url),
+        "pagefind_js": urls.href("/pagefind/pagefind.js", site_base or base_url),
         **{f"{kind}_href": urls.href(path, base_url) for kind, path, _ in EXTRA_PAGES},
     }
 

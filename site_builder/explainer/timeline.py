@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
-from typing import Any, Iterable
+from typing import Callable, Any, Iterable
 from zoneinfo import ZoneInfo
 
 from ..model.schema import DATED, ContentType
@@ -81,14 +81,14 @@ def filter_choices(items: list[dict[str, Any]], views: dict[str, dict[str, Any]]
 
 
 def group_by_focus(days: list[dict[str, Any]], start: dt.date | None, end: dt.date | None,
-                   title: str) -> list[dict[str, Any]]:
+                   title: str, words: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """Return the days in up to three groups: before the focus days, the focus days (the visit),
     after them; one group of every day when the site declares no focus."""
     if start is None or end is None:
         return [{"id": "days", "title": None, "focus": False, "days": days}] if days else []
-    parts = [("before", "Before", False, [d for d in days if d["date"] < start]),
+    parts = [("before", words("Before"), False, [d for d in days if d["date"] < start]),
              ("focus", title, True, [d for d in days if start <= d["date"] <= end]),
-             ("after", "Afterwards", False, [d for d in days if d["date"] > end])]
+             ("after", words("Afterwards"), False, [d for d in days if d["date"] > end])]
     return [{"id": f"days-{key}", "title": name, "focus": focus, "days": group}
             for key, name, focus, group in parts if group]
 

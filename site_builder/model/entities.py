@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import Location
 from .schema import ContentType
@@ -74,6 +74,13 @@ class Entity:
     path: str
     values: dict[str, Any]
     doc: RawDoc
+    # In a language other than the site's first (core/languages.py): the fields shown in
+    # another language, as no translation gives them (name -> that language's tag), the
+    # fields whose translation was made from older English, and the sort key in that
+    # language's order (None: sort_key() computes it).
+    shown_in: Mapping[str, str] = field(default_factory=dict)
+    stale: tuple[str, ...] = ()
+    collation: tuple | None = None
 
     def __repr__(self) -> str:
         return f"<Entity {self.type.name} {self.id}>"
@@ -93,7 +100,11 @@ class Entity:
         return curly_quotes(self.values[self.type.title_field] or self.id)
 
     def sort_key(self) -> tuple:
-        return tuple(_orderable(self.values.get(name)) for name in self.type.order_by) + (self.id,)
+        return self.collation if self.collation is not None else self.sort_key_in(str.casefold)
+
+    def sort_key_in(self, fold: Callable[[str], str]) -> tuple:
+        """Return the sort key with texts compared as `fold` makes them (a language's order)."""
+        return tuple(_orderable(self.values.get(name), fold) for name in self.type.order_by) + (self.id,)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -117,11 +128,11 @@ Links = Mapping[str, tuple[Entity, ...]]   # one entity's lists of linked entiti
 NO_LINKS: Links = MappingProxyType({})
 
 
-def _orderable(value: Any) -> tuple:
+def _orderable(value: Any, fold: Callable[[str], str] = str.casefold) -> tuple:
     # None sorts first; str() gives a total order over dates, times and text (numbers padded).
     if isinstance(value, int) and not isinstance(value, bool):
         return (True, f"{value:012d}")
-    return (value is not None, str(value).casefold() if value is not None else "")
+    return (value is not None, fold(str(value)) if value is not None else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .words import N_
 from .kinds import (Choice, Date, FieldKind, Flag, Hostname, LanguageTags, Markdown, MarkdownList, MarkdownMap,
                     Number, Refs, Text, TextList, Time, TimeZone, Url)
 
@@ -140,9 +141,9 @@ REQUIRED_SOURCES = Field("sources", Refs("source", min_items=1),
                          required=True, backlink="cited_by")
 
 PERSON = ContentType(
-    name="person", folder="people", label="Person", plural="People", title_field="name",
+    name="person", folder="people", label=N_("Person"), plural=N_("People"), title_field="name",
     order_by=("name",),
-    description="A person who took part in or shaped the events.",
+    description=N_("A person who took part in or shaped the events."),
     fields=(
         Field("name", Text(), "Name as readers know it, family name first for Chinese names.", required=True,
               translatable=True),
@@ -163,9 +164,9 @@ PERSON = ContentType(
 )
 
 MEETING = ContentType(
-    name="meeting", folder="meetings", label="Meeting", plural="Meetings", title_field="title",
+    name="meeting", folder="meetings", label=N_("Meeting"), plural=N_("Meetings"), title_field="title",
     order_by=("date", "day_order", "time"), sequence=True,
-    description="A meeting between officials or with other groups.",
+    description=N_("A meeting between officials or with other groups."),
     roles=(DATED, IN_FEED, IN_CALENDAR), attendees="participants", topics="issues",
     graph=GRAPH_HUB, json_ld="Event",
     fields=(
@@ -197,9 +198,9 @@ MEETING = ContentType(
 )
 
 EVENT = ContentType(
-    name="event", folder="events", label="Event", plural="Events", title_field="title",
+    name="event", folder="events", label=N_("Event"), plural=N_("Events"), title_field="title",
     order_by=("date", "day_order", "time"),
-    description="Something on the timeline that is not a meeting: a vote, a signing, a trip.",
+    description=N_("Something on the timeline that is not a meeting: a vote, a signing, a trip."),
     roles=(DATED, IN_FEED, IN_CALENDAR), attendees="people", topics="issues", json_ld="Event",
     graph=GRAPH_HUB,
     fields=(
@@ -220,10 +221,10 @@ EVENT = ContentType(
 )
 
 ISSUE = ContentType(
-    name="issue", folder="issues", label="Issue", plural="Issues", title_field="title",
+    name="issue", folder="issues", label=N_("Issue"), plural=N_("Issues"), title_field="title",
     order_by=("title",),
     derived=(Derived("people_involved", via="meetings", then="participants"),),
-    description="A subject on which the two governments talk, agree or disagree.",
+    description=N_("A subject on which the two governments talk, agree or disagree."),
     roles=(INVOLVED,), graph=GRAPH_TOPIC, featured="featured_issues",
     fields=(
         Field("title", Text(), "Name of the issue.", required=True, translatable=True),
@@ -239,9 +240,9 @@ ISSUE = ContentType(
 )
 
 TERM = ContentType(
-    name="term", folder="terms", label="Glossary term", plural="Glossary", title_field="term",
+    name="term", folder="terms", label=N_("Glossary term"), plural=N_("Glossary"), title_field="term",
     order_by=("term",),
-    description="A term readers may not know.",
+    description=N_("A term readers may not know."),
     roles=(WARN_ORPHAN,), glossary="definition", json_ld="DefinedTerm",
     fields=(
         Field("term", Text(), "The term as it appears in text.", required=True, translatable=True),
@@ -251,9 +252,9 @@ TERM = ContentType(
 )
 
 SOURCE = ContentType(
-    name="source", folder="sources", label="Source", plural="Sources", title_field="title",
+    name="source", folder="sources", label=N_("Source"), plural=N_("Sources"), title_field="title",
     order_by=("publisher", "title"), citable=True,
-    description="A document, article or transcript that claims rest on.",
+    description=N_("A document, article or transcript that claims rest on."),
     roles=(WARN_ORPHAN,), json_ld="CreativeWork",
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
@@ -278,29 +279,30 @@ SITE = ContentType(
     name="site", folder="", label="Site", plural="Site", title_field="title",
     description="content/site.yaml: the settings and front page of the explainer.",
     fields=(
-        Field("title", Text(), "Title of the explainer.", required=True),
-        Field("description", Text(), "One-sentence description.", required=True),
+        Field("title", Text(), "Title of the explainer.", required=True, translatable=True),
+        Field("description", Text(), "One-sentence description.", required=True, translatable=True),
         Field("base_url", Url(), "Where the site is published, e.g. https://user.github.io/repo/.", required=True),
         Field("language", Text(max_length=20), "BCP 47 language tag of the site, e.g. en.", required=True),
         Field("languages", LanguageTags(),
               "The languages the site is written in, the first being `language` (the content/<folder>/ files), "
               "each other one a folder of translations, e.g. [en, zh-Hans]; just `language` when left out.",
               item="language"),
-        Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown)."),
+        Field("intro", Markdown(), "The story in a few paragraphs for the home page (Markdown).", translatable=True),
         Field("intros", MarkdownMap(tuple(t.folder for t in CONTENT_TYPES)),
               "What each index page says first, for readers, by folder, e.g. people: The officials who "
               "met, and those who spoke for them (Markdown). An index without one shows its type's description.",
-              item="index intro", own_page=False),
+              item="index intro", own_page=False, translatable=True),
         Field("featured_people", Refs("person"), "Ids of the key people for the home page.", item="featured person"),
         Field("featured_issues", Refs("issue"), "Ids of the key issues for the home page.", item="featured issue"),
         Field("focus_from", Date(), "First day of what the explainer is about (e.g. a visit): the timeline "
               "groups and marks its days and links to them, YYYY-MM-DD.", needs="focus_to"),
         Field("focus_to", Date(), "Last day of what the explainer is about, YYYY-MM-DD.", needs="focus_from"),
         Field("focus_title", Text(), "What those days are called on the timeline, e.g. 'The visit, 24–26 April 2024'.",
-              default="The days this explainer is about"),
+              default="The days this explainer is about", translatable=True),
         Field("domain", Hostname(), "Custom domain for GitHub Pages, e.g. explainer.example.org (writes CNAME)."),
         Field("parties", TextList(max_length=80),
-              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict).", item="party"),
+              "The sides whose statement every issue must give, e.g. United States, China (checked by check --strict); "
+              "a translation gives their names in its language, in the same order.", item="party", translatable=True),
         Field("quote_only", TextList(),
               "Wording that may appear only inside quotation marks, e.g. a source's loaded phrase (checked by check --strict).", item="quote-only phrase"),
         Field("refused_hosts", TextList(max_length=253),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from .words import N_
+
 # Pages that are not an entity or a type index, in navigation order: (kind, URL path, title).
 EXTRA_PAGES = (
-    ("timeline", "/timeline/", "Timeline"),
-    ("graph", "/graph/", "Who met whom"),
-    ("search", "/search/", "Search"),
+    ("timeline", "/timeline/", N_("Timeline")),
+    ("graph", "/graph/", N_("Who met whom")),
+    ("search", "/search/", N_("Search")),
 )
 
 # A timeline of more dated entries than this is split into one page per year (/timeline/2024/),
@@ -78,3 +80,14 @@ def absolute_href(link: str, base_url: str) -> str:
         return link
     parts = urlsplit(base_url)
     return f"{parts.scheme}://{parts.netloc}{link}"
+
+
+def language_folder(language: str, site_language: str) -> str:
+    """Return the folder of a language's pages: '' for the site's own, else its tag in lower
+    case, 'zh-Hans' -> 'zh-hans/' (so that /zh-hans/ is one address, whatever the case typed)."""
+    return "" if language == site_language else f"{language.lower()}/"
+
+
+def language_base(base_url: str, folder: str) -> str:
+    """Return the base URL of a language's pages: its folder below base_url."""
+    return base_url if not folder else base_url.rstrip("/") + "/" + folder

@@ -26,7 +26,7 @@ from .seo import robots_txt, sitemap_xml
 
 def publish_files(pages: list[Page], site: Site, settings: Entity | None, views: dict[str, dict[str, Any]],
                   base_url: str, runner: Runner = Runner(), keeper: AllPages = AllPages(),
-                  out_dir: Path | None = None) -> list[tuple[str, bytes | None]]:
+                  out_dir: Path | None = None, languages: list[tuple[str, str]] | None = None) -> list[tuple[str, bytes | None]]:
     """Return the machine-readable files and the GitHub Pages control files.
 
     With a runner that remembers and a keeper that has the digest of every view
@@ -34,7 +34,8 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     are unchanged (an edited person changes neither), a calendar to remake reuses the
     VEVENT of every meeting and event left unchanged, the data files of a run of entities
     left unchanged are not made again, and every file that out_dir already holds as a
-    remembered build wrote it stays as it is (bytes None).
+    remembered build wrote it stays as it is (bytes None). `languages` holds the base URL of
+    each language the site is in (the sitemap names every page's versions), else base_url's.
     """
     view_digests = keeper.view_digests
     cache = runner if runner.remembers and view_digests else None
@@ -50,7 +51,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     # (ranges of calendar.missing) that spread over every core, costliest first.
     jobs: list[str | range] = [name for name in todo if name != "calendar.ics"]
     jobs[0:0] = calendar.jobs(runner.workers) if calendar else []
-    shared = (pages, site, views, base_url, calendar)
+    shared = (pages, site, views, base_url, calendar, languages)
     # Read at call time: tests lower the budget to cut a small site into many files.
     budget = dataset.FILE_BUDGET
     kept = _Kept(keeper, out_dir) if cache and out_dir else None
@@ -238,9 +239,9 @@ class _Calendar:
 
 
 def _make(shared: tuple, jobs: list[str | range]) -> list:
-    pages, site, views, base_url, calendar = shared
+    pages, site, views, base_url, calendar, languages = shared
     makers = {"feed.xml": lambda: atom_feed(site, views, base_url),
-              "sitemap.xml": lambda: sitemap_xml(pages, base_url)}
+              "sitemap.xml": lambda: sitemap_xml(pages, base_url, languages)}
     return [calendar.make(job) if isinstance(job, range) else makers[job]() for job in jobs]
 
 

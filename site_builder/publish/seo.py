@@ -17,6 +17,7 @@ from ..model import urls
 
 SCHEMA = "https://schema.org"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 FEED_PATH = "/feed.xml"
 CALENDAR_PATH = "/calendar.ics"
 SITEMAP_PATH = "/sitemap.xml"
@@ -129,15 +130,25 @@ ENTITY_NODES = {"Event": event_node, "Person": person_node, "CreativeWork": sour
                 "DefinedTerm": term_node}
 
 
-def sitemap_xml(pages: Iterable[Page], base_url: str) -> bytes:
-    """Return sitemap.xml listing the absolute URL of every page except the 404 page."""
+def sitemap_xml(pages: Iterable[Page], base_url: str, languages: list[tuple[str, str]] | None = None) -> bytes:
+    """Return sitemap.xml listing the absolute URL of every page except the 404 page.
+
+    A site in several languages (`languages`: each one's tag and base URL, base_url's among
+    them) lists every page in each, each entry naming all of them with xhtml:link, as
+    search engines read alternates (https://developers.google.com/search/docs/specialty/international/localized-versions#sitemap)."""
     etree.register_namespace("", SITEMAP_NS)
+    etree.register_namespace("xhtml", XHTML_NS)
     root = etree.Element(f"{{{SITEMAP_NS}}}urlset")
+    versions = languages if languages and len(languages) > 1 else [(None, base_url)]
     for page in pages:
         if page.kind == "404":
             continue
-        entry = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(page.url, base_url)
+        for _, base in versions:
+            entry = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(page.url, base)
+            for tag, other in versions if len(versions) > 1 else ():
+                etree.SubElement(entry, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=tag,
+                                 href=urls.absolute(page.url, other))
     etree.indent(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

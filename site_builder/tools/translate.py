@@ -25,6 +25,8 @@ from .scaffold import refuse, type_named
 
 def translation_path(content_dir: Path, language: str, ctype: ContentType, entity_id: str) -> Path:
     """Return where the translation of an entity into language lives."""
+    if not ctype.folder:   # the site's settings: content/<language>/site.yaml
+        return content_dir / language / "site.yaml"
     return content_dir / language / ctype.folder / f"{entity_id}.yaml"
 
 
@@ -53,7 +55,7 @@ def new_translation(content_dir: Path, language: str, type_name: str, entity_id:
 def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
              types: tuple[ContentType, ...]) -> Entity:
     """Return the English entity to translate, once the language is one site.yaml declares."""
-    ctype = type_named(type_name, entity_id, types)
+    ctype = SITE if type_name == SITE.name else type_named(type_name, entity_id, types)
     problems = Problems()
     settings = validate_doc(load_file(content_dir / "site.yaml", SITE, "site", problems), problems)
     languages = site_languages(settings.values)
@@ -62,6 +64,10 @@ def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
                      f"'{language}' is the site's own language" if languages[:1] == (language,)
                      else f"'{language}' is not one of the site's languages",
                      f"declare it in site.yaml: languages: [{', '.join(languages[:1] + (language,))}]")
+    if ctype is SITE:   # `new --translate zh-Hans site site`: the title, intros and party names
+        if problems.errors:
+            raise BuildFailed(problems.errors)
+        return settings
     source = content_dir / ctype.folder / f"{entity_id}.yaml"
     if not source.is_file():
         raise refuse(display_path(source), f"no {ctype.name} '{entity_id}' to translate",

@@ -6,7 +6,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
@@ -17,6 +17,7 @@ from site_builder.model.errors import Problems
 from ..conftest import TEMPLATES
 
 LOCALE = TEMPLATES / messages.LOCALE_FOLDER
+ENGINE = TEMPLATES.parent / "site_builder"
 
 
 def test_english_dates_are_what_strftime_writes():
@@ -34,12 +35,14 @@ def test_chinese_dates_follow_chinese_conventions():
 
 
 def _extracted() -> set[str | tuple[str, ...]]:
-    """The msgids the templates hold now, as pybabel extract reads them (templates/locale/babel.cfg)."""
-    method_map = [("**.html", "jinja2")]
+    """The msgids the templates and the engine's labels hold now, as pybabel extract reads them
+    (templates/locale/babel.cfg, with the keywords N_ and words)."""
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "words": None}
     options = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(TEMPLATES), method_map, options):
-        found.add(message if isinstance(message, str) else tuple(message))
+    for folder, method_map in ((TEMPLATES, [("**.html", "jinja2")]), (ENGINE, [("**.py", "python")])):
+        for _, _, message, _, _ in extract_from_dir(str(folder), method_map, options, keywords=keywords):
+            found.add(message if isinstance(message, str) else tuple(message))
     return found
 
 
