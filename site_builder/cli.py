@@ -18,7 +18,7 @@ from .model.errors import BuildFailed, Location, SiteError, printable
 from .model.kinds import FieldError, Url
 from .core.loader import display_path
 from .pipeline import Paths, build, load_site
-from .model.schema import CONTENT_TYPES
+from .model.schema import CONTENT_TYPES, SITE
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -74,7 +74,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     new = commands.add_parser("new", help="write a new content file with every field of its type, commented")
-    new.add_argument("type", choices=[t.name for t in CONTENT_TYPES], help="content type")
+    new.add_argument("type", choices=[t.name for t in CONTENT_TYPES] + [SITE.name],
+                     help="content type (site: with --translate, the settings in content/<language>/site.yaml)")
     new.add_argument("id", help="id of the new entry, e.g. wang-yi (lowercase letters, digits, hyphens)")
     new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     new.add_argument("--schemas", type=Path, default=None,
