@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .words import N_
-from .kinds import (Choice, Date, FieldKind, Flag, Hostname, LanguageTags, Markdown, MarkdownList, MarkdownMap,
+from .kinds import (Choice, Date, FieldKind, Flag, Hostname, LanguageTag, LanguageTags, Markdown, MarkdownList, MarkdownMap,
                     Number, Refs, Text, TextList, Time, TimeZone, Url)
 
 
@@ -258,7 +258,7 @@ SOURCE = ContentType(
     roles=(WARN_ORPHAN,), json_ld="CreativeWork",
     fields=(
         Field("title", Text(), "Title of the document or article.", required=True),
-        Field("publisher", Text(), "Who published it.", required=True),
+        Field("publisher", Text(), "Who published it.", required=True, translatable=True),
         Field("kind", Choice(SOURCE_KINDS),
               "official (a government's own record), state media, wire, press, reference, "
               "or article (the source article itself).", required=True),
@@ -266,7 +266,9 @@ SOURCE = ContentType(
               "published (the title exactly as the publisher gave it) or descriptive (written here "
               "because none was found; shown in brackets).", default="published"),
         Field("url", Url(), "Link (http or https); leave out if there is no credible one."),
-        Field("author", Text(), "Author or byline."),
+        Field("author", Text(), "Author or byline.", translatable=True),
+        Field("language", LanguageTag(), "Language the document is written in, e.g. zh-Hans; leave out "
+              "when it is the site's own (its title is then marked as in that language on every page)."),
         Field("date", Date(), "Publication date, YYYY-MM-DD."),
         Field("accessed", Date(), "Date the text was last read for this site, YYYY-MM-DD."),
         Field("note", Markdown(), "What this source is used for (Markdown).", translatable=True),
