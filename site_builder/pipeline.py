@@ -27,7 +27,7 @@ from .core.markdown import Rendered, prerender_markdown
 from .core.output import check_output_dir, clean_leftovers
 from .core.pages import plan_pages
 from .core.progress import Progress
-from .core.messages import check_catalogues, language_name, translations
+from .core.messages import check_catalogues, language_name, sort_text, translations
 from .core.languages import languages, localized
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
@@ -220,8 +220,8 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
     pages = plan_pages(site, problems, words)
     problems.raise_if_errors(options.strict)
     progress.stage("views")
-    views = make_views(site, settings, base, markdown, runner)
-    context = site_context(site, views, base, runner, site_extras(site, views, base, words, one.site_base),
+    views = make_views(site, settings, base, markdown, runner, one.language, words)
+    context = site_context(site, views, base, runner, site_extras(site, views, base, words, one.site_base, sort_text(one.language)),
                            words, one.language, choices)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
     page_cache = runner.pages(templates if not one.folder else f"{templates} {one.language}", context, views)
@@ -264,9 +264,12 @@ def load_site(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES,
 
 
 def make_views(site: Site, settings: Entity | None, base_url: str, markdown: Rendered | None = None,
-               runner: Runner | None = None) -> dict[str, View]:
-    """Return every entity's view with what the explainer's pages add to it."""
-    return build_views(site, settings, base_url, markdown, runner or Runner(), extend=(add_reader_views,))
+               runner: Runner | None = None, language: str | None = None,
+               words: Callable[[str], str] = str) -> dict[str, View]:
+    """Return every entity's view with what the explainer's pages add to it, in `language`
+    (the engine's labels by `words`)."""
+    return build_views(site, settings, base_url, markdown, runner or Runner(), extend=(add_reader_views,),
+                       language=language, words=words)
 
 
 def _made_when_asked(make, progress: Progress):

@@ -190,3 +190,29 @@ def language_name(language: str) -> str:
     locale = _locale(language)
     name = locale.get_display_name(locale) if locale else None
     return name[:1].upper() + name[1:] if name else language
+
+
+def script(language: str) -> str | None:
+    """Return the script a language is written in (CLDR's likely subtags): 'zh-Hans' -> 'Hans',
+    'en' -> 'Latn'; None when CLDR does not know the language."""
+    from babel.core import get_global
+    parts = language.split("-")
+    named = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    if named:
+        return named
+    likely = get_global("likely_subtags").get(parts[0].lower())
+    return next((p for p in likely.split("_")[1:] if len(p) == 4), None) if likely else None
+
+
+_LATIN_RUN_RE = re.compile(r"(?<![A-Za-z0-9_.@/:#-])[A-Za-z][A-Za-z'’.-]*(?:[ ,]+[A-Za-z][A-Za-z'’.-]*){2,}")
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+
+
+def mark_latin_runs(html: str, language: str) -> str:
+    """Return HTML whose runs of three or more words in Latin script, in its text (never in a
+    tag), are marked as written in `language`: on a Chinese page, an English name or phrase
+    quoted in the text is read out in English, not spelt in Chinese."""
+    parts = _TAG_SPLIT_RE.split(str(html))
+    for i in range(0, len(parts), 2):   # even parts are text, odd parts tags
+        parts[i] = _LATIN_RUN_RE.sub(lambda m: f'<span lang="{language}">{m.group(0)}</span>', parts[i])
+    return "".join(parts)

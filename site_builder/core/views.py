@@ -13,7 +13,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from ..model.entities import Entity, Site
-from . import markup
+from . import markup, messages
 
 from ..model import urls
 from ..model.kinds import Refs
@@ -124,7 +124,7 @@ def term_hint(term: Entity, site: Site, limit: int = 200) -> str:
     return text if len(text) <= limit else _cut_at_sentence(text, limit)
 
 
-def when(values: dict[str, Any]) -> dict[str, Any] | None:
+def when(values: dict[str, Any], words: Callable[[str], str] = str) -> dict[str, Any] | None:
     """Return the date, time and zone of a dated entity, with an ISO 8601 form for <time>."""
     date = values.get("date")
     if date is None:
@@ -137,13 +137,13 @@ def when(values: dict[str, Any]) -> dict[str, Any] | None:
     moment = dt.datetime.combine(date, time or dt.time(12), tzinfo=zone) if zone else None
     return {"date": date, "time": time, "timezone": zone.key if zone else None,
             "zone_abbr": moment.tzname() if moment else None,
-            "zone_label": zone_label(zone.key, moment.utcoffset()) if moment else None,
+            "zone_label": zone_label(zone.key, moment.utcoffset(), words) if moment else None,
             "iso": iso}
 
 
-def zone_label(key: str, offset: dt.timedelta | None) -> str:
+def zone_label(key: str, offset: dt.timedelta | None, words: Callable[[str], str] = str) -> str:
     """Return a time zone as readers say it, never a bare abbreviation: 'Beijing time (UTC+8)'."""
-    name = ZONE_NAMES.get(key) or key.rsplit("/", 1)[-1].replace("_", " ") + " time"
+    name = words(ZONE_NAMES[key]) if key in ZONE_NAMES else key.rsplit("/", 1)[-1].replace("_", " ") + " time"
     if offset is None:
         return name
     minutes = int(offset.total_seconds() // 60)
@@ -193,18 +193,21 @@ def _open_tags(html: str) -> bool:
     return depth != 0
 
 
-Extend = Callable[[dict[str, View], Site], None]   # adds what a wing's pages show to the views
+# Adds what a wing's pages show to the views; its labels in the site's language by the third argument.
+Extend = Callable[[dict[str, View], Site, Callable[[str], str]], None]
 
 
 def build_views(site: Site, settings: Entity | None, base_url: str, rendered: dict | None = None,
-                runner: Runner = Runner(), extend: tuple[Extend, ...] = ()) -> dict[str, View]:
+                runner: Runner = Runner(), extend: tuple[Extend, ...] = (),
+                language: str | None = None, words: Callable[[str], str] = str) -> dict[str, View]:
     """Return a view for every entity (and 'site' for the settings), keyed by id.
 
     `rendered` holds Markdown HTML already made by markdown.py, keyed by (path, text, inline);
     each of `extend` then adds to the views (e.g. explainer/sitepages.py's timelines).
+    `language` is the pages' language and `words` gives the engine's labels in it.
     """
     entities = list(site.by_id.values()) + ([settings] if settings else [])
-    views = {e.key: _base_view(e, site, base_url, rendered or {}, runner)
+    views = {e.key: _base_view(e, site, base_url, rendered or {}, runner, language, words)
              for e in entities}
     for entity in entities:
         view = views[entity.key]
@@ -219,8 +222,22 @@ def build_views(site: Site, settings: Entity | None, base_url: str, rendered: di
                               "cited_at": cited_at.get(e.id, [])}
                              for n, e in enumerate(links.get("citations", ()), start=1)]
     for add in extend:
-        add(views, site)
+        add(views, site, words)
     return views
+
+
+def _other_language(entity: Entity, language: str | None, site_language: str | None) -> str | None:
+    """Return the language the entity says its title is in (ContentType.language_field; the
+    site's own when it names none), when it is not the pages' language."""
+    if not entity.type.language_field or not language:
+        return None
+    named = entity.values.get(entity.type.language_field) or site_language
+    return named if named and named != language else None
+
+
+def _marked_runs(render: Callable[[str, bool], Markup], language: str) -> Callable[[str, bool], Markup]:
+    """Return `render` with runs of words in `language`'s script marked as in that language."""
+    return lambda text, inline: Markup(messages.mark_latin_runs(render(text, inline), language))
 
 
 def _in_language(render: Callable[[str, bool], Markup], language: str) -> Callable[[str, bool], Markup]:
@@ -231,7 +248,8 @@ def _in_language(render: Callable[[str, bool], Markup], language: str) -> Callab
     return marked
 
 
-def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner: Runner) -> View:
+def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner: Runner,
+               language: str | None = None, words: Callable[[str], str] = str) -> View:
     resolve = make_resolver(entity, site, base_url)
 
     def render_markdown(text: str, resolve, inline: bool = False) -> Markup:
@@ -239,11 +257,14 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
         return done if done is not None else markup.render_markdown(text, resolve, inline, id_scope(entity))
 
     view = runner.view(entity.key, {
-        "id": entity.id, "type": entity.type.name, "label": entity.type.label,
+        "id": entity.id, "type": entity.type.name, "label": words(entity.type.label),
         "title": entity.title, "path": entity.path, "links": {},
-        "href": urls.href(entity_path(entity), base_url), "when": when(entity.values),
+        "href": urls.href(entity_path(entity), base_url), "when": when(entity.values, words),
     })
     shown: list[str] = []   # the Markdown HTML of the entity's own page, in field order
+    site_language = site.settings.get("language")
+    marks = site_language if language and site_language and language != site_language and \
+        messages.script(language) != messages.script(site_language) else None
 
     def show(text: str, inline: bool) -> Markup:
         html = render_markdown(text, resolve, inline)
@@ -256,12 +277,14 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
             view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
         else:
             html = show if fdef.own_page else lambda text, inline: render_markdown(text, resolve, inline)
+            if marks:   # a page in another script: English quoted in the text is marked as English
+                html = _marked_runs(html, marks)
             if fdef.name in entity.shown_in:   # no translation: the English, marked as such
                 html = _in_language(html, entity.shown_in[fdef.name])
             view[fdef.name] = fdef.kind.display(value, html)
     # Another language's page: which fields show the English, which translations are stale.
     view["lang_of"] = dict(entity.shown_in)
-    view["title_lang"] = entity.shown_in.get(entity.type.title_field)
+    view["title_lang"] = entity.shown_in.get(entity.type.title_field) or _other_language(entity, language, site.settings.get("language"))
     view["stale"] = list(entity.stale)
     view["cited_at"] = citation_markers(shown)
     summary = view.get("summary") or view.get("definition") or view.get("note")

@@ -16,7 +16,7 @@ import bisect
 import functools
 import textwrap
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from markupsafe import Markup, escape
 
@@ -46,12 +46,14 @@ class Plan:
     headings: tuple[str, ...]
 
 
-def plan(types: Iterable[ContentType]) -> Plan:
-    """Return the graph's plan from the types' `graph`, `attendees`, `topics` and `graph_note`."""
+def plan(types: Iterable[ContentType], words: Callable[[str], str] = str) -> Plan:
+    """Return the graph's plan from the types' `graph`, `attendees`, `topics` and `graph_note`
+    (column headings in the site's language, by `words`)."""
     placed = [t for t in types if t.graph]
     columns = {t.name: GRAPH_COLUMNS.index(t.graph) for t in placed}
     hub_fields = {t.name: (t.attendees, t.topics) for t in placed if t.graph == GRAPH_HUB}
-    headings = tuple(" and ".join(t.plural for t in placed if columns[t.name] == c) for c in range(len(GRAPH_COLUMNS)))
+    headings = tuple(words(" and ").join(words(t.plural) for t in placed if columns[t.name] == c)
+                     for c in range(len(GRAPH_COLUMNS)))
     return Plan(columns, hub_fields, {t.name: t.graph_note for t in placed if t.graph_note}, headings)
 
 

@@ -26,17 +26,17 @@ def extra_nav(base_url: str, words: Callable[[str], str] = str) -> list[dict[str
     return [{"kind": kind, "label": words(title), "href": urls.href(path, base_url)} for kind, path, title in EXTRA_PAGES]
 
 
-def add_reader_views(views: dict[str, dict[str, Any]], site: Site) -> None:
+def add_reader_views(views: dict[str, dict[str, Any]], site: Site, words: Callable[[str], str] = str) -> None:
     """Add timelines, neighbourhood graphs and glossary mentions to the entity views."""
     involving = timeline.items_by_entity(timeline.timeline_items(views, site.types))
-    the_plan, hub_links = graph.plan(site.types), _hub_links(site.types)
+    the_plan, hub_links = graph.plan(site.types, words), _hub_links(site.types)
     fields = hub_fields(the_plan)
     for entity in site.by_id.values():
         view = views[entity.id]
         if entity.type.has(INVOLVED):
             view["timeline"] = timeline.group_by_day(involving.get(entity.id, []))
         hubs = [view] if entity.type.graph == GRAPH_HUB else _linked(view, hub_links.get(entity.type.name, []))
-        view["graph"] = _graph_view(entity, view, hubs, the_plan, fields) if entity.type.graph and hubs else None
+        view["graph"] = _graph_view(entity, view, hubs, the_plan, fields, words) if entity.type.graph and hubs else None
     for ctype in site.types:
         for term in site.by_type.get(ctype.name, []) if ctype.glossary else []:
             views[term.id]["mentioned_in"] = []
@@ -64,9 +64,9 @@ def _linked(view: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
 
 
 def _graph_view(entity: Entity, view: dict[str, Any], hubs: list[dict[str, Any]], the_plan: graph.Plan,
-                fields: dict[str, dict[str, str | None]]) -> dict:
+                fields: dict[str, dict[str, str | None]], words: Callable[[str], str] = str) -> dict:
     shown = hubs[-graph.MAX_MEETINGS:]
-    label = f"Meetings, people and issues around {view['title']}"
+    label = words("Meetings, people and issues around %(title)s") % {"title": view["title"]}
     # Drawn when its page renders (in the render workers), never kept for all pages at once.
     return {"hubs": shown, "svg": graph.DrawnSvg(hubs, label, focus=entity.id, the_plan=the_plan),
             "shown": len(shown), "total": len(hubs), "fields": fields}
@@ -78,7 +78,8 @@ def hub_fields(the_plan: graph.Plan) -> dict[str, dict[str, str | None]]:
 
 
 def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str,
-                words: Callable[[str], str] = str, site_base: str | None = None) -> dict[str, Any]:
+                words: Callable[[str], str] = str, site_base: str | None = None,
+                fold: Callable[[str], str] = str.casefold) -> dict[str, Any]:
     """Return the site-wide reader data: the whole timeline, its filters and the full graph.
     `words` gives the engine's labels in the site's language; `site_base` is the base URL of
     the site's first language, where the search index of every language is."""
@@ -87,7 +88,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str,
     focused = lambda days: timeline.group_by_focus(  # noqa: E731
         days, site.settings.get("focus_from"), site.settings.get("focus_to"),
         site.settings.get("focus_title") or words("The days this explainer is about"), words)
-    the_plan = graph.plan(site.types)
+    the_plan = graph.plan(site.types, words)
     meetings = [i["entry"] for i in items if i["entry"]["type"] in the_plan.hub_fields]
     drawn = graph.most_connected(meetings, the_plan)
     linked = {v["id"] for m in meetings for name in the_plan.hub_fields[m["type"]] if name for v in m.get(name) or ()}
@@ -115,7 +116,7 @@ def site_extras(site: Site, views: dict[str, dict[str, Any]], base_url: str,
         "graph_loose": list(loose),
         "graph_fields": hub_fields(the_plan),
         # Every page A to Z on the search page (where search leads without JavaScript), while it fits.
-        "az": az_index([views[e.id] for e in site.by_id.values()]) if len(site.by_id) <= AZ_MAX else [],
+        "az": az_index([views[e.id] for e in site.by_id.values()], fold) if len(site.by_id) <= AZ_MAX else [],
         "glossary_href": next((urls.href(urls.index_path(t.folder), base_url) for t in site.types
                                if t.glossary), None),
         "pagefind_js": urls.href("/pagefind/pagefind.js", site_base or base_url),
@@ -141,18 +142,19 @@ _HAN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 AZ_MAX = 3000   # entities listed A to Z on one page; beyond this the index pages take over (about 300 KB)
 
 
-def az_index(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def az_index(entries: list[dict[str, Any]], fold: Callable[[str], str] = str.casefold) -> list[dict[str, Any]]:
     """Return every entity's view under the letter its title starts with, A to Z, for the search
-    page's list of every page (what the search box leads to without JavaScript)."""
+    page's list of every page (what the search box leads to without JavaScript). `fold` is the
+    language's order (core/messages.py sort_text): a Chinese title is under its pinyin's letter."""
     def key(view: dict[str, Any]) -> tuple[str, str]:
-        title = view["title"].lstrip("\"'\u201c\u2018(")
-        return title.casefold(), view["id"]
+        title = view["title"].lstrip("\"'\u201c\u2018(\u300a")
+        return fold(title), view["id"]
     letters: dict[str, list[dict[str, Any]]] = {}
     for view in sorted(entries, key=key):
         first = key(view)[0][:1].upper()
-        # A title in Chinese script (a source's own title) is marked as Chinese for screen readers.
+        # A title in another language (a source's own title) is marked as such for screen readers.
         entry = {"href": view["href"], "title": view["title"], "label": view["label"],
-                 "lang": "zh" if _HAN_RE.search(view["title"]) else None}
+                 "lang": view.get("title_lang") or ("zh" if fold is str.casefold and _HAN_RE.search(view["title"]) else None)}
         letters.setdefault(first if first.isalpha() and first.isascii() else "#", []).append(entry)
     return [{"letter": letter, "id": f"az-{letter if letter != '#' else 'other'}", "entries": items}
             for letter, items in sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))]

@@ -58,11 +58,11 @@ INVOLVED = "involved"      # its page shows the timeline of the dated entries th
 # How readers name the time zones of dated entries ('Beijing time (UTC+8)'); a zone not listed
 # is named after its city ('Los Angeles time').
 ZONE_NAMES = {
-    "Asia/Shanghai": "Beijing time",
-    "America/New_York": "Washington time",
-    "America/Los_Angeles": "California time",
-    "Europe/Brussels": "Brussels time",
-    "Europe/Rome": "Italy time",
+    "Asia/Shanghai": N_("Beijing time"),
+    "America/New_York": N_("Washington time"),
+    "America/Los_Angeles": N_("California time"),
+    "Europe/Brussels": N_("Brussels time"),
+    "Europe/Rome": N_("Italy time"),
 }
 
 # Columns of the who-met-whom graph (ContentType.graph).
@@ -98,6 +98,7 @@ class ContentType:
     graph: str | None = None      # its column in the who-met-whom graph (GRAPH_COLUMNS), if any
     graph_note: str | None = None  # field shown when hovering its graph node (a hub shows its date)
     featured: str | None = None   # on the home page: the site.yaml field (and the key templates read)
+    language_field: str | None = None   # field naming the language its title is written in, when not the site's
                                   # that picks which; every entity of the type when that is unset
     json_ld: str | None = None    # schema.org type of its JSON-LD node: Event, Person, CreativeWork,
                                   # DefinedTerm (publish/seo.py knows these)
@@ -253,7 +254,7 @@ TERM = ContentType(
 
 SOURCE = ContentType(
     name="source", folder="sources", label=N_("Source"), plural=N_("Sources"), title_field="title",
-    order_by=("publisher", "title"), citable=True,
+    order_by=("publisher", "title"), citable=True, language_field="language",
     description=N_("A document, article or transcript that claims rest on."),
     roles=(WARN_ORPHAN,), json_ld="CreativeWork",
     fields=(

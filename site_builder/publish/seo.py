@@ -59,7 +59,11 @@ def graph(page: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:
     nodes = [breadcrumbs(page, base_url)]
     entity, ctype = page.get("entity"), page.get("type")
     if entity and ctype and ctype["json_ld"] in ENTITY_NODES:
-        nodes.append(ENTITY_NODES[ctype["json_ld"]](entity, ctype, base_url))
+        node = ENTITY_NODES[ctype["json_ld"]](entity, ctype, base_url)
+        # The page's words are in the site's language; a source's own are in its document's.
+        node["inLanguage"] = entity.get("language") or site["language"] if ctype["json_ld"] == "CreativeWork" \
+            else site["language"]
+        nodes.append(node)
     return nodes
 
 

@@ -1,0 +1,149 @@
+"""The explainer in each of its languages, in headless Chromium on the real site served under its
+sub-path: the switcher on every page type leads to the same page, search works in each language
+(Pagefind's index per language), no text is in another language than its page without a `lang`
+mark, and a translation whose English changed says so on the page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from site_builder import Paths, build
+from site_builder.model import urls
+from site_builder.model.translations import site_languages
+
+from ..browser_support import DESKTOP, PHONE, chromium, serve, site_under_subpath
+from ..conftest import MINIMAL, ROOT, TEMPLATES, write_tree
+from .test_a11y import page_paths
+
+CONTENT = ROOT / "content"
+
+# Every text node of a page in a language written in Han script: a run of three Latin words
+# must sit in an element marked with a Latin-script language, and on a page in a Latin-script
+# language any Han must sit in one marked Chinese (or Japanese). URLs and host names are not words.
+UNMARKED = r"""(pageLang) => {
+  const han = /[\u3400-\u9fff]/, latin = /(^|[^A-Za-z0-9_.@\/:#-])[A-Za-z][A-Za-z'’.-]*([ ,]+[A-Za-z][A-Za-z'’.-]*){2,}/;
+  const chinesePage = pageLang.toLowerCase().startsWith('zh');
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, svg title, [hidden]')) continue;
+    const text = node.textContent.replace(/https?:\/\/\S+/g, '');
+    const marked = (parent.closest('[lang]') || document.documentElement).getAttribute('lang').toLowerCase();
+    const foreign = chinesePage ? latin.test(text) && marked.startsWith('zh')
+                                : han.test(text) && !marked.startsWith('zh') && !marked.startsWith('ja');
+    if (foreign) found.push(text.trim().slice(0, 60));
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, content):
+    """Build the real site (with its search index) and serve it under its sub-path."""
+    root = tmp_path_factory.mktemp("languages")
+    base_url = content.settings["base_url"]
+    build(Paths(CONTENT, TEMPLATES, site_under_subpath(base_url, root)))
+    with serve(root) as origin:
+        yield origin + urls.base_path(base_url)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def other_languages(content) -> list[str]:
+    return list(site_languages(content.settings)[1:])
+
+
+def real_paths() -> list[str]:
+    """One page of every type of the real site, as paths below its base."""
+    return [p.removeprefix("diplomatic-explainer/") for p in page_paths() if p.startswith("diplomatic-explainer/")]
+
+
+def test_the_switcher_leads_to_the_same_page_in_each_language_on_every_page_type(page, base, content):
+    assert other_languages(content), "the real content declares a second language"
+    for language in other_languages(content):
+        folder = urls.language_folder(language, content.settings["language"])
+        for path in real_paths():
+            if path.endswith("404.html"):
+                continue
+            page.goto(base + path)
+            page.click(f'nav.languages a[hreflang="{language}"]')
+            page.wait_for_url(f"**{base.split('//', 1)[1].split('/', 1)[1]}{folder}{path}")
+            assert page.evaluate("document.documentElement.lang") == language
+            page.click(f'nav.languages a[hreflang="{content.settings["language"]}"]')
+            page.wait_for_url(re.compile(re.escape(base + path) + "$"))
+            assert page.evaluate("document.documentElement.lang") == content.settings["language"]
+
+
+@pytest.mark.parametrize("language, query", [("en", "Wang Yi"), ("zh-Hans", "王毅")])
+def test_search_finds_wang_yi_in_each_language(page, base, content, language, query):
+    folder = urls.language_folder(language, content.settings["language"])
+    page.goto(base + folder)
+    page.fill("#site-search-q", query)
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(f"**/{folder}search/?q=*")
+    page.wait_for_selector("#search-results li a")
+    hrefs = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    home = re.sub(r"^https?://[^/]+", "", base) + folder
+    assert f"{home}people/wang-yi/" in hrefs
+    # Each language's search finds that language's pages only.
+    assert all(h.startswith(home) and (folder or "/zh-hans/" not in h) for h in hrefs)
+
+
+def test_no_text_is_in_another_language_without_a_lang_mark(page, base, content):
+    found = {}
+    for language in site_languages(content.settings):
+        folder = urls.language_folder(language, content.settings["language"])
+        for path in real_paths():
+            page.goto(base + folder + path)
+            unmarked = page.evaluate(UNMARKED, language)
+            if unmarked:
+                found[folder + path] = unmarked[:5]
+    assert found == {}
+
+
+def test_the_checker_finds_unmarked_text(page, base):
+    # Guards the check above against passing everything: an English page with Chinese in it.
+    page.set_content('<html lang="en"><body><p>Talks with 王毅</p><p lang="zh">王毅</p></body></html>')
+    assert page.evaluate(UNMARKED, "en") == ["Talks with 王毅"]
+    page.set_content('<html lang="zh-Hans"><body><p>他说 three English words</p><p>TikTok 和 H.R. 815</p></body></html>')
+    assert page.evaluate(UNMARKED, "zh-Hans") == ["他说 three English words"]
+
+
+def test_a_translation_behind_its_english_shows_the_note_in_the_browser(browser, tmp_path):
+    from site_builder.model.translations import text_hash
+    site_yaml = "title: Test\ndescription: A test.\nbase_url: https://example.org/repo/\nlanguage: en\nlanguages: [en, zh-Hans]\n"
+    content = write_tree(tmp_path / "content", {**MINIMAL, "site.yaml": site_yaml,
+                                                "zh-Hans/meetings/talks.yaml":
+                                                    f"title: 北京会谈\ntranslated_from:\n  title: {text_hash('Talks in Beijing')}\n"})
+    out = tmp_path / "root" / "repo"
+    build(Paths(content, TEMPLATES, out), search=False)
+    talks = content / "meetings" / "talks.yaml"
+    with serve(tmp_path / "root") as origin:
+        context = browser.new_context(viewport=DESKTOP)
+        try:
+            tab = context.new_page()
+            tab.goto(origin + "/repo/zh-hans/meetings/talks/")
+            assert tab.locator(".translation-note a").count() == 0
+            talks.write_text(talks.read_text().replace("Talks in Beijing", "Talks in Beijing, 26 April"))
+            build(Paths(content, TEMPLATES, out), search=False)
+            tab.reload()
+            note = tab.locator(".translation-note", has=tab.locator("a"))
+            assert note.is_visible()
+            tab.click(".translation-note a")
+            tab.wait_for_url("**/repo/meetings/talks/")
+            assert tab.locator("h1").inner_text() == "Talks in Beijing, 26 April"
+        finally:
+            context.close()
