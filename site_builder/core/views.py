@@ -231,7 +231,9 @@ def _other_language(entity: Entity, language: str | None, site_language: str | N
     site's own when it names none), when it is not the pages' language."""
     if not entity.type.language_field or not language:
         return None
-    named = entity.values.get(entity.type.language_field) or site_language
+    own = entity.type.own_title
+    written_here = own is not None and (entity.values.get(own[0]) or own[1]) != own[1]
+    named = (None if written_here else entity.values.get(entity.type.language_field)) or site_language
     return named if named and named != language else None
 
 

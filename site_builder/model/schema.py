@@ -99,6 +99,8 @@ class ContentType:
     graph_note: str | None = None  # field shown when hovering its graph node (a hub shows its date)
     featured: str | None = None   # on the home page: the site.yaml field (and the key templates read)
     language_field: str | None = None   # field naming the language its title is written in, when not the site's
+    own_title: tuple[str, str] | None = None   # (field, value): the title is in that language only when the
+                                               # field has the value (else the site wrote it, in its own)
                                   # that picks which; every entity of the type when that is unset
     json_ld: str | None = None    # schema.org type of its JSON-LD node: Event, Person, CreativeWork,
                                   # DefinedTerm (publish/seo.py knows these)
@@ -254,7 +256,7 @@ TERM = ContentType(
 
 SOURCE = ContentType(
     name="source", folder="sources", label=N_("Source"), plural=N_("Sources"), title_field="title",
-    order_by=("publisher", "title"), citable=True, language_field="language",
+    order_by=("publisher", "title"), citable=True, language_field="language", own_title=("title_as", "published"),
     description=N_("A document, article or transcript that claims rest on."),
     roles=(WARN_ORPHAN,), json_ld="CreativeWork",
     fields=(
