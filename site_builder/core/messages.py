@@ -19,6 +19,7 @@ import gettext
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -205,14 +206,42 @@ def script(language: str) -> str | None:
 
 
 _LATIN_RUN_RE = re.compile(r"(?<![A-Za-z0-9_.@/:#-])[A-Za-z][A-Za-z'’.-]*(?:[ ,]+[A-Za-z][A-Za-z'’.-]*){2,}")
+_HAN_RUN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff60]*")
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+_HAN_SCRIPTS = ("Hans", "Hant", "Hani")
 
 
-def mark_latin_runs(html: str, language: str) -> str:
-    """Return HTML whose runs of three or more words in Latin script, in its text (never in a
-    tag), are marked as written in `language`: on a Chinese page, an English name or phrase
-    quoted in the text is read out in English, not spelt in Chinese."""
-    parts = _TAG_SPLIT_RE.split(str(html))
-    for i in range(0, len(parts), 2):   # even parts are text, odd parts tags
-        parts[i] = _LATIN_RUN_RE.sub(lambda m: f'<span lang="{language}">{m.group(0)}</span>', parts[i])
-    return "".join(parts)
+@dataclass(frozen=True, slots=True)
+class RunMarks:
+    """Which runs of text in another script a page marks, and as which language: on a Chinese
+    page, three or more English words in a row (a name or phrase quoted in the text, read out
+    in English, not spelt in Chinese); on an English page, Chinese characters."""
+
+    pattern: re.Pattern
+    language: str
+
+    def found(self, text: str) -> bool:
+        """Tell whether the text holds such a run."""
+        return self.pattern.search(text) is not None
+
+    def mark(self, html: str) -> str:
+        """Return the HTML with each such run in its text (never in a tag) marked with `lang`."""
+        parts = _TAG_SPLIT_RE.split(str(html))
+        for i in range(0, len(parts), 2):   # even parts are text, odd parts tags
+            parts[i] = self.pattern.sub(lambda m: f'<span lang="{self.language}">{m.group(0)}</span>', parts[i])
+        return "".join(parts)
+
+
+def run_marks(language: str | None, languages: tuple[str, ...]) -> RunMarks | None:
+    """Return the runs pages in `language` mark, on a site in `languages` (its first the one its
+    content is written in), or None: a page in another script than the site's first marks that
+    script's words as in it; a page in Latin script marks Han as the site's Chinese."""
+    if not language or not languages:
+        return None
+    own = script(language)
+    if own != "Latn" and script(languages[0]) == "Latn":
+        return RunMarks(_LATIN_RUN_RE, languages[0])
+    chinese = next((other for other in languages if script(other) in _HAN_SCRIPTS), None)
+    if own == "Latn" and chinese:
+        return RunMarks(_HAN_RUN_RE, chinese.split("-")[0])
+    return None

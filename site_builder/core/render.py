@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 
@@ -63,10 +64,12 @@ class Environment(jinja2.Environment):
 
 def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
                      functions: dict[str, Callable] | None = None,
-                     language: str = messages.DEFAULT_LANGUAGE) -> jinja2.Environment:
+                     language: str = messages.DEFAULT_LANGUAGE,
+                     marks: messages.RunMarks | None = None) -> jinja2.Environment:
     """Return the Jinja environment: strict, autoescaping, with the few display filters
     and the `functions` templates may call (e.g. seo_meta), its words and dates in `language`
-    (core/messages.py)."""
+    (core/messages.py). The `marked` filter marks runs of text in another script as `marks`
+    says (core/messages.py run_marks; without it the filter changes nothing)."""
     env = (cls or Environment)(
         extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -80,6 +83,8 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
     env.install_gettext_translations(messages.translations(templates_dir, language), newstyle=True)
     env.filters["longdate"], env.filters["shortdate"] = messages.date_formats(language)
     env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["marked"] = (lambda text: markupsafe.Markup(marks.mark(markupsafe.escape(text)))) \
+        if marks else (lambda text: text)
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
     env.filters["host"] = _host
     env.globals.update(functions or {})
@@ -106,16 +111,17 @@ def templates_digest(templates_dir: Path) -> str:
 def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
                     bytecode: Callable[[], jinja2.BytecodeCache] | None = None,
                     functions: dict[str, Callable] | None = None,
-                    language: str = messages.DEFAULT_LANGUAGE) -> jinja2.Environment:
+                    language: str = messages.DEFAULT_LANGUAGE,
+                    marks: messages.RunMarks | None = None) -> jinja2.Environment:
     """Return the environment for templates_dir while the digest of its files (catalogues
     included) is `fingerprint` (templates_digest), so that a preview server compiles each
     template once, not on every build. A new environment loads compiled templates from
     `bytecode()` (speed/precompile.py)."""
-    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class, language)
+    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class, language, marks)
     if key not in _environments:
         for old in [k for k in _environments if k[:3] != key[:3]]:
             del _environments[old]   # only the newest templates are kept, in each language
-        env = make_environment(templates_dir, runner.environment_class, functions, language)
+        env = make_environment(templates_dir, runner.environment_class, functions, language, marks)
         if bytecode is not None:
             env.bytecode_cache = bytecode()
         _environments[key] = env

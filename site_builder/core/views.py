@@ -13,6 +13,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from ..model.entities import Entity, Site
+from ..model.translations import site_languages
 from . import markup, messages
 
 from ..model import urls
@@ -237,9 +238,9 @@ def _other_language(entity: Entity, language: str | None, site_language: str | N
     return named if named and named != language else None
 
 
-def _marked_runs(render: Callable[[str, bool], Markup], language: str) -> Callable[[str, bool], Markup]:
-    """Return `render` with runs of words in `language`'s script marked as in that language."""
-    return lambda text, inline: Markup(messages.mark_latin_runs(render(text, inline), language))
+def _marked_runs(render: Callable[[str, bool], Markup], marks: messages.RunMarks) -> Callable[[str, bool], Markup]:
+    """Return `render` with runs of words in another script marked as in their language."""
+    return lambda text, inline: Markup(marks.mark(render(text, inline)))
 
 
 def _in_language(render: Callable[[str, bool], Markup], language: str) -> Callable[[str, bool], Markup]:
@@ -264,9 +265,7 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
         "href": urls.href(entity_path(entity), base_url), "when": when(entity.values, words),
     })
     shown: list[str] = []   # the Markdown HTML of the entity's own page, in field order
-    site_language = site.settings.get("language")
-    marks = site_language if language and site_language and language != site_language and \
-        messages.script(language) != messages.script(site_language) else None
+    marks = messages.run_marks(language, site_languages(site.settings))
 
     def show(text: str, inline: bool) -> Markup:
         html = render_markdown(text, resolve, inline)

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  /* The page's words come from its HTML, in its language: "{count} pages match" with the numbers put in. */
+  function say(words, values) {
+    return words.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+  }
+
   function timelineFilters(form) {
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var status = form.querySelector("[role=status]");
@@ -25,8 +30,8 @@
       items.forEach(function (item) { item.hidden = !matches(item); if (!item.hidden) shown += 1; });
       Array.prototype.forEach.call(days, function (day) { day.hidden = !day.querySelector(".tl-item:not([hidden])"); });
       Array.prototype.forEach.call(groups, function (group) { group.hidden = !group.querySelector(".tl-item:not([hidden])"); });
-      status.textContent = shown === items.length ? "Showing all " + shown + " items."
-        : "Showing " + shown + " of " + items.length + " items.";
+      status.textContent = say(shown === items.length ? form.dataset.all : form.dataset.some,
+                               {count: shown, total: items.length});
       selects.forEach(function (s) { if (s.value) query.set(s.name, s.value); });
       history.replaceState(null, "", query.toString() ? "?" + query : location.pathname);
     }
@@ -43,7 +48,7 @@
     var more = document.getElementById("search-more");
     var loading = null, latest = 0, timer = 0, rest = [];
     var PAGE = 20, RERANK = 40;
-    var hint = "Type a name or a word. Results appear as you type.";
+    var hint = form.dataset.hint;
     status.textContent = hint;
     function engine() {
       if (!loading) loading = import(form.dataset.pagefind);
@@ -89,7 +94,7 @@
       if (mine !== latest) return;
       data.forEach(function (d) { list.appendChild(result(d)); });
       more.hidden = rest.length === 0;
-      if (!more.hidden) more.textContent = "Show " + Math.min(PAGE, rest.length) + " more of " + rest.length;
+      if (!more.hidden) more.textContent = say(form.dataset.more, {count: Math.min(PAGE, rest.length), total: rest.length});
     }
     async function run(raw) {
       var query = raw.trim(), mine = ++latest;
@@ -103,11 +108,11 @@
         rest = rerank(query, data).concat(found.results.slice(RERANK));
         list.replaceChildren();
         await showMore();
-        status.textContent = found.results.length
-          ? found.results.length + (found.results.length === 1 ? " page matches " : " pages match ") + "\u201c" + query + "\u201d."
-          : "No page matches \u201c" + query + "\u201d. Try another spelling, or look in the list of every page below.";
+        status.textContent = say(found.results.length === 0 ? form.dataset.none
+                                 : found.results.length === 1 ? form.dataset.one : form.dataset.many,
+                                 {count: found.results.length, query: query});
       } catch (error) {
-        status.textContent = "Search could not load its index. Every page is listed below, A to Z.";
+        status.textContent = form.dataset.failed;
       }
     }
     more.addEventListener("click", showMore);
