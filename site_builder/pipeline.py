@@ -212,11 +212,13 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
     site, settings, markdown = content.site, content.settings, content.markdown
     base, out = one.base, paths.out / one.folder
     if one.folder:   # another language: the translated entities, their Markdown converted anew
+        progress.stage(f"translate {one.language}")
         site, settings = localized(site, settings, one.language, show_drafts=options.drafts)
         shown = [e for e in list(site.by_id.values()) + list(site.drafts.values()) if options.drafts or not e.is_draft]
         markdown, _ = prerender_markdown(shown + ([settings] if settings else []), site, base, runner)
     words = translations(paths.templates, one.language).gettext
     progress.stage("plan" if not one.folder else f"plan {one.language}")
+    # (each language's pages render when the writer asks for them, after every language is planned)
     pages = plan_pages(site, problems, words)
     problems.raise_if_errors(options.strict)
     progress.stage("views")
