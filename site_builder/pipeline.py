@@ -27,7 +27,7 @@ from .core.markdown import Rendered, prerender_markdown
 from .core.output import check_output_dir, clean_leftovers
 from .core.pages import plan_pages
 from .core.progress import Progress
-from .core.messages import check_catalogues, language_name, run_marks, sort_text, translations
+from .core.messages import check_catalogues, language_name, run_marks, sort_text, words_in
 from .core.languages import languages, localized
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
@@ -216,7 +216,7 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
         site, settings = localized(site, settings, one.language, show_drafts=options.drafts)
         shown = [e for e in list(site.by_id.values()) + list(site.drafts.values()) if options.drafts or not e.is_draft]
         markdown, _ = prerender_markdown(shown + ([settings] if settings else []), site, base, runner)
-    words = translations(paths.templates, one.language).gettext
+    words = words_in(paths.templates, one.language, one.site_language)
     progress.stage("plan" if not one.folder else f"plan {one.language}")
     # (each language's pages render when the writer asks for them, after every language is planned)
     pages = plan_pages(site, problems, words)

@@ -169,6 +169,24 @@ def short_date(value: dt.date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1][:3]} {value.year}"
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The engine's own words in one language, called like gettext, and how a date is written
+    there without its weekday (None: the engine's English default)."""
+
+    gettext: Callable[[str], str]
+    day: Callable[[dt.date], str] | None = None
+
+    def __call__(self, text: str) -> str:
+        return self.gettext(text)
+
+
+def words_in(templates_dir: Path, language: str, site_language: str) -> Words:
+    """Return the engine's words in `language`, from the templates' catalogue."""
+    day = None if language == site_language else date_formats(language)[1]
+    return Words(translations(templates_dir, language).gettext, day)
+
+
 def sort_text(language: str) -> Callable[[str], str]:
     """Return how `language` orders names: Chinese by Hanyu Pinyin with tone numbers (as
     Chinese dictionaries and indexes do: 布林肯 -> 'bu4 lin2 ken3'), any other by case-folded text.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from markupsafe import Markup, escape
@@ -44,6 +44,7 @@ class Plan:
     hub_fields: dict[str, tuple[str | None, str | None]]   # each hub type's (attendees, topics)
     notes: dict[str, str]
     headings: tuple[str, ...]
+    day: Callable[[Any], str] | None = field(default=None, compare=False, repr=False)   # a hub's date, else English
 
 
 def plan(types: Iterable[ContentType], words: Callable[[str], str] = str) -> Plan:
@@ -54,7 +55,8 @@ def plan(types: Iterable[ContentType], words: Callable[[str], str] = str) -> Pla
     hub_fields = {t.name: (t.attendees, t.topics) for t in placed if t.graph == GRAPH_HUB}
     headings = tuple(words(" and ").join(words(t.plural) for t in placed if columns[t.name] == c)
                      for c in range(len(GRAPH_COLUMNS)))
-    return Plan(columns, hub_fields, {t.name: t.graph_note for t in placed if t.graph_note}, headings)
+    return Plan(columns, hub_fields, {t.name: t.graph_note for t in placed if t.graph_note}, headings,
+                getattr(words, "day", None))
 
 
 DEFAULT_PLAN = plan(CONTENT_TYPES)
@@ -98,7 +100,7 @@ def _node(view: dict[str, Any], the_plan: Plan) -> Node:
     column = the_plan.columns[kind]
     if column == HUBS:
         date = view["when"]["date"] if view.get("when") else None
-        sub = f"{date.day} {date:%B %Y}" if date else ""
+        sub = (the_plan.day(date) if the_plan.day else f"{date.day} {date:%B %Y}") if date else ""
     else:
         note = the_plan.notes.get(kind)
         sub = (view.get(note) or "") if note else ""
