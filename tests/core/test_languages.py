@@ -36,7 +36,9 @@ def translated() -> dict[str, str]:
         "site.yaml": SITE,
         "zh-Hans/site.yaml": stamped({"title": "Test explainer", "parties": ("United States", "China")},
                                      title="测试解读", parties=["美国", "中国"]),
-        "zh-Hans/meetings/talks.yaml": stamped({"title": "Talks in Beijing"}, title="北京会谈"),
+        "zh-Hans/meetings/talks.yaml": stamped({"title": "Talks in Beijing", "location": "Beijing",
+                                                "summary": "Talks with [[wang-yi]] and [[wang-yi|the minister]]."},
+                                               title="北京会谈", location="北京", summary="与[[wang-yi]]会谈。"),
         "zh-Hans/people/wang-yi.yaml": stamped({"name": "Wang Yi"}, name="王毅"),
         "zh-Hans/people/antony-blinken.yaml": stamped({"name": "Antony Blinken"}, name="安东尼·布林肯"),
     }
@@ -91,11 +93,13 @@ def test_the_switcher_and_hreflang_lead_to_the_same_page_in_each_language(two_si
 
 
 def test_an_untranslated_field_shows_the_english_marked_as_english(two_sites):
-    out = two_sites
-    chinese = page(out, "zh-hans/meetings/talks/index.html")
+    chinese = page(two_sites, "zh-hans/issues/fentanyl/index.html")   # no translation at all
+    assert chinese.h1["lang"] == "en" and chinese.h1.text == "Fentanyl"
     marked = chinese.select('[lang="en"].untranslated')
-    assert marked and "Talks with" in marked[0].text
+    assert marked and "Precursor chemicals." in marked[0].text
     assert "尚未翻译" in chinese.select_one(".translation-note").text
+    translated = page(two_sites, "zh-hans/meetings/talks/index.html")   # translated in full
+    assert not translated.select(".untranslated, .translation-note") and not translated.h1.has_attr("lang")
 
 
 def test_an_english_edit_makes_the_translation_stale_in_check_and_on_the_page(make_site, tmp_path):
@@ -103,10 +107,10 @@ def test_an_english_edit_makes_the_translation_stale_in_check_and_on_the_page(ma
     assert [w for w in report.warnings if w.stale] == []
     assert not page(out, "zh-hans/meetings/talks/index.html").select('.translation-note a[hreflang="en"]')
     talks = (tmp_path / "content" / "meetings" / "talks.yaml")
-    talks.write_text(talks.read_text().replace("title: Talks in Beijing", "title: Talks in Beijing on 26 April"))
+    talks.write_text(talks.read_text().replace("summary: Talks with", "summary: Long talks with"))
     report = build(Paths(tmp_path / "content", TEMPLATES, out), search=False)
     assert [(w.field, w.message) for w in report.warnings if w.stale] == \
-        [("title", f"the English changed since this was translated ({tmp_path / 'content' / 'meetings' / 'talks.yaml'})")]
+        [("summary", f"the English changed since this was translated ({tmp_path / 'content' / 'meetings' / 'talks.yaml'})")]
     chinese = page(out, "zh-hans/meetings/talks/index.html")
     note = chinese.select_one('.translation-note a[hreflang="en"]')
     assert note["href"] == "/repo/meetings/talks/"

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from site_builder import Paths, build, load_site
 from site_builder.model import urls
+from site_builder.model.translations import site_languages
 
 from ..browser_support import chromium, serve, site_under_subpath
 from ..conftest import ROOT, TEMPLATES
@@ -34,7 +35,10 @@ def page_paths() -> list[str]:
             # The one with the most links stands for its type: it has every section filled in.
             richest = max(entities, key=lambda e: (sum(len(v) for v in site.links_of(e).values()), e.id))
             paths.append(f"diplomatic-explainer/{ctype.folder}/{richest.id}/")
-    return paths + RICH_PAGES
+    # The same pages in each other language the site is written in (/zh-hans/…).
+    folders = [urls.language_folder(lang, site.settings["language"]) for lang in site_languages(site.settings)[1:]]
+    translated = [p.replace("diplomatic-explainer/", f"diplomatic-explainer/{folder}", 1) for folder in folders for p in paths]
+    return paths + translated + RICH_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +70,7 @@ def test_no_axe_violations_on_any_page_type(served_site, browser, scheme, width)
         for path in page_paths():
             page.goto(served_site + path)
             if path.endswith("search/"):
-                page.fill("#search-q", "Wang Yi")
+                page.fill("#search-q", "王毅" if "/zh-hans/" in path else "Wang Yi")
                 page.press("#search-q", "Enter")
                 page.wait_for_selector("#search-results li")
             result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS},
