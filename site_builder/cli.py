@@ -235,12 +235,12 @@ def _counts(warnings: list[SiteError]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _print_warnings(warnings: list[SiteError], site) -> None:
+def _print_warnings(warnings: list[SiteError], site, settings=None) -> None:
     """Print the warnings, each stale translation's with what changed in the English since."""
     diffs: dict[tuple[str, str], str] = {}
     if any(w.stale for w in warnings):
         from .tools.translation_report import stale_diffs
-        diffs = stale_diffs(site)
+        diffs = stale_diffs(site, settings)
     for warning in warnings:
         print(warning, file=sys.stderr)
         if (warning.location.path, warning.field) in diffs:
@@ -251,16 +251,16 @@ def _print_warnings(warnings: list[SiteError], site) -> None:
 def run_check(args: argparse.Namespace) -> int:
     """Validate content (and, with --site, the built site's links); return the exit code."""
     try:
-        site, _, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None),
-                                      progress=progress_for(), no_drafts=args.no_drafts)
+        site, settings, warnings = load_site(args.content, strict=args.strict, runner=runner_for(None),
+                                             progress=progress_for(), no_drafts=args.no_drafts)
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"check failed: {len(failed.problems)} problem(s)", file=sys.stderr)
         return 1
-    _print_warnings(warnings, site)
+    _print_warnings(warnings, site, settings)
     if args.translations:
         from .tools.translation_report import completeness, completeness_table
-        print(completeness_table(completeness(site)))
+        print(completeness_table(completeness(site, settings)))
     broken = []
     if args.site:
         if not (args.out / "index.html").is_file():

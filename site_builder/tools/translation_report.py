@@ -39,19 +39,21 @@ class Completeness:
     missing: int
 
 
-def completeness(site: Site) -> list[Completeness]:
-    """Return, for each language after the first and each type, the fields translated of those there are."""
+def completeness(site: Site, settings: Entity | None = None) -> list[Completeness]:
+    """Return, for each language after the first and each type (and the settings, when given),
+    the fields translated of those there are."""
     rows = []
     for language in site_languages(site.settings)[1:]:
-        for ctype in site.types:
+        groups = [(t.name, site.by_type.get(t.name, ())) for t in site.types]
+        for type_name, entities in groups + ([(settings.type.name, [settings])] if settings else []):
             translated_count = translatable = stale = 0
-            for entity in site.by_type.get(ctype.name, ()):
+            for entity in entities:
                 for name in translatable_fields(entity):
                     found = translated(site, entity, language, name)
                     translatable += 1
                     translated_count += not found.missing
                     stale += found.stale
-            rows.append(Completeness(language, ctype.name, translated_count, translatable, stale,
+            rows.append(Completeness(language, type_name, translated_count, translatable, stale,
                                      translatable - translated_count))
     return rows
 
@@ -69,11 +71,11 @@ def completeness_table(rows: list[Completeness]) -> str:
     return "\n".join(lines)
 
 
-def stale_diffs(site: Site) -> dict[tuple[str, str], str]:
+def stale_diffs(site: Site, settings: Entity | None = None) -> dict[tuple[str, str], str]:
     """Return, by (translation file, field), what changed in the English since each stale field was translated."""
     diffs = {}
     for key, by_language in site.translations.items():
-        english = site.by_id.get(key) or site.drafts.get(key)
+        english = site.by_id.get(key) or site.drafts.get(key) or (settings if settings and key == settings.key else None)
         if english is None:
             continue
         for translation in by_language.values():
