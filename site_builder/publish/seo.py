@@ -60,9 +60,13 @@ def graph(page: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:
     entity, ctype = page.get("entity"), page.get("type")
     if entity and ctype and ctype["json_ld"] in ENTITY_NODES:
         node = ENTITY_NODES[ctype["json_ld"]](entity, ctype, base_url)
-        # The page's words are in the site's language; a source's own are in its document's.
-        node["inLanguage"] = entity.get("language") or site["language"] if ctype["json_ld"] == "CreativeWork" \
-            else site["language"]
+        # schema.org gives an Event and a CreativeWork a language: the page's for an event, the
+        # document's for a source (its `language`, else the site's first).
+        if ctype["json_ld"] == "Event":
+            node["inLanguage"] = site["language"]
+        elif ctype["json_ld"] == "CreativeWork":
+            first = site["languages"][0]["tag"] if site["languages"] else site["language"]
+            node["inLanguage"] = entity.get("language") or first
         nodes.append(node)
     return nodes
 
