@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import json
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,19 @@ def _pagefind_running(options: list[str], bundle: Path) -> Iterator[None]:
             raise _failed(f"Pagefind failed (exit {code}): {detail[-1] if detail else 'no output'}")
     if not (bundle / "pagefind.js").is_file():
         raise _failed("Pagefind wrote no pagefind/pagefind.js")
+    _stable_entry(bundle / "pagefind-entry.json")
+
+
+def _stable_entry(entry: Path) -> None:
+    """Write Pagefind's entry file with its languages in order: Pagefind lists a site's
+    languages in a different order from run to run, so two builds of the same site would
+    differ (its search reads the languages by name, in any order)."""
+    try:
+        data = json.loads(entry.read_bytes())
+        data["languages"] = dict(sorted(data["languages"].items()))
+    except (OSError, ValueError, KeyError, AttributeError):
+        return   # not the shape this knows: left as Pagefind wrote it
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _pagefind() -> list[str]:
