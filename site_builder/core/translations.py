@@ -47,7 +47,7 @@ def check_translations(docs: list[RawDoc], site: Site, settings: Entity | None,
                 _refuse_language(doc, languages, problems)
             continue
         english = _english_of(doc, everyone, problems) if doc.type.folder else settings
-        if english is None or doc.broken:
+        if english is None or doc.broken or english.doc.broken:   # an unreadable English: its own error says so
             continue
         translation = _translation(doc, english, problems)
         list(wikilink_targets(translation.entity, everyone, problems))   # each [[id]] names something, as in English
@@ -94,11 +94,12 @@ def _english_of(doc: RawDoc, everyone: dict[str, Entity], problems: Problems) ->
     if english is not None:
         problems.add(doc.at(), None, f"'{doc.id}' is a {english.type.name}, not a {doc.type.name}",
                      f"move the file to content/{doc.language}/{english.type.folder}/")
-    else:
+    else:   # its English deleted or renamed (or the file misnamed): the rest is published meanwhile
         pool = [e.id for e in everyone.values() if e.type is doc.type]
-        problems.add(doc.at(), None, f"no {doc.type.name} '{doc.id}' to translate",
-                     suggest(doc.id, pool) or f"a translation's file name is the id of a file in "
-                                              f"content/{doc.type.folder}/")
+        problems.add(doc.at(), None, f"no {doc.type.name} '{doc.id}' to translate: its English was deleted "
+                     "or renamed, or this file is misnamed",
+                     suggest(doc.id, pool) or f"delete this file, or name it as its English in content/{doc.type.folder}/",
+                     stale=True)
     return None
 
 

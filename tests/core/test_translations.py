@@ -66,8 +66,18 @@ def test_every_mistake_is_reported_at_its_place_in_one_run(make_site):
         "(translatable fields: title, location, summary, outcomes, readouts, body, article_said, corrections)",
         f"{content}/zh-Hans/people/talks.yaml:1:1: 'talks' is a meeting, not a person "
         "(move the file to content/zh-Hans/meetings/)",
-        f"{content}/zh-Hans/people/wang-yo.yaml:1:1: no person 'wang-yo' to translate (did you mean 'wang-yi'?)",
     ]
+
+
+def test_a_translation_whose_english_is_gone_is_a_warning_that_fails_no_build(make_site):
+    # Deleting or renaming an English entity is an editor's everyday change: it must never
+    # block publishing because a translation of it is left behind.
+    content = make_site({"site.yaml": TWO_LANGUAGES, "zh-Hans/people/wang-yo.yaml": "name: 王毅\n"})
+    _, _, warnings = load_site(content, strict=True)
+    assert [str(w) for w in warnings] == [
+        f"{content}/zh-Hans/people/wang-yo.yaml:1:1: warning: no person 'wang-yo' to translate: its English was "
+        "deleted or renamed, or this file is misnamed (did you mean 'wang-yi'?)"]
+    assert warnings[0].stale
 
 
 def test_a_language_folder_not_declared_in_site_yaml_is_reported_once(make_site):
