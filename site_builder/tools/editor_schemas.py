@@ -95,9 +95,33 @@ def type_schema(ctype: ContentType, ids: dict[str, list[str]]) -> dict:
 
 
 def all_schemas(content_dir: Path, types: tuple[ContentType, ...] = CONTENT_TYPES) -> dict[str, dict]:
-    """Return {file name: schema} for every content type and for site.yaml."""
+    """Return {file name: schema} for every content type and for site.yaml, and for the
+    translations of each (content/<language>/<folder>/<id>.yaml: <type>.translation.json)."""
     ids = known_ids(content_dir, types)
-    return {f"{ctype.name}.json": type_schema(ctype, ids) for ctype in (*types, SITE)}
+    return {**{f"{ctype.name}.json": type_schema(ctype, ids) for ctype in (*types, SITE)},
+            **{f"{ctype.name}.translation.json": translation_schema(ctype, ids) for ctype in (*types, SITE)}}
+
+
+def translation_schema(ctype: ContentType, ids: dict[str, list[str]]) -> dict:
+    """Return the JSON Schema of a translation file: the type's translatable fields, none
+    required, and `translated_from`, a short hash of the English of each."""
+    fields = [f for f in ctype.fields if f.translatable]
+    where = "content/<language>/site.yaml" if not ctype.folder else f"content/<language>/{ctype.folder}/<id>.yaml"
+    return {
+        "$schema": DIALECT,
+        "$id": f"{ctype.name}.translation.json",
+        "title": f"{ctype.label}, translated ({where})",
+        "description": "The translatable fields of the English file of the same name, in this folder's language.",
+        "type": "object",
+        "properties": {**{f.name: field_schema(f, ids) for f in fields},
+                       "translated_from": {
+                           "description": "Which English each field was translated from (written by "
+                                          "`python build.py new --translate … --restamp`; not edited by hand).",
+                           "type": "object",
+                           "propertyNames": {"enum": [f.name for f in fields]},
+                           "additionalProperties": {"type": "string", "pattern": "^[0-9a-f]{12}$"}}},
+        "additionalProperties": False,
+    }
 
 
 def refresh_schemas(content_dir: Path) -> None:

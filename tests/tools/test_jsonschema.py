@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from site_builder import BuildFailed, load_site
+from site_builder.model.translations import site_languages
 from site_builder.model.errors import Problems
 from site_builder.cli import main
 from site_builder.pipeline import Paths
@@ -35,7 +36,7 @@ def validator(schemas: dict[str, dict], type_name: str) -> Draft202012Validator:
 
 def as_builder_reads(path) -> dict:
     """Load a file the way the builder does (every scalar a string), as the YAML extension sees it."""
-    ctype = SITE if path.name == "site.yaml" and path.parent.name == "content" else TYPES_BY_FOLDER[path.parent.name]
+    ctype = SITE if path.name == "site.yaml" else TYPES_BY_FOLDER[path.parent.name]
     problems = Problems()
     doc = load_file(path, ctype, path.stem, problems)
     assert not problems.items, problems.items
@@ -44,7 +45,7 @@ def as_builder_reads(path) -> dict:
 
 def test_every_schema_is_a_valid_json_schema():
     schemas = all_schemas(CONTENT)
-    assert set(schemas) == {f"{t.name}.json" for t in (*CONTENT_TYPES, SITE)}
+    assert set(schemas) == {f"{t.name}{kind}.json" for t in (*CONTENT_TYPES, SITE) for kind in ("", ".translation")}
     for schema in schemas.values():
         Draft202012Validator.check_schema(schema)
 
@@ -70,8 +71,10 @@ def test_the_real_content_validates_against_its_schemas():
     files = sorted(CONTENT.rglob("*.yaml"))
     assert len(files) > 10
     for path in files:
-        ctype = SITE if path == CONTENT / "site.yaml" else TYPES_BY_FOLDER[path.parent.name]
-        errors = [e.message for e in validator(schemas, ctype.name).iter_errors(as_builder_reads(path))]
+        ctype = SITE if path.name == "site.yaml" else TYPES_BY_FOLDER[path.parent.name]
+        translation = path.relative_to(CONTENT).parts[0] in site_languages(load_site(CONTENT)[0].settings)
+        name = f"{ctype.name}.translation" if translation else ctype.name
+        errors = [e.message for e in validator(schemas, name).iter_errors(as_builder_reads(path))]
         assert errors == [], f"{path}: {errors}"
 
 
@@ -99,7 +102,7 @@ def test_schemas_are_written_where_git_ignores_them_and_nothing_tracked_changes(
     build and serve rebuild) writes them into .cache/schemas/, which git ignores."""
     assert not (ROOT / "schemas").exists()
     done = subprocess.run([sys.executable, "build.py", "schema"], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.startswith("wrote 7 schemas into .cache/schemas ")
+    assert done.returncode == 0 and done.stdout.startswith("wrote 14 schemas into .cache/schemas ")
     assert schemas_dir_for(CONTENT) == ROOT / ".cache" / "schemas"
     for name, schema in all_schemas(CONTENT).items():
         assert json.loads((ROOT / ".cache/schemas" / name).read_text(encoding="utf-8")) == schema
@@ -143,6 +146,9 @@ def test_vscode_settings_map_every_type_to_its_schema():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     expected = {f"./.cache/schemas/{t.name}.json": [f"content/{t.folder}/*.yaml"] for t in CONTENT_TYPES}
     expected["./.cache/schemas/site.json"] = ["content/site.yaml"]
+    # Translations: content/<language>/<folder>/<id>.yaml and content/<language>/site.yaml.
+    expected.update({f"./.cache/schemas/{t.name}.translation.json": [f"content/*/{t.folder}/*.yaml"] for t in CONTENT_TYPES})
+    expected["./.cache/schemas/site.translation.json"] = ["content/*/site.yaml"]
     assert settings["yaml.schemas"] == expected
 
 
@@ -204,6 +210,6 @@ def test_schema_command_writes_one_file_per_type(tmp_path):
                              "--schemas", str(tmp_path / "schemas")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == sorted(f"{t.name}.json" for t in (*CONTENT_TYPES, SITE))
+    assert written == sorted(f"{t.name}{kind}.json" for t in (*CONTENT_TYPES, SITE) for kind in ("", ".translation"))
     person = json.loads((tmp_path / "schemas" / "meeting.json").read_text())
     assert ids_offered(person, "participants") == ["antony-blinken", "wang-yi"]
