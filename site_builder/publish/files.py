@@ -79,7 +79,7 @@ def publish_files(pages: list[Page], site: Site, settings: Entity | None, views:
     ]
     domain = site.settings.get("domain")
     if domain:
-        check_domain(domain, base_url, settings)
+        check_domain(domain, languages[0][1] if languages else base_url, settings)   # the site's root
         files.append(("CNAME", f"{domain}\n".encode("ascii")))
     if kept:
         files = [(name, kept.unless_there(name, data)) for name, data in files]
