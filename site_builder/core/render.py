@@ -122,10 +122,34 @@ def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
         for old in [k for k in _environments if k[:3] != key[:3]]:
             del _environments[old]   # only the newest templates are kept, in each language
         env = make_environment(templates_dir, runner.environment_class, functions, language, marks)
-        if bytecode is not None:
-            env.bytecode_cache = bytecode()
+        # Each language's environment of these templates loads what another one compiled.
+        env.bytecode_cache = bytecode() if bytecode is not None else _shared_bytecode(key[:3])
         _environments[key] = env
     return _environments[key]
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates in memory, shared by the environments of one set of templates."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (data := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(data)   # a stale one is reset, then compiled
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_bytecode: dict[tuple, _MemoryBytecode] = {}
+
+
+def _shared_bytecode(templates: tuple) -> _MemoryBytecode:
+    if templates not in _bytecode:
+        _bytecode.clear()   # only the newest templates' code is kept
+        _bytecode[templates] = _MemoryBytecode()
+    return _bytecode[templates]
 
 
 def _host(url: str) -> str:

@@ -44,7 +44,7 @@ class Bytecode(jinja2.BytecodeCache):
             bucket.bytecode_from_string(data)   # resets the bucket if stale: Jinja then compiles
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.made[bucket.key] = bucket.bytecode_to_string()
+        self.made[bucket.key] = self.known[bucket.key] = bucket.bytecode_to_string()
 
 
 class Precompiled:
@@ -52,9 +52,14 @@ class Precompiled:
 
     def __init__(self, child: tuple[int, int] | None):
         self._child = child
+        self._known: dict[str, bytes] | None = None   # the child's, then what any environment compiled
 
     def bytecode(self) -> Bytecode:
-        """Return the child's bytecode for a new environment, waiting for it at most WAIT_SECONDS."""
+        """Return the child's bytecode for a new environment, waiting for it at most WAIT_SECONDS.
+        The environments of one build (one per language) share it: a template one compiled,
+        the next loads."""
+        if self._known is not None:
+            return Bytecode(self._known)
         known: dict[str, bytes] = {}
         if self._child is not None:
             try:
@@ -65,6 +70,7 @@ class Precompiled:
                 pass  # the child failed: Jinja compiles here
             finally:
                 self.close()
+        self._known = known
         return Bytecode(known)
 
     def close(self) -> None:
