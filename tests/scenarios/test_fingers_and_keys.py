@@ -309,7 +309,8 @@ def test_the_sources_index_is_sorted_by_publisher_and_title_and_shows_both(brows
         with opened(browser, viewport, scheme) as page:
             page.goto(base + f"{ctype.folder}/")
             shown = page.eval_on_selector_all("ul.cards > li", """lis => lis.map(li => ({
-                publisher: li.querySelector('.publisher').firstChild.textContent.trim(),
+                publisher: (p => { p.querySelector('.meta')?.remove(); return p.textContent.trim(); })(
+                    li.querySelector('.publisher').cloneNode(true)),   // its text, marks included, without the date
                 title: li.querySelector(':scope > a').textContent.trim(),
                 id: li.querySelector(':scope > a').getAttribute('href').replace(/\\/$/, '').split('/').pop()}))""")
             sources = sorted(content.by_type[ctype.name], key=lambda e: (
