@@ -39,9 +39,10 @@ def test_edit_after_edit_leaves_no_more_objects_behind(editing):
         editing(i)
         gc.collect()
         counts.append(len(gc.get_objects()))
-    # The count wobbles by a few objects from build to build; one more object kept per edit
-    # would raise the least of the last four by five against the least after the warm-up.
-    assert min(counts[-4:]) - min(counts[2:6]) <= 2, counts
+    # The count wobbles by a few objects from build to build (by three, seen in CI); one more
+    # object kept per edit would raise the least of the last four by five against the least
+    # after the warm-up.
+    assert min(counts[-4:]) - min(counts[2:6]) <= 4, counts
 
 
 def test_the_files_an_edit_changed_are_not_held_in_memory_once_it_is_built(editing):
