@@ -13,9 +13,10 @@ from site_builder.model import urls
 from site_builder.model.translations import site_languages
 from site_builder.model.typography import curly_quotes
 
-from ..browser_support import DESKTOP, PHONE, chromium, serve, site_under_subpath
+from ..browser_support import DESKTOP, PHONE, serve
 from ..conftest import MINIMAL, ROOT, TEMPLATES, write_tree
 from .test_a11y import page_paths
+from .test_e2e_reader import base, browser  # noqa: F401 (the real site served under its sub-path; the browser)
 
 CONTENT = ROOT / "content"
 
@@ -39,22 +40,6 @@ UNMARKED = r"""([pageLang, excused]) => {
   }
   return found;
 }"""
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, content):
-    """Build the real site (with its search index) and serve it under its sub-path."""
-    root = tmp_path_factory.mktemp("languages")
-    base_url = content.settings["base_url"]
-    build(Paths(CONTENT, TEMPLATES, site_under_subpath(base_url, root)))
-    with serve(root) as origin:
-        yield origin + urls.base_path(base_url)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture
