@@ -179,7 +179,9 @@ def inside_quotes(text: str, index: int) -> bool:
 
 def test_content_loads_strictly_with_no_problems():
     site, _, warnings = load_site(CONTENT, strict=True)
-    assert warnings == []
+    # A translation left behind by an edit of its English is stale: a warning for the translator,
+    # never a fault of the content (the deploy gate's editor deletes a translated meeting).
+    assert [w for w in warnings if not w.stale] == []
     assert site.by_id
 
 
