@@ -229,10 +229,10 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
     page_cache = runner.pages(templates if not one.folder else f"{templates} {one.language}", context, views)
     todo, kept = page_cache.split(pages, out)
     reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
-    env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, one.language,
-                          run_marks(one.language, tuple(c["tag"] for c in choices)))
+    marks = run_marks(one.language, tuple(c["tag"] for c in choices))
+    env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, one.language)
     progress.stage("render")   # pages are written as workers render them, never all in memory
-    rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads, one.site_base),
+    rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads, one.site_base, marks),
                                 len(todo))
     # Feed, calendar, sitemap, data.json… are made after the pages, while Pagefind indexes them.
     all_bases = [(c["tag"], c["base"]) for c in choices]

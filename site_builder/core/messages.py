@@ -227,6 +227,12 @@ _LATIN_RUN_RE = re.compile(r"(?<![A-Za-z0-9_.@/:#-])[A-Za-z][A-Za-z'’.-]*(?:[ 
 _HAN_RUN_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff60]*")
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
 _HAN_SCRIPTS = ("Hans", "Hant", "Hani")
+# A page's tokens: comments, scripts and styles whole (their text is not the reader's), then tags.
+_PAGE_TOKEN_RE = re.compile(r"<!--.*?-->|<![^>]*>|<(script|style)\b.*?</\1\s*>"
+                            r"|<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*)(?P<attrs>[^>]*)>", re.S | re.I)
+_LANG_ATTR_RE = re.compile(r"""\slang\s*=\s*["']?([^"'\s>]*)""", re.I)
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_TEXT_ONLY = frozenset(("title", "option", "textarea"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +254,39 @@ class RunMarks:
         for i in range(0, len(parts), 2):   # even parts are text, odd parts tags
             parts[i] = self.pattern.sub(lambda m: f'<span lang="{self.language}">{m.group(0)}</span>', parts[i])
         return "".join(parts)
+
+    def mark_page(self, html: str) -> str:
+        """Return a whole page with each such run marked wherever the language in force (the
+        nearest `lang`, else <html lang>) is not the run's: text no field marks, such as a
+        one-line field no translation gives yet, shown in English on a Chinese page. Text
+        that cannot hold an element is left alone (<title>, <option>, <textarea>, scripts,
+        styles, comments); in SVG a run is a <tspan>."""
+        own = self.language.split("-")[0].lower()
+        out: list[str] = []
+        stack: list[tuple[str, str | None]] = []   # open elements: (name, their lang attribute)
+        at = 0
+        for token in _PAGE_TOKEN_RE.finditer(html):
+            text = html[at:token.start()]
+            if text.strip() and self.pattern.search(text) and not any(n in _TEXT_ONLY for n, _ in stack):
+                lang = next((v for _, v in reversed(stack) if v is not None), "")
+                if lang.split("-")[0].lower() != own:
+                    tag = "tspan" if any(n == "svg" for n, _ in stack) else "span"
+                    text = self.pattern.sub(lambda m: f'<{tag} lang="{self.language}">{m.group(0)}</{tag}>', text)
+            out.append(text)
+            out.append(token.group(0))
+            at = token.end()
+            closing, name = token.group("close"), (token.group("name") or "").lower()
+            if not name:
+                continue   # a comment, script or style, copied whole
+            if closing:
+                names = [n for n, _ in stack]
+                if name in names:
+                    del stack[len(names) - 1 - names[::-1].index(name):]
+            elif name not in _VOID and not token.group(0).endswith("/>"):
+                lang = _LANG_ATTR_RE.search(token.group("attrs") or "")
+                stack.append((name, lang.group(1) if lang else None))
+        out.append(html[at:])
+        return "".join(out)
 
 
 def run_marks(language: str | None, languages: tuple[str, ...]) -> RunMarks | None:

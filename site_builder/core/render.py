@@ -11,7 +11,6 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 import jinja2
-import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 
@@ -64,12 +63,11 @@ class Environment(jinja2.Environment):
 
 def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
                      functions: dict[str, Callable] | None = None,
-                     language: str = messages.DEFAULT_LANGUAGE,
-                     marks: messages.RunMarks | None = None) -> jinja2.Environment:
+                     language: str = messages.DEFAULT_LANGUAGE) -> jinja2.Environment:
     """Return the Jinja environment: strict, autoescaping, with the few display filters
     and the `functions` templates may call (e.g. seo_meta), its words and dates in `language`
-    (core/messages.py). The `marked` filter marks runs of text in another script as `marks`
-    says (core/messages.py run_marks; without it the filter changes nothing)."""
+    (core/messages.py). Runs of text in another script are marked on the rendered page
+    (render_pages' `marks`), not by the templates."""
     env = (cls or Environment)(
         extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -83,8 +81,6 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
     env.install_gettext_translations(messages.translations(templates_dir, language), newstyle=True)
     env.filters["longdate"], env.filters["shortdate"] = messages.date_formats(language)
     env.filters["isodate"] = lambda d: d.isoformat()
-    env.filters["marked"] = (lambda text: markupsafe.Markup(marks.mark(markupsafe.escape(text)))) \
-        if marks else (lambda text: text)
     env.filters["hhmm"] = lambda t: t.strftime("%H:%M")
     env.filters["host"] = _host
     env.globals.update(functions or {})
@@ -111,17 +107,16 @@ def templates_digest(templates_dir: Path) -> str:
 def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,
                     bytecode: Callable[[], jinja2.BytecodeCache] | None = None,
                     functions: dict[str, Callable] | None = None,
-                    language: str = messages.DEFAULT_LANGUAGE,
-                    marks: messages.RunMarks | None = None) -> jinja2.Environment:
+                    language: str = messages.DEFAULT_LANGUAGE) -> jinja2.Environment:
     """Return the environment for templates_dir while the digest of its files (catalogues
     included) is `fingerprint` (templates_digest), so that a preview server compiles each
     template once, not on every build. A new environment loads compiled templates from
     `bytecode()` (speed/precompile.py)."""
-    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class, language, marks)
+    key = (str(templates_dir.resolve()), fingerprint, runner.environment_class, language)
     if key not in _environments:
         for old in [k for k in _environments if k[:3] != key[:3]]:
             del _environments[old]   # only the newest templates are kept, in each language
-        env = make_environment(templates_dir, runner.environment_class, functions, language, marks)
+        env = make_environment(templates_dir, runner.environment_class, functions, language)
         # Each language's environment of these templates loads what another one compiled.
         env.bytecode_cache = bytecode() if bytecode is not None else _shared_bytecode(key[:3])
         _environments[key] = env
@@ -229,7 +224,8 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
                  base_url: str, context: View, runner: Runner,
-                 reads: dict[str, bytes] | None = None, assets_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+                 reads: dict[str, bytes] | None = None, assets_url: str | None = None,
+                 marks: messages.RunMarks | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (output file, bytes) of every page as workers finish them; after the last,
     raise every template error together.
 
@@ -237,6 +233,8 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
     `context` is site_context(); `reads`, when given, receives the keys of the views each
     page read, as runner.packed() gives them (without it nothing is recorded). Static files
     are linked below `assets_url` (the site's base: every language shares them), else base_url.
+    With `marks` (core/messages.py run_marks), runs of text in another script than the language
+    in force where they stand are marked on every page, whichever field or template wrote them.
     """
     shared = {"site": context,
               "asset": lambda path: urls.href("/static/" + path.lstrip("/"), assets_url or base_url)}
@@ -247,7 +245,7 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
             pass
     errors: list[SiteError] = []
     track = runner if reads is not None else None
-    for chunk in runner.iter(_render_chunk, (env, shared, site, views, base_url, track), pages):
+    for chunk in runner.iter(_render_chunk, (env, shared, site, views, base_url, track, marks), pages):
         for result in chunk:
             if isinstance(result, SiteError):
                 errors.append(result)
@@ -262,7 +260,7 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
 
 
 def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, bytes] | SiteError]:
-    env, context, site, views, base_url, track = shared
+    env, context, site, views, base_url, track, marks = shared
     site_view = context["site"]
     results: list[tuple[str, bytes, bytes] | SiteError] = []
     for page in pages:
@@ -270,6 +268,8 @@ def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, by
             with track.recording() if track else nullcontext(set()) as read:
                 template = env.get_template(page.template)
                 html = template.render(context, page=page_context(page, site, views, base_url, site_view))
+                if marks:
+                    html = marks.mark_page(html)
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue

@@ -138,3 +138,23 @@ def test_a_language_without_a_catalogue_warns_and_keeps_the_english_words(make_s
     page = BeautifulSoup((out / "meetings" / "talks" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.select_one("a.skip-link").get_text() == "Skip to content"
     assert page.select_one("p.dateline time").get_text() == "vendredi 26 avril 2024"   # Babel knows French dates
+
+
+def test_a_page_is_marked_wherever_the_language_in_force_is_not_the_runs():
+    marks = messages.run_marks("zh-Hans", ("en", "zh-Hans"))
+    page = ('<!doctype html><html lang="zh-Hans"><head><title>Talks in the Great Hall</title>'
+            '<script>if (a<b) s = "three English words";</script></head><body>'
+            '<p>地点：Great Hall of the People<br>会谈</p><p lang="en">Already in English here</p>'
+            '<svg><title>A graph of talks</title><text x="1">Reception at the Embassy</text></svg>'
+            '<!-- three English words --><select><option>Choose a meeting</option></select>'
+            '<img alt="Three words here" src="a.png">Deputy Chief of Mission</body></html>')
+    soup = BeautifulSoup(marks.mark_page(page), "html.parser")
+    assert [(e.name, e.text) for e in soup.select('[lang="en"]')] == [
+        ("span", "Great Hall of the People"), ("p", "Already in English here"),
+        ("tspan", "Reception at the Embassy"), ("span", "Deputy Chief of Mission")]
+    # Text that cannot hold an element, and attributes, are left as they were.
+    assert soup.title.string == "Talks in the Great Hall" and soup.option.string == "Choose a meeting"
+    assert 'if (a<b) s = "three English words";' in str(soup.script) and soup.img["alt"] == "Three words here"
+    english = messages.run_marks("en", ("en", "zh-Hans"))
+    marked = english.mark_page('<html lang="en"><body><p>Talks with 王毅</p><p lang="zh-Hans">王毅</p></body></html>')
+    assert marked.count('lang="zh"') == 1 and '<span lang="zh">王毅</span>' in marked
