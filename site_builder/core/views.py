@@ -278,10 +278,10 @@ def _base_view(entity: Entity, site: Site, base_url: str, rendered: dict, runner
             view.setdefault(fdef.name, [] if isinstance(fdef.kind, Refs) else None)
         else:
             html = show if fdef.own_page else lambda text, inline: render_markdown(text, resolve, inline)
-            if marks:   # a page in another script: English quoted in the text is marked as English
-                html = _marked_runs(html, marks)
             if fdef.name in entity.shown_in:   # no translation: the English, marked as such
                 html = _in_language(html, entity.shown_in[fdef.name])
+            elif marks:   # a page in another script: English quoted in the text is marked as English
+                html = _marked_runs(html, marks)
             view[fdef.name] = fdef.kind.display(value, html)
     # Another language's page: which fields show the English, which translations are stale.
     view["lang_of"] = dict(entity.shown_in)
