@@ -27,7 +27,7 @@ from .core.markdown import Rendered, prerender_markdown
 from .core.output import check_output_dir, clean_leftovers
 from .core.pages import plan_pages
 from .core.progress import Progress
-from .core.messages import check_catalogues, language_name, run_marks, sort_text, words_in
+from .core.messages import check_catalogues, language_name, page_marks, sort_text, words_in
 from .core.languages import languages, localized
 from .core.render import environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
@@ -229,7 +229,7 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
     page_cache = runner.pages(templates if not one.folder else f"{templates} {one.language}", context, views)
     todo, kept = page_cache.split(pages, out)
     reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
-    marks = run_marks(one.language, tuple(c["tag"] for c in choices))
+    marks = page_marks(tuple(c["tag"] for c in choices))
     env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, one.language)
     progress.stage("render")   # pages are written as workers render them, never all in memory
     rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads, one.site_base, marks),

@@ -239,10 +239,12 @@ _TEXT_ONLY = frozenset(("title", "option", "textarea"))
 class RunMarks:
     """Which runs of text in another script a page marks, and as which language: on a Chinese
     page, three or more English words in a row (a name or phrase quoted in the text, read out
-    in English, not spelt in Chinese); on an English page, Chinese characters."""
+    in English, not spelt in Chinese); on an English page, Chinese characters. `within`: the
+    scripts of the languages in force where such a run is foreign."""
 
     pattern: re.Pattern
     language: str
+    within: tuple[str, ...] = ()
 
     def found(self, text: str) -> bool:
         """Tell whether the text holds such a run."""
@@ -255,39 +257,6 @@ class RunMarks:
             parts[i] = self.pattern.sub(lambda m: f'<span lang="{self.language}">{m.group(0)}</span>', parts[i])
         return "".join(parts)
 
-    def mark_page(self, html: str) -> str:
-        """Return a whole page with each such run marked wherever the language in force (the
-        nearest `lang`, else <html lang>) is not the run's: text no field marks, such as a
-        one-line field no translation gives yet, shown in English on a Chinese page. Text
-        that cannot hold an element is left alone (<title>, <option>, <textarea>, scripts,
-        styles, comments); in SVG a run is a <tspan>."""
-        own = self.language.split("-")[0].lower()
-        out: list[str] = []
-        stack: list[tuple[str, str | None]] = []   # open elements: (name, their lang attribute)
-        at = 0
-        for token in _PAGE_TOKEN_RE.finditer(html):
-            text = html[at:token.start()]
-            if text.strip() and self.pattern.search(text) and not any(n in _TEXT_ONLY for n, _ in stack):
-                lang = next((v for _, v in reversed(stack) if v is not None), "")
-                if lang.split("-")[0].lower() != own:
-                    tag = "tspan" if any(n == "svg" for n, _ in stack) else "span"
-                    text = self.pattern.sub(lambda m: f'<{tag} lang="{self.language}">{m.group(0)}</{tag}>', text)
-            out.append(text)
-            out.append(token.group(0))
-            at = token.end()
-            closing, name = token.group("close"), (token.group("name") or "").lower()
-            if not name:
-                continue   # a comment, script or style, copied whole
-            if closing:
-                names = [n for n, _ in stack]
-                if name in names:
-                    del stack[len(names) - 1 - names[::-1].index(name):]
-            elif name not in _VOID and not token.group(0).endswith("/>"):
-                lang = _LANG_ATTR_RE.search(token.group("attrs") or "")
-                stack.append((name, lang.group(1) if lang else None))
-        out.append(html[at:])
-        return "".join(out)
-
 
 def run_marks(language: str | None, languages: tuple[str, ...]) -> RunMarks | None:
     """Return the runs pages in `language` mark, on a site in `languages` (its first the one its
@@ -297,8 +266,56 @@ def run_marks(language: str | None, languages: tuple[str, ...]) -> RunMarks | No
         return None
     own = script(language)
     if own != "Latn" and script(languages[0]) == "Latn":
-        return RunMarks(_LATIN_RUN_RE, languages[0])
+        return RunMarks(_LATIN_RUN_RE, languages[0], _HAN_SCRIPTS)
     chinese = next((other for other in languages if script(other) in _HAN_SCRIPTS), None)
     if own == "Latn" and chinese:
-        return RunMarks(_HAN_RUN_RE, chinese.split("-")[0])
+        return RunMarks(_HAN_RUN_RE, chinese.split("-")[0], ("Latn",))
     return None
+
+
+def page_marks(languages: tuple[str, ...]) -> tuple[RunMarks, ...]:
+    """Return the runs any page of a site in `languages` marks, whatever its language: the
+    English a Chinese page quotes, and the Chinese names inside English shown on that page
+    because no translation gives it yet (and the reverse on an English page)."""
+    found = (run_marks(language, languages) for language in languages)
+    return tuple(dict.fromkeys(m for m in found if m is not None))
+
+
+def mark_page(html: str, marks: tuple[RunMarks, ...]) -> str:
+    """Return a whole page with each run of `marks` marked wherever the language in force (the
+    nearest `lang`, else <html lang>) is written in a script the run is foreign to: text no
+    field marks, such as a one-line field no translation gives yet, shown in English on a
+    Chinese page. Text that cannot hold an element is left alone (<title>, <option>,
+    <textarea>, scripts, styles, comments); in SVG a run is a <tspan>."""
+    out: list[str] = []
+    stack: list[tuple[str, str | None]] = []   # open elements: (name, their lang attribute)
+    at = 0
+    for token in _PAGE_TOKEN_RE.finditer(html):
+        text = html[at:token.start()]
+        if text.strip() and not any(n in _TEXT_ONLY for n, _ in stack):
+            in_force = _script_of(next((v for _, v in reversed(stack) if v is not None), ""))
+            for runs in marks:
+                if in_force in runs.within and runs.found(text):
+                    tag = "tspan" if any(n == "svg" for n, _ in stack) else "span"
+                    text = runs.pattern.sub(lambda m: f'<{tag} lang="{runs.language}">{m.group(0)}</{tag}>', text)
+                    break
+        out.append(text)
+        out.append(token.group(0))
+        at = token.end()
+        closing, name = token.group("close"), (token.group("name") or "").lower()
+        if not name:
+            continue   # a comment, doctype, script or style, copied whole
+        if closing:
+            names = [n for n, _ in stack]
+            if name in names:
+                del stack[len(names) - 1 - names[::-1].index(name):]
+        elif name not in _VOID and not token.group(0).endswith("/>"):
+            lang = _LANG_ATTR_RE.search(token.group("attrs") or "")
+            stack.append((name, lang.group(1) if lang else None))
+    out.append(html[at:])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _script_of(language: str) -> str | None:
+    return script(language) if language else None

@@ -225,7 +225,7 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
 def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
                  base_url: str, context: View, runner: Runner,
                  reads: dict[str, bytes] | None = None, assets_url: str | None = None,
-                 marks: messages.RunMarks | None = None) -> Iterator[tuple[str, bytes]]:
+                 marks: tuple[messages.RunMarks, ...] = ()) -> Iterator[tuple[str, bytes]]:
     """Yield (output file, bytes) of every page as workers finish them; after the last,
     raise every template error together.
 
@@ -233,7 +233,7 @@ def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jin
     `context` is site_context(); `reads`, when given, receives the keys of the views each
     page read, as runner.packed() gives them (without it nothing is recorded). Static files
     are linked below `assets_url` (the site's base: every language shares them), else base_url.
-    With `marks` (core/messages.py run_marks), runs of text in another script than the language
+    With `marks` (core/messages.py page_marks), runs of text in another script than the language
     in force where they stand are marked on every page, whichever field or template wrote them.
     """
     shared = {"site": context,
@@ -269,7 +269,7 @@ def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, by
                 template = env.get_template(page.template)
                 html = template.render(context, page=page_context(page, site, views, base_url, site_view))
                 if marks:
-                    html = marks.mark_page(html)
+                    html = messages.mark_page(html, marks)
         except Exception as exc:  # any failure inside a template is the template's error
             results.append(template_error(exc, page))
             continue

@@ -114,7 +114,12 @@ def _translation(doc: RawDoc, english: Entity, problems: Problems) -> Translatio
             values[fdef.name] = convert_field(doc, fdef, raw, problems)
     made_from = _made_from(doc, ctype, problems)
     for name in values:
-        if name not in made_from:
+        if name in made_from:
+            continue
+        if english.values.get(name) is None:   # restamping would not help: there is nothing to translate
+            problems.add(doc.at(name, key=True), name, f"the English ({english.path}) has no '{name}' to translate",
+                         f"delete it here, or write the '{name}' in the English file first")
+        else:
             problems.add(doc.at(name, key=True), name, f"no '{MADE_FROM}' entry: which English was it made from?",
                          f"after translating, run `{restamp_hint(doc)}`")
     translation = Translation(doc.language, Entity(ctype, doc.id, doc.path, values, doc),

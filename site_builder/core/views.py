@@ -158,6 +158,9 @@ _ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]|\.\w+|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Re
                               r"Jul|Aug|Sep|Sept|Oct|Nov|Dec))$")
 
 
+_UNTRANSLATED_RE = re.compile(r'(<div lang="[^"]*" class="untranslated">)(.*)</div>', re.S)   # _in_language's block
+
+
 def split_lead(html: str) -> tuple[Markup, Markup]:
     """Split rendered Markdown after its first sentence: (the lead, the rest), both HTML.
 
@@ -165,6 +168,12 @@ def split_lead(html: str) -> tuple[Markup, Markup]:
     only where no inline element is open; the rest is everything after it, so nothing is lost.
     """
     html = str(html).strip()
+    untranslated = _UNTRANSLATED_RE.fullmatch(html)
+    if untranslated:   # the English shown for want of a translation: each part keeps its lang
+        opening, inner = untranslated.groups()
+        lead, rest = split_lead(inner)
+        return (Markup(f"{opening}{lead}</div>") if lead else lead,
+                Markup(f"{opening}{rest}</div>") if rest else rest)
     if not html.startswith("<p>"):
         return Markup(""), Markup(html)
     end = html.find("</p>")

@@ -30,6 +30,7 @@ from ..tools.editor_schemas import refresh_schemas
 from ..speed import allocator, collector
 
 from ..model import urls
+from ..model.translations import site_languages
 from ..speed.cache import Cache
 from ..speed.runner import FastRunner
 from ..model.errors import BuildFailed, Location, Problems, SiteError
@@ -91,6 +92,14 @@ def site_base_url(content: Path) -> str | None:
     doc = load_file(content / "site.yaml", SITE, "site", Problems())
     value = doc.data.get("base_url")
     return value.strip() if isinstance(value, str) else None
+
+
+def other_language_folders(content: Path) -> list[tuple[str, str]]:
+    """Return (language, folder) of each language after the site's own, from site.yaml (none
+    when it cannot be read): where the preview serves each translation."""
+    data = load_file(content / "site.yaml", SITE, "site", Problems()).data
+    tags = site_languages(data) if isinstance(data, dict) else ()
+    return [(tag, urls.language_folder(tag, tags[0])) for tag in tags[1:] if isinstance(tag, str)]
 
 
 class Previewer:

@@ -37,7 +37,7 @@ from . import errorpage
 from ..speed.cache import Cache
 from ..model.errors import BuildFailed
 from ..pipeline import Paths
-from .rebuild import Previewer, State, clean_old_work_dirs
+from .rebuild import Previewer, State, clean_old_work_dirs, other_language_folders
 from .watch import EventWatcher
 
 RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": False, "liveImg": False})
@@ -379,6 +379,8 @@ async def _serve(app: web.Application, sockets: list[socket.socket], preview: Pr
     host, port = sockets[0].getsockname()[:2]
     urls = preview_urls(host, port, preview.state.base_path)
     say(f"serving {urls[0]} (watching {watcher.roots[0]} and {watcher.roots[1]}; Ctrl-C to stop)")
+    for language, folder in other_language_folders(preview.paths.content):
+        say(f"  in {language} at {urls[0]}{folder}")
     for other in urls[1:]:
         say(f"  also at {other}" + (" (if your network resolves .local names)" if ".local:" in other else ""))
     signum = await stopped

@@ -92,8 +92,8 @@ def previous(cache: Cache, key: str | None, out_dir: Path) -> tuple[int, list[Si
         old_key, pages, warnings, signature = entry
         if old_key != key or signature != digest(*_output_tree(out_dir)):
             return None
-        return pages, [SiteError(Location(path, line, col), field, message, hint, True)
-                       for path, line, col, field, message, hint in warnings]
+        return pages, [SiteError(Location(path, line, col), field, message, hint, warning, draft, stale)
+                       for path, line, col, field, message, hint, warning, draft, stale in warnings]
     except (ValueError, TypeError):   # not what remember() stores (a tampered cache): build
         return None
 
@@ -102,5 +102,7 @@ def remember(cache: Cache, key: str | None, out_dir: Path, pages: int, warnings:
     """Record a successful build's key and the state it left the output folder in."""
     if not cache.enabled or key is None:
         return
-    flat = [(w.location.path, w.location.line, w.location.col, w.field, w.message, w.hint) for w in warnings]
+    flat = [(w.location.path, w.location.line, w.location.col, w.field, w.message, w.hint,
+             w.warning, w.draft, w.stale)
+            for w in warnings]
     cache.put(TABLE, str(out_dir.absolute()), (key, pages, flat, digest(*_output_tree(out_dir))))

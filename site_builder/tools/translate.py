@@ -17,7 +17,7 @@ from ..core.loader import display_path, load_file, parse
 from ..core.translations import MADE_FROM
 from ..core.validate import validate_doc
 from ..model.entities import Entity
-from ..model.errors import BuildFailed, Problems
+from ..model.errors import BuildFailed, Problems, suggest
 from ..model.schema import CONTENT_TYPES, SITE, ContentType
 from ..model.translations import site_languages, text_hash, translatable_fields
 from .scaffold import refuse, type_named
@@ -59,7 +59,11 @@ def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
     problems = Problems()
     settings = validate_doc(load_file(content_dir / "site.yaml", SITE, "site", problems), problems)
     languages = site_languages(settings.values)
-    if not problems.errors and language not in languages[1:]:
+    spelt = next((tag for tag in languages if tag.lower() == language.lower() and tag != language), None)
+    if not problems.errors and spelt:   # zh-hans for zh-Hans: the tag as site.yaml writes it
+        problems.add(settings.doc.at("languages"), "languages", f"site.yaml writes this language '{spelt}'",
+                     f"write it as site.yaml does: {spelt}")
+    elif not problems.errors and language not in languages[1:]:
         problems.add(settings.doc.at("languages"), "languages",
                      f"'{language}' is the site's own language" if languages[:1] == (language,)
                      else f"'{language}' is not one of the site's languages",
@@ -70,8 +74,9 @@ def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
         return settings
     source = content_dir / ctype.folder / f"{entity_id}.yaml"
     if not source.is_file():
+        ids = sorted(path.stem for path in source.parent.glob("*.yaml"))
         raise refuse(display_path(source), f"no {ctype.name} '{entity_id}' to translate",
-                      "a translation starts from the English file")
+                     suggest(entity_id, ids) or "a translation starts from the English file")
     english = validate_doc(load_file(source, ctype, entity_id, problems), problems)
     if problems.errors:
         raise BuildFailed(problems.errors)

@@ -97,6 +97,8 @@ def test_an_untranslated_field_shows_the_english_marked_as_english(two_sites):
     assert chinese.h1["lang"] == "en" and chinese.h1.text == "Fentanyl"
     marked = chinese.select('[lang="en"].untranslated')
     assert marked and "Precursor chemicals." in marked[0].text
+    # The summary's first sentence is still the standfirst, as on the English page.
+    assert chinese.select_one(".brief-head .standfirst .untranslated[lang=en]").text.strip() == "Precursor chemicals."
     assert "尚未翻译" in chinese.select_one(".translation-note").text
     translated = page(two_sites, "zh-hans/meetings/talks/index.html")   # translated in full
     assert not translated.select(".untranslated, .translation-note") and not translated.h1.has_attr("lang")

@@ -141,20 +141,24 @@ def test_a_language_without_a_catalogue_warns_and_keeps_the_english_words(make_s
 
 
 def test_a_page_is_marked_wherever_the_language_in_force_is_not_the_runs():
-    marks = messages.run_marks("zh-Hans", ("en", "zh-Hans"))
+    marks = messages.page_marks(("en", "zh-Hans"))
     page = ('<!doctype html><html lang="zh-Hans"><head><title>Talks in the Great Hall</title>'
             '<script>if (a<b) s = "three English words";</script></head><body>'
             '<p>地点：Great Hall of the People<br>会谈</p><p lang="en">Already in English here</p>'
+            '<div lang="en"><p>Talks with <a href="/p/">王毅</a> in Beijing</p></div>'
             '<svg><title>A graph of talks</title><text x="1">Reception at the Embassy</text></svg>'
             '<!-- three English words --><select><option>Choose a meeting</option></select>'
             '<img alt="Three words here" src="a.png">Deputy Chief of Mission</body></html>')
-    soup = BeautifulSoup(marks.mark_page(page), "html.parser")
+    soup = BeautifulSoup(messages.mark_page(page, marks), "html.parser")
     assert [(e.name, e.text) for e in soup.select('[lang="en"]')] == [
         ("span", "Great Hall of the People"), ("p", "Already in English here"),
-        ("tspan", "Reception at the Embassy"), ("span", "Deputy Chief of Mission")]
+        ("div", "Talks with 王毅 in Beijing"), ("tspan", "Reception at the Embassy"), ("span", "Deputy Chief of Mission")]
+    # A Chinese name inside English that no translation gives yet is marked as Chinese again.
+    assert [(e.name, e.text) for e in soup.select('[lang="zh"]')] == [("span", "王毅")]
     # Text that cannot hold an element, and attributes, are left as they were.
     assert soup.title.string == "Talks in the Great Hall" and soup.option.string == "Choose a meeting"
     assert 'if (a<b) s = "three English words";' in str(soup.script) and soup.img["alt"] == "Three words here"
-    english = messages.run_marks("en", ("en", "zh-Hans"))
-    marked = english.mark_page('<html lang="en"><body><p>Talks with 王毅</p><p lang="zh-Hans">王毅</p></body></html>')
+    marked = messages.mark_page('<html lang="en"><body><p>Talks with 王毅</p><p lang="zh-Hans">王毅</p></body></html>',
+                                marks)
     assert marked.count('lang="zh"') == 1 and '<span lang="zh">王毅</span>' in marked
+    assert messages.page_marks(("en",)) == ()   # a site in one language marks nothing

@@ -69,6 +69,15 @@ def test_every_mistake_is_reported_at_its_place_in_one_run(make_site):
     ]
 
 
+def test_a_translated_field_the_english_does_not_have_says_so_not_restamp(make_site):
+    # Restamping cannot help a field with no English: the advice must not go round in circles.
+    content = make_site({"site.yaml": TWO_LANGUAGES,
+                         TALKS: translated_talks(title="北京会谈") + "readouts:\n  United States: 美方称……\n"})
+    assert problems(content) == [
+        f"{content}/zh-Hans/meetings/talks.yaml:4:1: readouts: the English ({content}/meetings/talks.yaml) has no "
+        "'readouts' to translate (delete it here, or write the 'readouts' in the English file first)"]
+
+
 def test_a_translation_whose_english_is_gone_is_a_warning_that_fails_no_build(make_site):
     # Deleting or renaming an English entity is an editor's everyday change: it must never
     # block publishing because a translation of it is left behind.

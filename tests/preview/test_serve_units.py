@@ -16,7 +16,7 @@ from site_builder import BuildFailed
 from site_builder.preview import errorpage
 from site_builder.model.errors import Location, SiteError
 from site_builder.pipeline import Paths
-from site_builder.preview.rebuild import Previewer, State, clean_old_work_dirs
+from site_builder.preview.rebuild import Previewer, State, clean_old_work_dirs, other_language_folders
 from site_builder.preview.serve import allowed_host, bind_warning, make_app, own_names, preview_urls, reloader
 from site_builder.preview.watch import Debouncer, EventWatcher, Watcher, changed_paths, scan
 
@@ -550,3 +550,10 @@ def test_livereload_and_tornado_are_imported_by_serve_only():
             if any(name.split(".")[0] in ("livereload", "tornado") for name in names):
                 importers.add(path.name)
     assert importers == {"serve.py"}
+
+
+def test_the_preview_names_where_each_translation_is_served(tmp_path):
+    two = "title: T\ndescription: D.\nbase_url: https://example.org/repo/\nlanguage: en\nlanguages: [en, zh-Hans]\n"
+    assert other_language_folders(write_tree(tmp_path / "two", {"site.yaml": two})) == [("zh-Hans", "zh-hans/")]
+    assert other_language_folders(write_tree(tmp_path / "one", {"site.yaml": MINIMAL["site.yaml"]})) == []
+    assert other_language_folders(write_tree(tmp_path / "broken", {"site.yaml": "languages: [en\n"})) == []

@@ -19,12 +19,11 @@ from .test_e2e_reader import base, browser  # noqa: F401 (the real site served u
 
 CONTENT = ROOT / "content"
 
-# Every text node of a page in a language written in Han script: a run of three Latin words
-# must sit in an element marked with a Latin-script language, and on a page in a Latin-script
-# language any Han must sit in one marked Chinese (or Japanese). URLs and host names are not words.
-UNMARKED = r"""(pageLang) => {
+# Every text node of a page, in whichever language is in force where it stands: a run of three
+# Latin words must not sit in an element (or page) marked Chinese, and any Han must sit in one
+# marked Chinese (or Japanese). URLs and host names are not words.
+UNMARKED = r"""() => {
   const han = /[\u3400-\u9fff]/, latin = /(^|[^A-Za-z0-9_.@\/:#-])[A-Za-z][A-Za-z'’.-]*([ ,]+[A-Za-z][A-Za-z'’.-]*){2,}/;
-  const chinesePage = pageLang.toLowerCase().startsWith('zh');
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -32,8 +31,8 @@ UNMARKED = r"""(pageLang) => {
     if (!parent || parent.closest('script, style, svg title, [hidden]')) continue;
     let text = node.textContent.replace(/https?:\/\/\S+/g, '');
     const marked = (parent.closest('[lang]') || document.documentElement).getAttribute('lang').toLowerCase();
-    const foreign = chinesePage ? latin.test(text) && marked.startsWith('zh')
-                                : han.test(text) && !marked.startsWith('zh') && !marked.startsWith('ja');
+    const foreign = (latin.test(text) && marked.startsWith('zh'))
+                    || (han.test(text) && !marked.startsWith('zh') && !marked.startsWith('ja'));
     if (foreign) found.push(text.trim().slice(0, 60));
   }
   return found;
@@ -94,7 +93,7 @@ def test_no_text_is_in_another_language_without_a_lang_mark(page, base, content)
         folder = urls.language_folder(language, content.settings["language"])
         for path in real_paths():
             page.goto(base + folder + path)
-            unmarked = page.evaluate(UNMARKED, language)
+            unmarked = page.evaluate(UNMARKED)
             if unmarked:
                 found[folder + path] = unmarked[:5]
     assert found == {}
@@ -103,9 +102,9 @@ def test_no_text_is_in_another_language_without_a_lang_mark(page, base, content)
 def test_the_checker_finds_unmarked_text(page, base):
     # Guards the check above against passing everything: an English page with Chinese in it.
     page.set_content('<html lang="en"><body><p>Talks with 王毅</p><p lang="zh">王毅</p></body></html>')
-    assert page.evaluate(UNMARKED, "en") == ["Talks with 王毅"]
+    assert page.evaluate(UNMARKED) == ["Talks with 王毅"]
     page.set_content('<html lang="zh-Hans"><body><p>他说 three English words</p><p>TikTok 和 H.R. 815</p></body></html>')
-    assert page.evaluate(UNMARKED, "zh-Hans") == ["他说 three English words"]
+    assert page.evaluate(UNMARKED) == ["他说 three English words"]
 
 
 def test_english_no_translation_gives_yet_is_marked_as_english_on_every_page(page, tmp_path):
@@ -124,7 +123,7 @@ def test_english_no_translation_gives_yet_is_marked_as_english_on_every_page(pag
             location: US Embassy, Beijing
             status: held
             participants: [antony-blinken, jane-roe]
-            summary: A reception [[src-a]].
+            summary: A reception with [[wang-yi]] [[src-a]].
             sources: [src-a]
         """,
         "people/jane-roe.yaml": """
@@ -133,6 +132,7 @@ def test_english_no_translation_gives_yet_is_marked_as_english_on_every_page(pag
             country: United States
             summary: A diplomat [[src-a]].
         """,
+        "zh-Hans/people/wang-yi.yaml": f"name: 王毅\ntranslated_from:\n  name: {text_hash('Wang Yi')}\n",
         "zh-Hans/meetings/talks.yaml": f"title: 北京会谈\ntranslated_from:\n  title: {text_hash('Talks in Beijing')}\n"})
     out = tmp_path / "root" / "repo"
     build(Paths(content, TEMPLATES, out), search=False)
@@ -142,12 +142,13 @@ def test_english_no_translation_gives_yet_is_marked_as_english_on_every_page(pag
     with serve(tmp_path / "root") as origin:
         for path in pages:
             page.goto(f"{origin}/repo/{path}")
-            unmarked = page.evaluate(UNMARKED, "zh-Hans")
+            unmarked = page.evaluate(UNMARKED)
             if unmarked:
                 found[path] = unmarked
         assert found == {}
         page.goto(f"{origin}/repo/zh-hans/meetings/reception/")
         assert page.locator('[lang="en"]', has_text="US Embassy, Beijing").count() > 0
+        assert page.locator('.untranslated [lang="zh"]', has_text="王毅").count() > 0   # a name in the English
 
 
 def test_a_translation_behind_its_english_shows_the_note_in_the_browser(browser, tmp_path):

@@ -361,6 +361,22 @@ def test_an_up_to_date_entry_that_is_not_what_remember_stores_means_build(tmp_pa
     assert uptodate.previous(cache, "key", out) is None
 
 
+def test_an_up_to_date_build_reports_its_warnings_as_the_build_did(tmp_path):
+    # A draft's problem stays a draft's, a stale translation stays stale: not all "warning:".
+    from site_builder.model.errors import Location, SiteError
+    out = tmp_path / "_site"
+    out.mkdir()
+    cache = Cache(tmp_path / "cache")
+    kinds = [SiteError(Location("content/meetings/a.yaml", 2, 1), "summary", "is empty", None, False, True),
+             SiteError(Location("content/zh-Hans/meetings/a.yaml", 3, 1), "title", "is stale", "restamp", True, False, True),
+             SiteError(Location("content/people/b.yaml", 1, 1), None, "is not linked", None, True)]
+    uptodate.remember(cache, "key", out, 3, kinds)
+    again = uptodate.previous(cache, "key", out)[1]
+    assert again == kinds
+    assert [str(w).split(": ", 1)[1] for w in again] == ["summary: draft: is empty", "title: warning: is stale (restamp)",
+                                                       "warning: is not linked"]
+
+
 def test_a_second_cli_build_with_nothing_changed_does_nothing(tmp_path):
     """Across processes (each with its own string-hash seed) the up-to-date key is the same."""
     import os

@@ -53,8 +53,14 @@ def test_new_translate_refuses_an_undeclared_language_a_missing_entity_and_an_ex
         f"{content}/site.yaml:1:1: languages: 'zh-Hans' is not one of the site's languages "
         "(declare it in site.yaml: languages: [en, zh-Hans])"]
     content = make_site({"site.yaml": TWO_LANGUAGES})
+    with pytest.raises(BuildFailed) as failed:   # not "declare zh-hans": the site has it, spelt zh-Hans
+        new_translation(content, "zh-hans", "meeting", "talks")
+    assert [str(p).split(": ", 1)[1] for p in failed.value.problems] == [
+        "languages: site.yaml writes this language 'zh-Hans' (write it as site.yaml does: zh-Hans)"]
     with pytest.raises(BuildFailed, match="no meeting 'chat' to translate"):
         new_translation(content, "zh-Hans", "meeting", "chat")
+    with pytest.raises(BuildFailed, match=r"no meeting 'tlaks' to translate \(did you mean 'talks'\?\)"):
+        new_translation(content, "zh-Hans", "meeting", "tlaks")
     new_translation(content, "zh-Hans", "meeting", "talks")
     with pytest.raises(BuildFailed, match="this translation exists already"):
         new_translation(content, "zh-Hans", "meeting", "talks")
