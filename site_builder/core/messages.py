@@ -288,31 +288,41 @@ def mark_page(html: str, marks: tuple[RunMarks, ...]) -> str:
     Chinese page. Text that cannot hold an element is left alone (<title>, <option>,
     <textarea>, scripts, styles, comments); in SVG a run is a <tspan>."""
     out: list[str] = []
-    stack: list[tuple[str, str | None]] = []   # open elements: (name, their lang attribute)
-    at = 0
+    names: list[str] = []                 # the open elements
+    scripts: list[str | None] = [None]    # the script of the language in force inside each
+    quiet = svg = 0                       # open elements whose text holds no element; open <svg>s
+    at = kept = 0                         # where the last token ended; html[:kept] is in out
     for token in _PAGE_TOKEN_RE.finditer(html):
-        text = html[at:token.start()]
-        if text.strip() and not any(n in _TEXT_ONLY for n, _ in stack):
-            in_force = _script_of(next((v for _, v in reversed(stack) if v is not None), ""))
+        start = token.start()
+        if start > at and not quiet:
+            text, in_force = html[at:start], scripts[-1]
             for runs in marks:
-                if in_force in runs.within and runs.found(text):
-                    tag = "tspan" if any(n == "svg" for n, _ in stack) else "span"
-                    text = runs.pattern.sub(lambda m: f'<{tag} lang="{runs.language}">{m.group(0)}</{tag}>', text)
+                if in_force in runs.within and runs.pattern.search(text):
+                    tag = "tspan" if svg else "span"
+                    out += (html[kept:at],
+                            runs.pattern.sub(lambda m: f'<{tag} lang="{runs.language}">{m.group(0)}</{tag}>', text))
+                    kept = start
                     break
-        out.append(text)
-        out.append(token.group(0))
         at = token.end()
-        closing, name = token.group("close"), (token.group("name") or "").lower()
-        if not name:
+        close, name, attrs = token.group("close", "name", "attrs")
+        if name is None:
             continue   # a comment, doctype, script or style, copied whole
-        if closing:
-            names = [n for n, _ in stack]
-            if name in names:
-                del stack[len(names) - 1 - names[::-1].index(name):]
-        elif name not in _VOID and not token.group(0).endswith("/>"):
-            lang = _LANG_ATTR_RE.search(token.group("attrs") or "")
-            stack.append((name, lang.group(1) if lang else None))
-    out.append(html[at:])
+        name = name.lower()
+        if close:
+            if not names or (names[-1] != name and name not in names):
+                continue
+            first = len(names) - 1 - names[::-1].index(name)
+            for closed in names[first:]:
+                quiet -= closed in _TEXT_ONLY
+                svg -= closed == "svg"
+            del names[first:], scripts[first + 1:]
+        elif name not in _VOID and not attrs.endswith("/"):
+            lang = _LANG_ATTR_RE.search(attrs) if "lang" in attrs or "LANG" in attrs else None
+            names.append(name)
+            scripts.append(_script_of(lang.group(1)) if lang else scripts[-1])
+            quiet += name in _TEXT_ONLY
+            svg += name == "svg"
+    out.append(html[kept:])
     return "".join(out)
 
 
