@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError, expect, sync_playwright
 
 from ..conftest import ROOT
 from ..serving import running_server
@@ -112,7 +112,10 @@ def test_new_then_serve_shows_the_draft_at_once(tmp_path, browser):
         url = f"http://127.0.0.1:{server.port}{BASE}people/jen-daskal/"
         page = browser.new_page()
         for _ in range(60):
-            if page.goto(url).status == 200:
+            try:
+                if page.goto(url).status == 200:
+                    break
+            except PlaywrightError:   # the 404 page reloaded itself as the build finished: the draft is there
                 break
             page.wait_for_timeout(500)
         expect(page.locator(".draft-banner")).to_contain_text("Draft", timeout=WAIT_MS)
