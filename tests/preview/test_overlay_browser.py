@@ -113,9 +113,10 @@ def test_new_then_serve_shows_the_draft_at_once(tmp_path, browser):
         page = browser.new_page()
         for _ in range(60):
             try:
-                if page.goto(url).status == 200:
-                    break
-            except PlaywrightError:   # the 404 page reloaded itself as the build finished: the draft is there
+                response = page.goto(url)
+            except PlaywrightError:   # the 404 page reloaded itself as the build finished: ask again
+                response = None
+            if response is not None and response.status == 200:
                 break
             page.wait_for_timeout(500)
         expect(page.locator(".draft-banner")).to_contain_text("Draft", timeout=WAIT_MS)
