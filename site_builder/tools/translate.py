@@ -4,8 +4,8 @@
 content/zh-Hans/meetings/blinken-wang-yi.yaml: every translatable field the English gives,
 empty, under its English text as comments, and `translated_from:` with the hash of each
 field's English now. Once the translator has brought a translation up to date with a
-changed English, `--restamp` writes those hashes again and changes nothing else in the
-file. Only the English file and site.yaml are read, so a problem elsewhere in the content
+changed English, `--restamp` writes those hashes again, writes the English comments anew and
+adds any field the English has gained, empty; the translator's own lines stay as they were. Only the English file and site.yaml are read, so a problem elsewhere in the content
 does not stand in the way. Knows nothing about rendering, serving or git.
 """
 from __future__ import annotations
@@ -99,6 +99,11 @@ def _english_comment(value: Any) -> list[str]:
     return out
 
 
+def _empty_field(name: str, value: Any) -> list[str]:
+    """Return the lines of a field to translate: its English as comments, the field empty, a blank."""
+    return _english_comment(value) + [f"{name}: |" if isinstance(value, str) and "\n" in value else f"{name}:", ""]
+
+
 def scaffold_translation(english: Entity, language: str) -> str:
     """Return the text of a new translation of english into language."""
     command = f"python build.py new --translate {language} {english.type.name} {english.id} --restamp"
@@ -112,8 +117,7 @@ def scaffold_translation(english: Entity, language: str) -> str:
              f"#   {command}",
              ""]
     for name in translatable_fields(english):
-        value = english.values[name]
-        lines += _english_comment(value) + [f"{name}: |" if isinstance(value, str) and "\n" in value else f"{name}:", ""]
+        lines += _empty_field(name, english.values[name])
     return "\n".join([line.rstrip() for line in lines] + made_from_block(english)) + "\n"
 
 
@@ -124,19 +128,38 @@ def made_from_block(english: Entity) -> list[str]:
 
 def restamped(text: str, english: Entity, shown: str) -> str:
     """Return a translation's text with its translated_from block written anew from the English
-    now (appended when it has none); every other line stays as it was."""
+    now (appended when it has none), each field's `# English:` comments written from the English
+    now, and each field the English has gained since added, empty, under its English, before
+    the block; every other line stays as it was."""
     problems = Problems()
     doc = parse(text, shown, english.type, english.id, problems)
     if problems.errors:
         raise BuildFailed(problems.errors)
     lines = text.splitlines()
+    fields = translatable_fields(english)
+    keys = {path[0]: pos[0] for path, pos in doc.positions.items() if len(path) == 1}
+    for name in sorted((n for n in keys if n in fields), key=keys.get, reverse=True):   # from the end
+        comments = _english_comments_above(lines, keys[name] - 1)
+        if comments is not None:
+            lines[comments:keys[name] - 1] = [line.rstrip() for line in _english_comment(english.values[name])]
+    gained = [line.rstrip() for name in fields if name not in keys for line in _empty_field(name, english.values[name])]
     block = made_from_block(english)
+    doc = parse("\n".join(lines) + "\n", shown, english.type, english.id, Problems())   # positions moved
     start = doc.pos((MADE_FROM,))
     if start is None:
-        return "\n".join(lines + ([""] if lines and lines[-1].strip() else []) + block) + "\n"
+        return "\n".join(lines + ([""] if lines and lines[-1].strip() else []) + gained + block) + "\n"
     first = start.key.line - 1
     later = [p[0] for path, p in doc.positions.items() if len(path) == 1 and p[0] > start.key.line]
     end = min(later) - 1 if later else len(lines)
     while end > first + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
         end -= 1   # the comments and blank lines above the next field are that field's
-    return "\n".join(lines[:first] + block + lines[end:]) + "\n"
+    return "\n".join(lines[:first] + gained + block + lines[end:]) + "\n"
+
+
+def _english_comments_above(lines: list[str], key: int) -> int | None:
+    """Return the index of the `# English:` line of the comments right above lines[key], the
+    English a field was scaffolded under; None when there are none."""
+    at = key - 1
+    while at >= 0 and (lines[at].startswith("#   ") or lines[at] == "#"):
+        at -= 1
+    return at if at >= 0 and lines[at].startswith("# English:") else None

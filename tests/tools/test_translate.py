@@ -66,9 +66,10 @@ def test_new_translate_refuses_an_undeclared_language_a_missing_entity_and_an_ex
         new_translation(content, "zh-Hans", "meeting", "talks")
 
 
-def test_restamp_rewrites_translated_from_only(make_site):
+def test_restamp_rewrites_translated_from_and_the_english_comments_and_adds_what_the_english_gained(make_site):
     content = make_site({"site.yaml": TWO_LANGUAGES, TALKS: """
         # my notes
+        # English: Talks in Shanghai
         title: 北京会谈
         translated_from:
           title: 000000000000
@@ -78,12 +79,30 @@ def test_restamp_rewrites_translated_from_only(make_site):
     """})
     assert main(["new", "--translate", "zh-Hans", "meeting", "talks", "--restamp", "--content", str(content)]) == 0
     assert (content / TALKS).read_text(encoding="utf-8") == (
-        f"# my notes\ntitle: 北京会谈\ntranslated_from:\n  title: {text_hash('Talks in Beijing')}\n"
+        "# my notes\n# English: Talks in Beijing\ntitle: 北京会谈\n"
+        "# English: Beijing\nlocation:\n\n"   # a field the translation lacked, empty: the English shows
+        f"translated_from:\n  title: {text_hash('Talks in Beijing')}\n"
         f"  location: {text_hash('Beijing')}\n"
         f"  summary: {text_hash('Talks with [[wang-yi]] and [[wang-yi|the minister]].')}\n"
         "\n# keep this\nsummary: 会谈。\n")
     _, _, warnings = load_site(content, strict=True)
     assert warnings == []
+
+
+def test_restamp_writes_multi_line_english_comments_anew(make_site):
+    content = make_site({"site.yaml": TWO_LANGUAGES})
+    path = new_translation(content, "zh-Hans", "meeting", "talks")
+    english = content / "meetings" / "talks.yaml"
+    english.write_text(english.read_text(encoding="utf-8").replace(
+        "summary: Talks with [[wang-yi]] and [[wang-yi|the minister]].",
+        "summary: |\n  Longer talks with [[wang-yi]].\n\n  A second paragraph."), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("summary:\n", "summary: 会谈。\n"), encoding="utf-8")
+    new_translation(content, "zh-Hans", "meeting", "talks", restamp=True)
+    text = path.read_text(encoding="utf-8")
+    assert "# English:\n#   Longer talks with [[wang-yi]].\n#\n#   A second paragraph.\nsummary: 会谈。\n" in text
+    assert "Talks with [[wang-yi]] and" not in text
+    new_translation(content, "zh-Hans", "meeting", "talks", restamp=True)   # again: nothing changes
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_check_translations_prints_completeness_by_language_and_type(make_site, capfd):
