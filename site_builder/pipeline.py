@@ -29,7 +29,7 @@ from .core.pages import plan_pages
 from .core.progress import Progress
 from .core.messages import check_catalogues, language_name, page_marks, sort_text, words_in
 from .core.languages import languages, localized
-from .core.render import environment_for, render_pages, site_context, templates_digest
+from .core.render import Rendering, environment_for, render_pages, site_context, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
 from .core.translations import check_translations
@@ -160,15 +160,14 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
         # Each language's site under its folder (the first at the base URL), written together.
         builds = [_Language(language, tongues[0], base) for language in tongues]
         choices = [{"tag": b.language, "name": language_name(b.language), "base": b.base} for b in builds]
-        rendered, published, counted = [], [], 0
-        for one in builds:
-            made = _build_language(one, content, paths, options, runner, progress, problems, bytecode,
-                                   templates, choices)
-            rendered.append(made.files)
-            published.append(made.published)
-            counted += made.pages
-        runner.write(itertools.chain.from_iterable(rendered), paths.templates / "static", paths.out,
-                     indexing if options.search else None, itertools.chain.from_iterable(published))
+        made = [_build_language(one, content, paths, options, runner, progress, problems, bytecode,
+                                templates, choices) for one in builds]
+        progress.stage("render")   # pages are written as workers render them, never all in memory
+        renderings = [m.rendering for m in made]
+        rendered = progress.counted(render_pages(renderings, runner), sum(len(r.pages) for r in renderings))
+        runner.write(itertools.chain(rendered, *(m.kept for m in made)), paths.templates / "static", paths.out,
+                     indexing if options.search else None, itertools.chain.from_iterable(m.published for m in made))
+        counted = sum(m.pages for m in made)
         for one in builds:
             one.record()
         warnings = content.warnings + problems.warnings
@@ -196,7 +195,8 @@ class _Language:
 
 @dataclass(frozen=True, slots=True)
 class _Made:
-    files: Iterator[tuple[str, bytes | None]]
+    rendering: Rendering                        # the pages to render
+    kept: list[tuple[str, bytes | None]]        # the pages that keep their file
     published: Iterator[tuple[str, bytes | None]]
     pages: int
 
@@ -208,7 +208,7 @@ _SITE_WIDE = ("robots.txt", ".nojekyll", "CNAME", "sitemap.xml")
 def _build_language(one: _Language, content: Content, paths: Paths, options: Options, runner: Runner,
                     progress: Progress, problems: Problems, bytecode, templates: str,
                     choices: list[dict[str, str]]) -> _Made:
-    """Plan, view and start rendering one language's pages; what is made is written by the caller."""
+    """Plan and view one language's pages; they are rendered and written by the caller."""
     site, settings, markdown = content.site, content.settings, content.markdown
     base, out = one.base, paths.out / one.folder
     if one.folder:   # another language: the translated entities, their Markdown converted anew
@@ -231,19 +231,16 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
     reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
     marks = page_marks(tuple(c["tag"] for c in choices))
     env = environment_for(paths.templates, templates, runner, bytecode, {"seo_meta": seo.page_meta}, one.language)
-    progress.stage("render")   # pages are written as workers render them, never all in memory
-    rendered = progress.counted(render_pages(todo, site, views, env, base, context, runner, reads, one.site_base, marks),
-                                len(todo))
+    rendering = Rendering(todo, site, views, env, base, context, reads, one.site_base, marks, one.folder)
     # Feed, calendar, sitemap, data.json… are made after the pages, while Pagefind indexes them.
     all_bases = [(c["tag"], c["base"]) for c in choices]
     published = _made_when_asked(lambda: publish_files(pages, site, settings, views, base, runner,
                                                        page_cache, out, all_bases), progress)
     if one.folder:
-        rendered = _in_folder(rendered, one.folder)
         kept = list(_in_folder(kept, one.folder))
         published = _in_folder((f for f in published if f[0] not in _SITE_WIDE), one.folder)
     one.record = lambda: page_cache.record(todo, reads or {}, out)
-    return _Made(itertools.chain(rendered, kept), published, len(pages))
+    return _Made(rendering, list(kept), published, len(pages))
 
 
 def _in_folder(files: Iterable[tuple[str, bytes | None]], folder: str) -> Iterator[tuple[str, bytes | None]]:

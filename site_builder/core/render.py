@@ -5,7 +5,9 @@ being rendered. Knows nothing about writing files.
 """
 from __future__ import annotations
 
+import functools
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
@@ -67,7 +69,7 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
     """Return the Jinja environment: strict, autoescaping, with the few display filters
     and the `functions` templates may call (e.g. seo_meta), its words and dates in `language`
     (core/messages.py). Runs of text in another script are marked on the rendered page
-    (render_pages' `marks`), not by the templates."""
+    (Rendering's `marks`), not by the templates."""
     env = (cls or Environment)(
         extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -222,58 +224,82 @@ def page_context(page: Page, site: Site, views: dict[str, dict], base_url: str, 
     }
 
 
-def render_pages(pages: list[Page], site: Site, views: dict[str, dict], env: jinja2.Environment,
-                 base_url: str, context: View, runner: Runner,
-                 reads: dict[str, bytes] | None = None, assets_url: str | None = None,
-                 marks: tuple[messages.RunMarks, ...] = ()) -> Iterator[tuple[str, bytes]]:
-    """Yield (output file, bytes) of every page as workers finish them; after the last,
-    raise every template error together.
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """One language's pages to render, with what they read: `context` is site_context();
+    `reads`, when given, receives the keys of the views each page read, as runner.packed()
+    gives them (without it nothing is recorded). Static files are linked below `assets_url`
+    (the site's base: every language shares them), else base_url. With `marks` (core/messages.py
+    page_marks), runs of text in another script than the language in force where they stand
+    are marked on every page, whichever field or template wrote them. The files go below
+    `folder` in the output."""
 
-    The caller writes pages as they come, so a large site is never all in memory.
-    `context` is site_context(); `reads`, when given, receives the keys of the views each
-    page read, as runner.packed() gives them (without it nothing is recorded). Static files
-    are linked below `assets_url` (the site's base: every language shares them), else base_url.
-    With `marks` (core/messages.py page_marks), runs of text in another script than the language
-    in force where they stand are marked on every page, whichever field or template wrote them.
+    pages: list[Page]
+    site: Site
+    views: dict[str, dict]
+    env: jinja2.Environment
+    base_url: str
+    context: View
+    reads: dict[str, bytes] | None = None
+    assets_url: str | None = None
+    marks: tuple[messages.RunMarks, ...] = ()
+    folder: str = ""
+
+
+def render_pages(renderings: list[Rendering], runner: Runner) -> Iterator[tuple[str, bytes]]:
+    """Yield (output file, bytes) of every page of every rendering as workers finish them;
+    after the last, raise every template error together.
+
+    The pages of all languages are one job, so that a site in two languages uses every core
+    where one language alone is too small to share out. The caller writes pages as they come,
+    so a large site is never all in memory.
     """
-    shared = {"site": context,
-              "asset": lambda path: urls.href("/static/" + path.lstrip("/"), assets_url or base_url)}
-    for name in sorted({page.template for page in pages}):
-        try:  # compile each template once, before the workers fork
-            env.get_template(name)
-        except Exception:  # reported with the page that uses it
-            pass
+    shared = []
+    for one in renderings:
+        globals_ = {"site": one.context,
+                    "asset": functools.partial(_asset_href, one.assets_url or one.base_url)}
+        for name in sorted({page.template for page in one.pages}):
+            try:  # compile each template once, before the workers fork
+                one.env.get_template(name)
+            except Exception:  # reported with the page that uses it
+                pass
+        track = runner if one.reads is not None else None
+        shared.append((one.env, globals_, one.site, one.views, one.base_url, track, one.marks))
+    items = [(number, page) for number, one in enumerate(renderings) for page in one.pages]
     errors: list[SiteError] = []
-    track = runner if reads is not None else None
-    for chunk in runner.iter(_render_chunk, (env, shared, site, views, base_url, track, marks), pages):
-        for result in chunk:
+    for chunk in runner.iter(_render_chunk, shared, items):
+        for number, result in chunk:
             if isinstance(result, SiteError):
                 errors.append(result)
                 continue
             output, html, read = result
-            if reads is not None:
-                reads[output] = read
+            one = renderings[number]
+            if one.reads is not None:
+                one.reads[output] = read
             if not errors:  # after an error nothing will be kept: stop writing
-                yield output, html
+                yield one.folder + output, html
     if errors:
         raise BuildFailed(_first_per_template(errors))
 
 
-def _render_chunk(shared: tuple, pages: list[Page]) -> list[tuple[str, bytes, bytes] | SiteError]:
-    env, context, site, views, base_url, track, marks = shared
-    site_view = context["site"]
-    results: list[tuple[str, bytes, bytes] | SiteError] = []
-    for page in pages:
+def _asset_href(base: str, path: str) -> str:
+    return urls.href("/static/" + path.lstrip("/"), base)
+
+
+def _render_chunk(shared: list[tuple], items: list[tuple[int, Page]]) -> list[tuple[int, tuple[str, bytes, bytes] | SiteError]]:
+    results: list[tuple[int, tuple[str, bytes, bytes] | SiteError]] = []
+    for number, page in items:
+        env, context, site, views, base_url, track, marks = shared[number]
         try:
             with track.recording() if track else nullcontext(set()) as read:
                 template = env.get_template(page.template)
-                html = template.render(context, page=page_context(page, site, views, base_url, site_view))
+                html = template.render(context, page=page_context(page, site, views, base_url, context["site"]))
                 if marks:
                     html = messages.mark_page(html, marks)
         except Exception as exc:  # any failure inside a template is the template's error
-            results.append(template_error(exc, page))
+            results.append((number, template_error(exc, page)))
             continue
-        results.append((page.output, html.encode("utf-8"), track.packed(read) if track else b""))
+        results.append((number, (page.output, html.encode("utf-8"), track.packed(read) if track else b"")))
     return results
 
 

@@ -217,9 +217,9 @@ def rendered(monkeypatch) -> list[list[str]]:
     builds: list[list[str]] = []
     real = pipeline.render_pages
 
-    def spy(pages, *args, **kwargs):
-        builds.append([page.output for page in pages])
-        return real(pages, *args, **kwargs)
+    def spy(renderings, *args, **kwargs):
+        builds.append([one.folder + page.output for one in renderings for page in one.pages])
+        return real(renderings, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "render_pages", spy)
     return builds
