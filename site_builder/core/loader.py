@@ -272,7 +272,7 @@ def _parse_files(_shared: None, jobs: list[tuple[int, _File, bytes, str | None]]
     out = []
     for _, file, raw, _ in jobs:
         problems = Problems()
-        doc = _parse_raw(raw, file.shown, file.type, file.id, problems)
+        doc = _parse_raw(raw, file.shown, file.type, file.id, problems, file.language)
         out.append((None if doc.broken else _freeze(doc), problems.items))
     return out
 
@@ -301,11 +301,12 @@ def _read(path: Path, shown: str, problems: Problems, gone_ok: bool = False) -> 
         return None
 
 
-def _parse_raw(raw: bytes, shown: str, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
+def _parse_raw(raw: bytes, shown: str, ctype: ContentType, doc_id: str, problems: Problems,
+               language: str | None = None) -> RawDoc:
     text = decode(raw, shown, problems)
     if text is None:
         return RawDoc(shown, ctype, doc_id, {}, broken=True)
-    return parse(text, shown, ctype, doc_id, problems)
+    return parse(text, shown, ctype, doc_id, problems, language)
 
 
 def _freeze(doc: RawDoc) -> tuple:
@@ -334,8 +335,10 @@ def decode(raw: bytes, shown: str, problems: Problems) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
-def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Problems) -> RawDoc:
-    """Parse YAML text into a RawDoc, refusing tags, anchors, aliases and duplicate keys."""
+def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Problems,
+          language: str | None = None) -> RawDoc:
+    """Parse YAML text into a RawDoc, refusing tags, anchors, aliases and duplicate keys
+    (`language`: the text is a translation into it)."""
     broken = RawDoc(shown, ctype, doc_id, {}, broken=True)
     errors: list[SiteError] = []
     # Aliases (*x) need an anchor (&x); without one compose() fails on them and says
@@ -363,7 +366,10 @@ def parse(text: str, shown: str, ctype: ContentType, doc_id: str, problems: Prob
         return broken
     if node is None:
         names = ", ".join(f.name for f in ctype.fields if f.required)
-        problems.add(Location(shown, 1, 1), None, "file is empty", f"expected a mapping with {names}")
+        problems.add(Location(shown, 1, 1), None, "file is empty",
+                     f"delete it, then `python build.py new --translate {language} {ctype.name} {doc_id}` "
+                     "writes it with each field to translate under its English" if language
+                     else f"expected a mapping with {names}")
         return broken
     if not isinstance(node, yaml.MappingNode):
         problems.add(_loc(shown, node.start_mark), None, "top level must be a mapping of field: value")

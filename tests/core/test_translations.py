@@ -39,6 +39,13 @@ def test_a_translation_made_from_the_english_now_checks_clean(make_site):
     assert warnings == []
 
 
+def test_an_empty_translation_says_how_to_start_one_not_which_english_fields_are_required(make_site):
+    content = make_site({"site.yaml": TWO_LANGUAGES, TALKS: ""})
+    assert problems(content) == [
+        f"{content}/{TALKS}:1:1: file is empty (delete it, then `python build.py new --translate zh-Hans meeting "
+        "talks` writes it with each field to translate under its English)"]
+
+
 def test_every_mistake_is_reported_at_its_place_in_one_run(make_site):
     content = make_site({"site.yaml": TWO_LANGUAGES, TALKS: """
         title: 北京会谈
