@@ -37,6 +37,10 @@ class Completeness:
     translatable: int   # translatable fields the English gives
     stale: int
     missing: int
+    gaps: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (id, its fields not translated yet), in order
+
+
+MAX_GAPS_SHOWN = 10   # entities listed under a type's row; the rest are counted
 
 
 def completeness(site: Site, settings: Entity | None = None) -> list[Completeness]:
@@ -47,14 +51,18 @@ def completeness(site: Site, settings: Entity | None = None) -> list[Completenes
         groups = [(t.name, site.by_type.get(t.name, ())) for t in site.types]
         for type_name, entities in groups + ([(settings.type.name, [settings])] if settings else []):
             translated_count = translatable = stale = 0
+            gaps = []
             for entity in entities:
+                lacking = []
                 for name in translatable_fields(entity):
                     found = translated(site, entity, language, name)
                     translatable += 1
                     translated_count += not found.missing
                     stale += found.stale
+                    lacking += [name] if found.missing else []
+                gaps += [(entity.id, tuple(lacking))] if lacking else []
             rows.append(Completeness(language, type_name, translated_count, translatable, stale,
-                                     translatable - translated_count))
+                                     translatable - translated_count, tuple(gaps)))
     return rows
 
 
@@ -68,6 +76,10 @@ def completeness_table(rows: list[Completeness]) -> str:
         share = f"{100 * row.translated // row.translatable}%" if row.translatable else "-"
         lines.append(f"  {row.language}  {row.type_name:<{width}}  {row.translated:>5}/{row.translatable:<5} "
                      f"{share:>4}  {row.stale} stale, {row.missing} missing")
+        lines += [f"      not yet translated: {entity_id} ({', '.join(fields)})"
+                  for entity_id, fields in row.gaps[:MAX_GAPS_SHOWN]]
+        if len(row.gaps) > MAX_GAPS_SHOWN:
+            lines.append(f"      and {len(row.gaps) - MAX_GAPS_SHOWN} more")
     return "\n".join(lines)
 
 

@@ -109,11 +109,13 @@ def test_check_translations_prints_completeness_by_language_and_type(make_site, 
     content = make_site({"site.yaml": TWO_LANGUAGES, TALKS: "title: 北京会谈\ntranslated_from:\n  title: 000000000000\n"})
     assert main(["check", "--translations", "--content", str(content)]) == 0
     out = capfd.readouterr().out
-    assert out.splitlines()[:4] == [
+    assert out.splitlines()[:6] == [
         "translations: fields translated, of those the English gives",
         "  zh-Hans  meeting      1/3      33%  1 stale, 2 missing",
+        "      not yet translated: talks (location, summary)",   # what to do next, by id and field
         "  zh-Hans  event        0/0        -  0 stale, 0 missing",
         "  zh-Hans  person       0/8       0%  0 stale, 8 missing",
+        "      not yet translated: antony-blinken (name, role, country, summary)",
     ]
 
 
