@@ -41,7 +41,7 @@ def new_translation(content_dir: Path, language: str, type_name: str, entity_id:
             raise refuse(display_path(path), "no translation to restamp",
                           f"start one with `python build.py new --translate {language} {type_name} {entity_id}`")
         text = path.read_text(encoding="utf-8")
-        path.write_text(restamped(text, english, display_path(path)), encoding="utf-8")
+        path.write_text(restamped(text, english, display_path(path), language), encoding="utf-8")
         return path
     if path.exists() or path.is_symlink():
         raise refuse(display_path(path), "this translation exists already",
@@ -126,13 +126,13 @@ def made_from_block(english: Entity) -> list[str]:
     return [f"{MADE_FROM}:"] + [f"  {name}: {text_hash(english.values[name])}" for name in translatable_fields(english)]
 
 
-def restamped(text: str, english: Entity, shown: str) -> str:
-    """Return a translation's text with its translated_from block written anew from the English
-    now (appended when it has none), each field's `# English:` comments written from the English
-    now, and each field the English has gained since added, empty, under its English, before
-    the block; every other line stays as it was."""
+def restamped(text: str, english: Entity, shown: str, language: str | None = None) -> str:
+    """Return a translation (into `language`) with its translated_from block written anew from
+    the English now (appended when it has none), the `# English:` comments that `new` wrote
+    above a field written from the English now, and each field the English has gained since
+    added, empty, under its English, before the block; every other line stays as it was."""
     problems = Problems()
-    doc = parse(text, shown, english.type, english.id, problems)
+    doc = parse(text, shown, english.type, english.id, problems, language)
     if problems.errors:
         raise BuildFailed(problems.errors)
     lines = text.splitlines()
@@ -141,7 +141,7 @@ def restamped(text: str, english: Entity, shown: str) -> str:
     for name in sorted((n for n in keys if n in fields), key=keys.get, reverse=True):   # from the end
         comments = _english_comments_above(lines, keys[name] - 1)
         if comments is not None:
-            lines[comments:keys[name] - 1] = [line.rstrip() for line in _english_comment(english.values[name])]
+            lines[slice(*comments)] = [line.rstrip() for line in _english_comment(english.values[name])]
     gained = [line.rstrip() for name in fields if name not in keys for line in _empty_field(name, english.values[name])]
     block = made_from_block(english)
     doc = parse("\n".join(lines) + "\n", shown, english.type, english.id, Problems())   # positions moved
@@ -153,13 +153,22 @@ def restamped(text: str, english: Entity, shown: str) -> str:
     end = min(later) - 1 if later else len(lines)
     while end > first + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
         end -= 1   # the comments and blank lines above the next field are that field's
-    return "\n".join(lines[:first] + gained + block + lines[end:]) + "\n"
+    gap = [""] if gained and first and lines[first - 1].strip() else []   # a blank line after the field above
+    return "\n".join(lines[:first] + gap + gained + block + lines[end:]) + "\n"
 
 
-def _english_comments_above(lines: list[str], key: int) -> int | None:
-    """Return the index of the `# English:` line of the comments right above lines[key], the
-    English a field was scaffolded under; None when there are none."""
+def _english_comments_above(lines: list[str], key: int) -> tuple[int, int] | None:
+    """Return where (start, end) the `# English:` comment `new` wrote above lines[key] is, or
+    None. It is the nearest in the comments right above the field: a line `# English: text`,
+    or a line `# English:` and the `#   ` lines under it. The translator's own comments
+    between it and the field stay."""
     at = key - 1
-    while at >= 0 and (lines[at].startswith("#   ") or lines[at] == "#"):
+    while at >= 0 and lines[at].startswith("#") and not lines[at].startswith("# English:"):
         at -= 1
-    return at if at >= 0 and lines[at].startswith("# English:") else None
+    if at < 0 or not lines[at].startswith("# English:"):
+        return None
+    end = at + 1
+    if not lines[at][len("# English:"):].strip():   # several lines: the English is indented under it
+        while end < key and (lines[end].startswith("#   ") or lines[end] == "#"):
+            end += 1
+    return at, end

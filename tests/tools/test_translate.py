@@ -79,7 +79,7 @@ def test_restamp_rewrites_translated_from_and_the_english_comments_and_adds_what
     """})
     assert main(["new", "--translate", "zh-Hans", "meeting", "talks", "--restamp", "--content", str(content)]) == 0
     assert (content / TALKS).read_text(encoding="utf-8") == (
-        "# my notes\n# English: Talks in Beijing\ntitle: 北京会谈\n"
+        "# my notes\n# English: Talks in Beijing\ntitle: 北京会谈\n\n"
         "# English: Beijing\nlocation:\n\n"   # a field the translation lacked, empty: the English shows
         f"translated_from:\n  title: {text_hash('Talks in Beijing')}\n"
         f"  location: {text_hash('Beijing')}\n"
@@ -103,6 +103,29 @@ def test_restamp_writes_multi_line_english_comments_anew(make_site):
     assert "Talks with [[wang-yi]] and" not in text
     new_translation(content, "zh-Hans", "meeting", "talks", restamp=True)   # again: nothing changes
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_restamp_keeps_the_translators_own_comments_beside_the_english(make_site):
+    content = make_site({"site.yaml": TWO_LANGUAGES, TALKS: """
+        # English: Talks in Shanghai
+        # 译者注：“会谈”而非“会晤”
+        title: 北京会谈
+
+        # English: Shanghai
+        #   (translator: 北京 is the capital)
+        location: 北京
+    """})
+    new_translation(content, "zh-Hans", "meeting", "talks", restamp=True)
+    text = (content / TALKS).read_text(encoding="utf-8")
+    assert text.startswith("# English: Talks in Beijing\n# 译者注：“会谈”而非“会晤”\ntitle: 北京会谈\n\n"
+                           "# English: Beijing\n#   (translator: 北京 is the capital)\nlocation: 北京\n\n"
+                           "# English: Talks with [[wang-yi]] and [[wang-yi|the minister]].\nsummary:\n\ntranslated_from:\n")
+
+
+def test_restamp_of_an_empty_translation_says_how_to_start_one(make_site):
+    content = make_site({"site.yaml": TWO_LANGUAGES, TALKS: ""})
+    with pytest.raises(BuildFailed, match=r"file is empty \(delete it, then `python build.py new --translate zh-Hans"):
+        new_translation(content, "zh-Hans", "meeting", "talks", restamp=True)
 
 
 def test_check_translations_prints_completeness_by_language_and_type(make_site, capfd):
