@@ -5,8 +5,9 @@ content/zh-Hans/meetings/blinken-wang-yi.yaml: every translatable field the Engl
 empty, under its English text as comments, and `translated_from:` with the hash of each
 field's English now. Once the translator has brought a translation up to date with a
 changed English, `--restamp` writes those hashes again, writes the English comments anew and
-adds any field the English has gained, empty; the translator's own lines stay as they were. Only the English file and site.yaml are read, so a problem elsewhere in the content
-does not stand in the way. Knows nothing about rendering, serving or git.
+adds any field the English has gained, empty; the translator's own lines stay as they were.
+Only the English file and site.yaml are read, so a problem elsewhere in the content does not
+stand in the way. Knows nothing about rendering, serving or git.
 """
 from __future__ import annotations
 
@@ -85,6 +86,10 @@ def _english(content_dir: Path, language: str, type_name: str, entity_id: str,
 
 def _english_comment(value: Any) -> list[str]:
     """Return the English of a field as comment lines, written as the field would be."""
+    return [line.rstrip() for line in _english_lines(value)]
+
+
+def _english_lines(value: Any) -> list[str]:
     if isinstance(value, str):
         lines = value.splitlines()
         return [f"# English: {lines[0]}"] if len(lines) == 1 else ["# English:"] + [f"#   {line}" for line in lines]
@@ -118,7 +123,7 @@ def scaffold_translation(english: Entity, language: str) -> str:
              ""]
     for name in translatable_fields(english):
         lines += _empty_field(name, english.values[name])
-    return "\n".join([line.rstrip() for line in lines] + made_from_block(english)) + "\n"
+    return "\n".join(lines + made_from_block(english)) + "\n"
 
 
 def made_from_block(english: Entity) -> list[str]:
@@ -141,8 +146,8 @@ def restamped(text: str, english: Entity, shown: str, language: str | None = Non
     for name in sorted((n for n in keys if n in fields), key=keys.get, reverse=True):   # from the end
         comments = _english_comments_above(lines, keys[name] - 1)
         if comments is not None:
-            lines[slice(*comments)] = [line.rstrip() for line in _english_comment(english.values[name])]
-    gained = [line.rstrip() for name in fields if name not in keys for line in _empty_field(name, english.values[name])]
+            lines[slice(*comments)] = _english_comment(english.values[name])
+    gained = [line for name in fields if name not in keys for line in _empty_field(name, english.values[name])]
     block = made_from_block(english)
     doc = parse("\n".join(lines) + "\n", shown, english.type, english.id, Problems())   # positions moved
     start = doc.pos((MADE_FROM,))
