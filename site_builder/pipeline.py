@@ -165,12 +165,13 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
         progress.stage("render")   # pages are written as workers render them, never all in memory
         renderings = [m.rendering for m in made]
         rendered = progress.counted(render_pages(renderings, runner), sum(len(r.pages) for r in renderings))
+        warnings = content.warnings + problems.warnings
         runner.write(itertools.chain(rendered, *(m.kept for m in made)), paths.templates / "static", paths.out,
-                     indexing if options.search else None, itertools.chain.from_iterable(m.published for m in made))
+                     indexing if options.search else None, itertools.chain.from_iterable(m.published for m in made),
+                     warnings)
         counted = sum(m.pages for m in made)
         for one in builds:
             one.record()
-        warnings = content.warnings + problems.warnings
         runner.remember(paths.out, counted, warnings)
         return counted, warnings
 

@@ -141,7 +141,7 @@ class Runner:
 
     def write(self, files: Iterable[tuple[str, bytes | None]], static_dir: Path, out_dir: Path,
               indexer: Callable[[Path], AbstractContextManager] | None,
-              unindexed: Iterable[tuple[str, bytes]]) -> int:
+              unindexed: Iterable[tuple[str, bytes]], warnings: Iterable[SiteError] = ()) -> int:
         """Write the site (output.write_site); the preview's runner also shows each update
-        before it lands."""
+        before it lands, with the build's warnings."""
         return write_site(files, static_dir, out_dir, indexer=indexer, unindexed=unindexed)

@@ -35,7 +35,7 @@ from ..speed.cache import Cache
 from ..speed.runner import FastRunner
 from ..model.errors import BuildFailed, Location, Problems, SiteError
 from ..core.loader import display_path, load_file
-from ..core.output import BeforeRename, check_output_dir, pid_alive, write_site
+from ..core.output import check_output_dir, pid_alive, write_site
 from ..pipeline import Paths, Report, build
 from ..model.schema import SITE
 from ..publish.search import BUNDLE, finish_live, reindex_live
@@ -192,21 +192,21 @@ class Previewer:
                                            f"internal error: {type(exc).__name__}: {exc}")], changes)
         return self._succeeded(report, changes, time.perf_counter() - started)
 
-    def _show_staged(self, changed: dict[str, bytes], deleted: list[str]) -> None:
+    def _show_staged(self, changed: dict[str, bytes], deleted: list[str], warnings: tuple[SiteError, ...]) -> None:
         # Called by output.update_in_place between staging and renaming: from here on the
         # server answers from these bytes, so the renames can happen under live readers.
+        # The build's warnings come along, so that its panel is on the pages at once.
         overlay = {**changed, **dict.fromkeys(deleted)}
-        self._shown = self._publish(State(self.state.epoch + 1, self.live, self._base_path(), (), overlay))
+        self._shown = self._publish(State(self.state.epoch + 1, self.live, self._base_path(), (), overlay,
+                                          warnings))
 
     def _succeeded(self, report: Report, changes: Iterable[str], seconds: float) -> State:
         shown = self._shown
-        # With warnings every page gains their panel: a new epoch, so a page that loaded the staged
-        # files (without it) is told to reload even if it missed the broadcast.
-        epoch = shown.epoch + bool(report.warnings) if shown else self.state.epoch + 1
+        # Browsers were told to reload when the overlay went up, with this build's warnings
+        # panel: dropping the overlay changes no byte served, and they reload once per build.
+        epoch = shown.epoch if shown else self.state.epoch + 1
         state = State(epoch, self.live, self._base_path(), (), warnings=tuple(report.warnings))
-        # Browsers were told to reload when the overlay went up; dropping it changes no byte served
-        # (unless the warnings panel now appears on every page).
-        self._publish(state, notify=shown is None or bool(report.warnings))
+        self._publish(state, notify=shown is None)
         self._good_builds += 1
         if self.search:
             self._indexer.submit(self._index)
@@ -283,10 +283,12 @@ class _PreviewRunner(FastRunner):
     """The fast runner, writing as the preview needs: an update's files are shown (served
     from memory) before they replace the old ones, and the live search index is kept."""
 
-    def __init__(self, cache: Cache, show: BeforeRename):
+    def __init__(self, cache: Cache, show: Callable[[dict[str, bytes], list[str], tuple[SiteError, ...]], None]):
         super().__init__(cache)
         self.show = show
 
-    def write(self, files, static_dir, out_dir, indexer, unindexed) -> int:
+    def write(self, files, static_dir, out_dir, indexer, unindexed, warnings=()) -> int:
+        warnings = tuple(warnings)
         return write_site(files, static_dir, out_dir, indexer=indexer, unindexed=unindexed,
-                          before_rename=self.show, keep_folders=(BUNDLE,))
+                          before_rename=lambda changed, deleted: self.show(changed, deleted, warnings),
+                          keep_folders=(BUNDLE,))

@@ -385,6 +385,25 @@ def test_changed_files_are_served_from_memory_before_they_reach_the_disk(tmp_pat
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
 
 
+def test_a_build_with_warnings_reloads_browsers_once_with_its_panel(tmp_path, make_site):
+    """The staged files went up without the warnings panel, and every build with warnings
+    told browsers to reload a second time to show it: a flash, and the edit seen later."""
+    unlinked = "name: Zhou Enlai\nrole: Premier\ncountry: China\nsummary: Premier.\n"
+    content = make_site({"people/zhou-enlai.yaml": unlinked})
+    seen: list[State] = []
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None, search=False,
+                        on_update=seen.append)
+    preview.build_now()
+    for name, people in (("Wang Yi Edited", {}), ("Wang Yi Again", {"people/li-qiang.yaml": unlinked})):
+        seen.clear()
+        write_tree(content, {**renamed(name), **people})
+        final = preview.build_now()
+        assert len(seen) == 1 and seen[0].overlay and name.encode() in seen[0].read(PAGE)
+        assert seen[0].warnings == final.warnings and final.epoch == seen[0].epoch
+        # no one links Zhou Enlai, and then Li Qiang either: the panel shown at once says so
+        assert len(final.warnings) == 1 + bool(people)
+
+
 def test_a_rebuild_rewrites_only_changed_files(tmp_path, make_site):
     from site_builder.speed.cache import Cache
     content = make_site()
