@@ -7,7 +7,9 @@ its old version, a State whose overlay holds them (bytes in memory, None for del
 files) is published and browsers are told to reload; the server serves the overlay
 before the folder. After the renames a State without overlay follows. A failed build
 touches nothing and publishes its problems over the last good build. Builds run one at
-a time; changes that arrive during a build queue at most one more.
+a time; changes that arrive during a build queue at most one more. A build's housekeeping
+(storing its cache, freeing its garbage) waits until browsers have reloaded: TIDY_AFTER
+seconds without a change, or the start of the next build.
 
 The search index (Pagefind) is rebuilt in a second thread after the reload, into a
 work folder beside the output, and swapped into `<out>/pagefind/`, which builds leave
@@ -42,6 +44,7 @@ from ..publish.search import BUNDLE, finish_live, reindex_live
 
 SEARCH_TAG = ".search-"
 MAX_WARNINGS_SHOWN = 20  # a rebuild on every save must not flood the terminal
+TIDY_AFTER = 0.2         # seconds without a new change after a build before its housekeeping
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,8 @@ class Previewer:
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-builder-search")
         self._good_builds = 0               # good builds so far; the search index follows them
         self._indexed = 0                   # the good build the search index was made from
+        self._untidy = False                # the last build's housekeeping is still to do
+        self._unsaved = False               # the last build's cache is still to store
 
     # -- control, from any thread ----------------------------------------------------
 
@@ -154,18 +159,18 @@ class Previewer:
 
     # -- building --------------------------------------------------------------------
 
-    def build_now(self, changes: Iterable[str] = (), drop_stale: bool = False) -> State | None:
+    def build_now(self, changes: Iterable[str] = (), drop_stale: bool = False, tidy: bool = True) -> State | None:
         """Build once into the output folder, in the calling thread; publish and return the new State.
 
         With drop_stale, a failure is dropped (None) when newer changes already wait:
-        a file deleted or half-saved mid-build is not worth an error flash.
+        a file deleted or half-saved mid-build is not worth an error flash. Without tidy,
+        the build's housekeeping waits for tidy_up() or the next build.
         """
         # Without automatic collection (collector.py) until this build's garbage, its
         # content graph, is freed in one pass: after it, when browsers have been told to
-        # reload, and before the next build makes another graph. Then the freed memory goes
-        # back to the system (allocator.py): a build at the large preset leaves about 290 MB
-        # of free heap that the process would otherwise keep between edits (issue 23).
+        # reload, and before the next build makes another graph.
         with collector.paused():
+            self.tidy_up()
             try:
                 return self._build(changes, drop_stale)
             finally:
@@ -173,15 +178,31 @@ class Previewer:
                 # them there): not kept here until the next build (every changed file's bytes,
                 # 93 MB with data.json at the large preset).
                 self._shown = None
-                collector.collect()
-                allocator.trim()
+                self._untidy = True
+                if tidy:
+                    self.tidy_up()
+
+    def tidy_up(self) -> None:
+        """Do the last build's housekeeping, if it is not done yet: store its cache (a
+        successful build's), free its garbage in one pass, then give the freed memory back
+        to the system (allocator.py): a build at the large preset leaves about 290 MB of
+        free heap that the process would otherwise keep between edits (issue 23)."""
+        if not self._untidy:
+            return
+        self._untidy = False
+        with collector.paused():
+            if self._unsaved:
+                self._unsaved = False
+                self.cache.save()
+            collector.collect()
+            allocator.trim()
 
     def _build(self, changes: Iterable[str], drop_stale: bool) -> State | None:
         started = time.perf_counter()
         refresh_schemas(self.paths.content)   # a new person is known to the editor after this save
         try:
             report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
-                           runner=_PreviewRunner(self.cache, self._show_staged))
+                           runner=_PreviewRunner(self.cache, self._show_staged, self._save_later))
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None
@@ -191,6 +212,9 @@ class Previewer:
             return self._failed([SiteError(Location("site_builder"), None,
                                            f"internal error: {type(exc).__name__}: {exc}")], changes)
         return self._succeeded(report, changes, time.perf_counter() - started)
+
+    def _save_later(self) -> None:
+        self._unsaved = True
 
     def _show_staged(self, changed: dict[str, bytes], deleted: list[str], warnings: tuple[SiteError, ...]) -> None:
         # Called by output.update_in_place between staging and renaming: from here on the
@@ -262,13 +286,20 @@ class Previewer:
     def _run(self) -> None:
         while True:
             with self._wake:
+                if self._untidy and self._pending is None and not self._stopping:
+                    self._wake.wait(TIDY_AFTER)   # browsers reload meanwhile, undisturbed
+                idle = self._pending is None
+            if idle:
+                self.tidy_up()
+            with self._wake:
                 while self._pending is None and not self._stopping:
                     self._wake.wait()
                 if self._stopping:
-                    return
+                    break
                 changes, self._pending = self._pending, None
-            if self.build_now(changes, drop_stale=True) is None:
+            if self.build_now(changes, drop_stale=True, tidy=False) is None:
                 self.say("files changed during the build; building again")
+        self.tidy_up()
 
 
 def _because(changes: Iterable[str]) -> str:
@@ -283,9 +314,13 @@ class _PreviewRunner(FastRunner):
     """The fast runner, writing as the preview needs: an update's files are shown (served
     from memory) before they replace the old ones, and the live search index is kept."""
 
-    def __init__(self, cache: Cache, show: Callable[[dict[str, bytes], list[str], tuple[SiteError, ...]], None]):
+    def __init__(self, cache: Cache, show: Callable[[dict[str, bytes], list[str], tuple[SiteError, ...]], None],
+                 save: Callable[[], None]):
         super().__init__(cache)
-        self.show = show
+        self.show, self.save_later = show, save
+
+    def save(self) -> None:
+        self.save_later()   # the Previewer stores the cache once browsers have reloaded
 
     def write(self, files, static_dir, out_dir, indexer, unindexed, warnings=()) -> int:
         warnings = tuple(warnings)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import gc
+import threading
+import time
 
 import pytest
 
 from site_builder.pipeline import Paths
 from site_builder.preview.rebuild import Previewer
-from site_builder.speed import allocator
+from site_builder.speed import allocator, collector
 from site_builder.speed.cache import Cache
 
 from ..conftest import TEMPLATES
@@ -70,3 +72,32 @@ def test_each_build_returns_the_memory_it_freed_after_collecting_its_garbage(edi
     finally:
         gc.callbacks.remove(note)
     assert events[-2:] == ["collect", "trim"] and events.count("trim") == 2
+
+
+def test_the_serving_loop_does_the_housekeeping_after_browsers_are_told_to_reload(make_site, tmp_path, monkeypatch):
+    """Storing the cache and freeing the garbage held the interpreter while browsers
+    fetched the page they had just been told to reload."""
+    events: list[str] = []
+    told = threading.Event()
+    cache = Cache(tmp_path / "cache")
+    monkeypatch.setattr(cache, "save", lambda real=cache.save: (events.append("save"), real())[1])
+    monkeypatch.setattr(collector, "collect", lambda: events.append("collect"))
+    content = make_site()
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=lambda line: None, cache=cache, search=False,
+                        on_update=lambda state: (events.append("reload"), told.set()))
+    preview.start()
+    try:
+        for edit in range(2):   # the first build, then an edit's, whose staged files are shown first
+            events.clear()
+            told.clear()
+            path = content / PERSON
+            path.write_text(path.read_text(encoding="utf-8").replace("Blinken", f"Blinken {edit}"), encoding="utf-8")
+            preview.request([str(path)])
+            assert told.wait(60)
+            deadline = time.monotonic() + 30
+            while events[-1:] != ["collect"] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert events == ["reload", "save", "collect"]
+            assert list((tmp_path / "cache").glob("*.bin"))   # stored, for the next `serve`
+    finally:
+        preview.stop()
