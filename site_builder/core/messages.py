@@ -187,12 +187,14 @@ def words_in(templates_dir: Path, language: str, site_language: str) -> Words:
     return Words(translations(templates_dir, language).gettext, day)
 
 
+@functools.lru_cache(maxsize=None)
 def sort_text(language: str) -> Callable[[str], str]:
     """Return how `language` orders names: Chinese by Hanyu Pinyin with tone numbers (as
     Chinese dictionaries and indexes do: 布林肯 -> 'bu4 lin2 ken3'), any other by case-folded text.
 
     pypinyin (MIT, maintained since 2013) holds the readings of every common character and
-    of phrases whose reading differs, which no table written here would."""
+    of phrases whose reading differs, which no table written here would. One function per
+    language for the process, so that the preview's rebuilds look up the names read before."""
     if language.split("-")[0].lower() != "zh":
         return str.casefold
     from pypinyin import Style, lazy_pinyin   # loaded only for a Chinese site
