@@ -29,7 +29,7 @@ from .core.pages import plan_pages
 from .core.progress import Progress
 from .core.messages import check_catalogues, language_name, page_marks, sort_text, words_in
 from .core.languages import languages, localized
-from .core.render import Rendering, environment_for, render_pages, site_context, templates_digest
+from .core.render import Rendering, environment_for, render_pages, site_context, template_files, templates_digest
 from .core.runner import Runner, View
 from .core.templatelint import check_templates
 from .core.translations import check_translations
@@ -156,12 +156,13 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
         tongues = languages(site)
         for language in tongues:
             check_catalogues(paths.templates, language, problems)
-        templates = templates_digest(paths.templates)
+        files = template_files(paths.templates)
+        templates = templates_digest(files)
         # Each language's site under its folder (the first at the base URL), written together.
         builds = [_Language(language, tongues[0], base) for language in tongues]
         choices = [{"tag": b.language, "name": language_name(b.language), "base": b.base} for b in builds]
         made = [_build_language(one, content, paths, options, runner, progress, problems, bytecode,
-                                templates, choices) for one in builds]
+                                templates, files, choices) for one in builds]
         progress.stage("render")   # pages are written as workers render them, never all in memory
         renderings = [m.rendering for m in made]
         rendered = progress.counted(render_pages(renderings, runner), sum(len(r.pages) for r in renderings))
@@ -207,7 +208,7 @@ _SITE_WIDE = ("robots.txt", ".nojekyll", "CNAME", "sitemap.xml")
 
 
 def _build_language(one: _Language, content: Content, paths: Paths, options: Options, runner: Runner,
-                    progress: Progress, problems: Problems, bytecode, templates: str,
+                    progress: Progress, problems: Problems, bytecode, templates: str, files: dict[str, str],
                     choices: list[dict[str, str]]) -> _Made:
     """Plan and view one language's pages; they are rendered and written by the caller."""
     site, settings, markdown = content.site, content.settings, content.markdown
@@ -227,7 +228,7 @@ def _build_language(one: _Language, content: Content, paths: Paths, options: Opt
     context = site_context(site, views, base, runner, site_extras(site, views, base, words, one.site_base, sort_text(one.language)),
                            words, one.language, choices)
     # Pages whose templates, site-wide lists and every view they read are unchanged keep their file.
-    page_cache = runner.pages(templates if not one.folder else f"{templates} {one.language}", context, views)
+    page_cache = runner.pages(files, one.language, context, views)
     todo, kept = page_cache.split(pages, out)
     reads: dict[str, bytes] | None = {} if page_cache.enabled else None   # what each page read
     marks = page_marks(tuple(c["tag"] for c in choices))

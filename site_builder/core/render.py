@@ -92,18 +92,29 @@ def make_environment(templates_dir: Path, cls: type[Environment] | None = None,
 _environments: dict[tuple[str, str], jinja2.Environment] = {}
 
 
-def templates_digest(templates_dir: Path) -> str:
-    """Return the digest of every file below the templates folder (read as model/inputs.py
-    allows: the template lint has refused links, pipes and oversized files before this runs)."""
-    parts: list[str | bytes] = []
+def template_files(templates_dir: Path) -> dict[str, str]:
+    """Return the digest of each file below the templates folder by its path there (read as
+    model/inputs.py allows: the template lint has refused links, pipes and oversized files
+    before this runs); what was refused is under REFUSED."""
+    files: dict[str, str] = {}
     entries, refusals = inputs.scan(templates_dir)
     for entry in entries:
         try:
             data = inputs.read_regular(entry.path, MAX_TEMPLATE_BYTES)
         except OSError as exc:   # changed since the lint: never matches a cached page
             data = f"unreadable: {exc}".encode()
-        parts += [entry.relative, data]
-    return digest(*parts, *(str(refusal) for refusal in refusals))
+        files[entry.relative] = digest(data)
+    if refusals:
+        files[REFUSED] = digest(*(str(refusal) for refusal in refusals))
+    return files
+
+
+REFUSED = "\0refused"   # no file's path
+
+
+def templates_digest(files: dict[str, str]) -> str:
+    """Return one digest of every file of template_files()."""
+    return digest(*(part for item in sorted(files.items()) for part in item))
 
 
 def environment_for(templates_dir: Path, fingerprint: str, runner: Runner,

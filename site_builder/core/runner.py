@@ -132,8 +132,9 @@ class Runner:
         """Yield a factory of a Jinja bytecode cache for the templates, or None."""
         return nullcontext(None)
 
-    def pages(self, templates: str, context: View, views: dict[str, View]) -> AllPages:
-        """Return what decides which pages to render and which files to keep."""
+    def pages(self, templates: dict[str, str], language: str, context: View, views: dict[str, View]) -> AllPages:
+        """Return what decides which pages to render and which files to keep, from the digest
+        of each file of the templates folder (render.template_files)."""
         return AllPages()
 
     def save(self) -> None:

@@ -1,10 +1,13 @@
 """Skip rendering pages whose inputs are unchanged since the build that wrote them.
 
 While a page renders, tracking.py records which keys of which entity views it read.
-A page is kept as written last time when the templates, the site-wide context
-(settings, navigation, every list of entities), the page itself and the value of
-every key it read are unchanged, and its file in the output folder is the one that
-build wrote (same size and modification time). If every value a template reads is
+A page is kept as written last time when the templates it used (the one it is
+rendered with, and those that one extends, includes and imports), the catalogues of
+the engine's words, the site-wide context (settings, navigation, every list of
+entities), the page itself and the value of every key it read are unchanged, and its
+file in the output folder is the one that build wrote (same size and modification
+time). So an edit of person.html renders the people's pages again and keeps every
+other, and an edit of a static file (which pages only link to) keeps them all. If every value a template reads is
 the same, it reads the same keys and writes the same bytes; anything else is
 rendered again. So a page that shows a person's name is kept when only the person's
 summary changes. Files other than pages made under a key of their maker's (the data
@@ -21,7 +24,7 @@ from pathlib import Path
 from ..model.entities import Page
 from .cache import Cache
 from ..model.hashing import digest
-from .tracking import LENGTH, WHOLE, Reads, View, unpacked
+from .tracking import LENGTH, TEMPLATES, WHOLE, Reads, View, unpacked
 
 KEEP = None   # in a rendered list: this page's file in the output folder is already right
 
@@ -57,18 +60,23 @@ def view_digest(keys: dict[str, bytes]) -> str:
 class PageCache:
     """Decide which pages need rendering, and remember what the rendered ones read."""
 
-    def __init__(self, cache: Cache, templates: str, site_context: View, views: dict[str, View]):
-        """`templates` is templates_digest() of the templates folder."""
+    def __init__(self, cache: Cache, templates: dict[str, str], language: str, site_context: View,
+                 views: dict[str, View]):
+        """`templates` is the digest of each file of the templates folder (render.template_files)."""
         self.cache = cache
         self.enabled = cache.enabled
         self.view_digests: dict[str, str] | None = None   # view id -> view_digest, with a cache
         if not self.enabled:
             return
-        self.base = digest(templates)
+        # Every page depends on the files no page loads as a template (the catalogues of the
+        # engine's words); on a template only if it loaded it, a read of the TEMPLATES view.
+        self.base = digest(language, *(part for name, value in sorted(templates.items())
+                                       if not _loaded_or_linked(name) for part in (name, value)))
         # The site context is read key by key too (render.site_context): it and the views in it.
         context_views = [site_context, *(v for v in dict.values(site_context) if isinstance(v, View))]
         self._keys = {view.view_id: key_digests(view) for view in context_views}
         self._keys.update((view_id, key_digests(view)) for view_id, view in views.items())
+        self._keys[TEMPLATES] = {name: _hash(value.encode("ascii")) for name, value in templates.items()}
         self.view_digests = {view_id: view_digest(keys) for view_id, keys in self._keys.items()}
         self._parts: dict[tuple[str, tuple[str, ...]], bytes] = {}
         self._made: list[tuple[str, str]] = []   # (output, key) of the files made_file() noted
@@ -150,6 +158,12 @@ class PageCache:
                 continue
             self.cache.put("pages", self._key(page),
                            (read, self._combined(unpacked(read)), stat.st_size, stat.st_mtime_ns))
+
+
+def _loaded_or_linked(name: str) -> bool:
+    """Whether pages depend on a file of the templates folder only as they record it: a
+    template (pages note each one they load), or a static file (pages only link to it)."""
+    return name.endswith(".html") or name.startswith("static/")
 
 
 def _as_written(path: Path, size: int, mtime: int) -> bool:

@@ -97,8 +97,8 @@ class FastRunner(Runner):
         with precompiling(templates_dir) as precompiled:
             yield precompiled.bytecode
 
-    def pages(self, templates: str, context: View, views: dict[str, View]) -> PageCache:
-        return PageCache(self.cache, templates, context, views)
+    def pages(self, templates: dict[str, str], language: str, context: View, views: dict[str, View]) -> PageCache:
+        return PageCache(self.cache, templates, language, context, views)
 
     def save(self) -> None:
         self.cache.save()

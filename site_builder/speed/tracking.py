@@ -18,6 +18,7 @@ from ..core.render import Environment
 from ..core.runner import View
 
 WHOLE = "*"      # the key noted for a read of the whole view; no field is named so
+TEMPLATES = "@templates"   # the view of the template files, by path: no entity id has an "@"
 LENGTH = "#len"  # the key noted for len(), truthiness and |length: how many keys the view has
 Reads = tuple[tuple[str, tuple[str, ...]], ...]   # ((view id, (key, ...)), ...), in order
 
@@ -105,6 +106,20 @@ class TrackingEnvironment(Environment):
             except KeyError:
                 pass
         return Environment.getattr(self, obj, attribute)
+
+    # Every template a page loads, itself, what it extends, includes and imports, comes through
+    # these two (Jinja's compiled code calls get_template): noted as a read of the TEMPLATES view.
+    def get_template(self, name, parent=None, globals=None):
+        if _reads is not None and isinstance(name, str):
+            _reads.add((TEMPLATES, self.join_path(name, parent) if parent is not None else name))
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        if _reads is not None:
+            for name in names:
+                if isinstance(name, str):
+                    _reads.add((TEMPLATES, self.join_path(name, parent) if parent is not None else name))
+        return super().select_template(names, parent, globals)
 
 
 @contextmanager

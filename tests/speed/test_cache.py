@@ -8,6 +8,7 @@ single-core build; a failed build leaves the previous site untouched.
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 from pathlib import Path
 
@@ -282,6 +283,29 @@ def test_a_rename_that_reorders_the_people_rerenders_the_lists_not_every_page(wo
     assert site == snapshot(reference)
     first = BeautifulSoup(site["people/index.html"], "html.parser").select_one("main a[href*='/people/person-']")
     assert first is not None and first.get_text(strip=True) == "Aaron Aardvark"
+
+
+def test_a_template_edit_renders_again_only_the_pages_that_use_it(work, rendered):
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
+    person = work / "templates/person.html"
+    person.write_text(person.read_text().replace('<p class="dateline">', '<p class="dateline edited">', 1))
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
+    style = work / "templates/static/style.css"
+    style.write_text(style.read_text() + "\n/* edited */\n")
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
+    macros = work / "templates/_macros.html"   # imported by every entity's template and the home page
+    macros.write_text(macros.read_text() + "\n{# edited #}\n")
+    build(paths(work), runner=FastRunner(Cache(work / "cache")))
+    everything, people, static, imported = rendered
+    assert sorted(people) == sorted(p for p in everything if re.fullmatch(r"people/[^/]+/index\.html", p))
+    assert static == []   # pages link to static files: none changes
+    assert "people/person-00001/index.html" in imported and "meetings/meeting-00001/index.html" in imported
+    assert "search/index.html" not in imported and len(imported) < len(everything)
+    reference = work / "reference"
+    build(Paths(work / "content", work / "templates", reference))
+    site = snapshot(work / "_site")
+    assert site == snapshot(reference) and b"/* edited */" in site["static/style.css"]
+    assert b'class="dateline edited"' in site["people/person-00001/index.html"]
 
 
 def test_output_changed_by_hand_is_rebuilt(work, cold):

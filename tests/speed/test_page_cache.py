@@ -9,8 +9,11 @@ import pytest
 from site_builder.speed.cache import Cache
 from site_builder.speed.page_cache import PageCache
 from site_builder.model.entities import Page
-from site_builder.speed.tracking import WHOLE, View, grouped, make_view, packed, recording, unpacked
+from site_builder.speed.tracking import TEMPLATES, WHOLE, View, grouped, make_view, packed, recording, unpacked
 
+# The digest of each file of the templates folder (render.template_files).
+FILES = {"base.html": "b1", "person.html": "p1", "event.html": "e1", "static/style.css": "s1",
+         "locale/zh-Hans.po": "l1"}
 PAGE = Page("/people/ada/", "people/ada/index.html", "person.html", "entity", "Ada", "content/people/ada.yaml", "ada")
 
 
@@ -32,12 +35,12 @@ def _kept_after(tmp_path: Path, read, views_then: dict, views_now: dict) -> bool
     (out / "people/ada").mkdir(parents=True, exist_ok=True)
     (out / PAGE.output).write_text("page")
     cache = Cache(tmp_path / "cache")
-    then = PageCache(cache, "templates", views_then.get("@site", _site()), views_then)
+    then = PageCache(cache, FILES, "en", views_then.get("@site", _site()), views_then)
     with recording() as reads:
         read(views_then)
     then.record([PAGE], {PAGE.output: packed(reads)}, out)
     cache.save()
-    now = PageCache(Cache(tmp_path / "cache"), "templates", views_now.get("@site", _site()), views_now)
+    now = PageCache(Cache(tmp_path / "cache"), FILES, "en", views_now.get("@site", _site()), views_now)
     todo, kept = now.split([PAGE], out)
     assert len(todo) + len(kept) == 1
     return bool(kept)
@@ -135,7 +138,7 @@ def test_a_page_whose_stored_entry_is_not_what_record_stores_renders_again(tmp_p
     (out / PAGE.output).write_text("page")
     views = _views()
     cache = Cache(tmp_path / "cache")
-    then = PageCache(cache, "templates", _site(), views)
+    then = PageCache(cache, FILES, "en", _site(), views)
     with recording() as reads:
         views["ada"]["title"]
     then.record([PAGE], {PAGE.output: packed(reads)}, out)
@@ -151,12 +154,12 @@ def test_a_made_file_is_kept_while_the_output_folder_holds_it_as_written(tmp_pat
     target = out / "data/people/ada.json"
     target.write_bytes(b'{"entities":[]}')
     cache = Cache(tmp_path / "cache")
-    then = PageCache(cache, "templates", _site(), _views())
+    then = PageCache(cache, FILES, "en", _site(), _views())
     assert not then.kept_file("data/people/ada.json", "key-1", out)   # nothing recorded yet
     then.made_file("data/people/ada.json", "key-1")
     then.record([], {}, out)
     cache.save()
-    now = PageCache(Cache(tmp_path / "cache"), "templates", _site(), _views())
+    now = PageCache(Cache(tmp_path / "cache"), FILES, "en", _site(), _views())
     assert now.kept_file("data/people/ada.json", "key-1", out)
     assert not now.kept_file("data/people/ada.json", "key-2", out)   # made for another key
     assert not now.kept_file("data/people/bob.json", "key-1", out)   # another file
@@ -164,4 +167,28 @@ def test_a_made_file_is_kept_while_the_output_folder_holds_it_as_written(tmp_pat
     assert not now.kept_file("data/people/ada.json", "key-1", out)
     target.unlink()
     assert not now.kept_file("data/people/ada.json", "key-1", out)
-    assert not PageCache(Cache(None), "templates", _site(), _views()).kept_file("data/people/ada.json", "key-1", out)
+    assert not PageCache(Cache(None), FILES, "en", _site(), _views()).kept_file("data/people/ada.json", "key-1", out)
+
+
+@pytest.mark.parametrize("edited, kept", [
+    ("person.html", False),        # the page's own template
+    ("base.html", False),          # one it extends
+    ("event.html", True),          # another type's
+    ("static/style.css", True),    # pages only link to static files
+    ("locale/zh-Hans.po", False),  # the engine's words: any page may show them
+    ("added.html", True),          # a new template no page loads
+])
+def test_a_page_is_rendered_again_when_a_template_it_loaded_changes(tmp_path, edited, kept):
+    out = tmp_path / "_site"
+    (out / "people/ada").mkdir(parents=True)
+    (out / PAGE.output).write_text("page")
+    cache = Cache(tmp_path / "cache")
+    views = _views()
+    then = PageCache(cache, FILES, "en", _site(), views)
+    with recording() as reads:   # as TrackingEnvironment notes the templates a page loads
+        reads.update({(TEMPLATES, "person.html"), (TEMPLATES, "base.html"), ("ada", "title")})
+    then.record([PAGE], {PAGE.output: packed(reads)}, out)
+    cache.save()
+    files = {**FILES, edited: "changed"}
+    todo, still = PageCache(Cache(tmp_path / "cache"), files, "en", _site(), views).split([PAGE], out)
+    assert bool(still) == kept
