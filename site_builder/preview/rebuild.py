@@ -37,6 +37,7 @@ from ..speed.cache import Cache
 from ..speed.runner import FastRunner
 from ..model.errors import BuildFailed, Location, Problems, SiteError
 from ..core.loader import display_path, load_file
+from ..core.progress import Progress
 from ..core.output import check_output_dir, pid_alive, write_site
 from ..pipeline import Paths, Report, build
 from ..model.schema import SITE
@@ -110,8 +111,10 @@ class Previewer:
 
     def __init__(self, paths: Paths, base_url: str | None = None, strict: bool = False,
                  on_update: Callable[[State], None] = lambda state: None,
-                 say: Callable[[str], None] = print, cache: Cache | None = None, search: bool = True):
+                 say: Callable[[str], None] = print, cache: Cache | None = None, search: bool = True,
+                 progress: Callable[[], Progress] = Progress):
         self.paths, self.base_url, self.strict = paths, base_url, strict
+        self.progress = progress   # makes each build's progress display (core/progress.py)
         self.on_update, self.say = on_update, say
         self.cache = cache or Cache(None)  # one for the session: its tables stay in memory
         self.search = search
@@ -202,7 +205,8 @@ class Previewer:
         refresh_schemas(self.paths.content)   # a new person is known to the editor after this save
         try:
             report = build(self.paths, base_url=self.base_url, strict=self.strict, search=False, drafts=True,
-                           runner=_PreviewRunner(self.cache, self._show_staged, self._save_later))
+                           runner=_PreviewRunner(self.cache, self._show_staged, self._save_later),
+                           progress=self.progress())
         except BuildFailed as failed:
             with self._wake:
                 stale = drop_stale and self._pending is not None

@@ -34,6 +34,7 @@ from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketClosedError
 
 from . import errorpage
+from ..core.progress import progress_for
 from ..speed.cache import Cache
 from ..model.errors import BuildFailed
 from ..pipeline import Paths
@@ -334,7 +335,8 @@ def run_serve(args) -> int:
     paths = Paths(args.content, args.templates, args.out)
     loop_box: list[asyncio.AbstractEventLoop] = []
     preview = Previewer(paths, args.base_url, args.strict, say=say, on_update=reloader(loop_box),
-                        cache=Cache(None if args.no_cache else args.cache_dir), search=not args.no_search)
+                        cache=Cache(None if args.no_cache else args.cache_dir), search=not args.no_search,
+                        progress=progress_for)   # a rebuild that takes over a second shows its stages
     try:
         preview.check_output()
     except BuildFailed as failed:

@@ -303,3 +303,32 @@ def test_phone_preview_prints_each_address_and_accepts_the_machines_own_names(tm
         assert any(line.startswith(f"  also at http://{local}:{port}{BASE}") for line in lines)
         assert server.get(BASE, {"Host": f"{local}:{port}"})[0] == 200
         assert server.get(BASE, {"Host": f"evil.example:{port}"})[0] == 403
+
+
+def test_the_first_build_and_each_rebuild_show_their_stages(tmp_path, make_site):
+    """Issue 23, point 5: a preview rebuild that takes longer than a second shows its stages,
+    as a build does (SITE_BUILDER_STAGES=1 shows them for every build, however short)."""
+    content = make_site()
+    port = socket.socket()
+    port.bind(("127.0.0.1", 0))
+    number = port.getsockname()[1]
+    port.close()
+    process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(number), "--no-search",
+                                "--content", str(content), "--out", str(tmp_path / "out")], cwd=ROOT,
+                               env={**os.environ, "SITE_BUILDER_STAGES": "1"}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, bufsize=1)
+    lines: list[str] = []
+    try:
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("serving http://"):
+                write_tree(content, {"people/wang-yi.yaml": MINIMAL["people/wang-yi.yaml"].replace("Wang Yi", "Wang Yi 2")})
+            if line.startswith("built ") and sum(l.startswith("built ") for l in lines) == 2:
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    first, second = [i for i, line in enumerate(lines) if line.startswith("built ")]
+    for start, end in ((0, first), (first, second)):
+        stages = [line.split()[1] for line in lines[start:end] if line.startswith("  stage ")]
+        assert stages[:3] == ["up-to-date", "check", "load"] and "render" in stages, lines
