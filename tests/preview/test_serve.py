@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -318,6 +319,8 @@ def test_the_first_build_and_each_rebuild_show_their_stages(tmp_path, make_site)
                                env={**os.environ, "SITE_BUILDER_STAGES": "1"}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines: list[str] = []
+    watchdog = threading.Timer(120, process.kill)   # never hang: the output ends, the asserts say why
+    watchdog.start()
     try:
         for line in process.stdout:
             lines.append(line.rstrip("\n"))
@@ -326,8 +329,10 @@ def test_the_first_build_and_each_rebuild_show_their_stages(tmp_path, make_site)
             if line.startswith("built ") and sum(l.startswith("built ") for l in lines) == 2:
                 break
     finally:
+        watchdog.cancel()
         process.terminate()
         process.wait(timeout=30)
+    assert sum(line.startswith("built ") for line in lines) == 2, lines
     first, second = [i for i, line in enumerate(lines) if line.startswith("built ")]
     for start, end in ((0, first), (first, second)):
         stages = [line.split()[1] for line in lines[start:end] if line.startswith("  stage ")]
