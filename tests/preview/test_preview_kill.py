@@ -37,6 +37,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from site_builder.core.lock import build_lock
 from site_builder.core.output import clean_leftovers
 from site_builder.core.runner import Runner
@@ -135,6 +137,19 @@ def until(check, what: str) -> None:
         time.sleep(0.02)
 
 
+_started: list[Serve] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_server_outlives_its_test():
+    """A failed assertion left its serve processes running (found after a failing run)."""
+    yield
+    while _started:
+        server = _started.pop()
+        if server.process.poll() is None:
+            server.kill()
+
+
 class Serve:
     """One serve process in a process group of its own (as a terminal starts it), its output in files."""
 
@@ -146,6 +161,7 @@ class Serve:
         with open(self.stdout, "w") as out, open(self.stderr, "w") as err:
             self.process = subprocess.Popen(args, cwd=root, env=env, stdout=out, stderr=err,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
+        _started.append(self)
         self.port = 0
 
     def output(self) -> str:
