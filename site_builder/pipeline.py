@@ -78,6 +78,7 @@ class Report:
     pages: int = 0
     seconds: float = 0.0
     warnings: list[SiteError] = field(default_factory=list)
+    rendered: int = 0     # of the pages, those rendered again (the others kept their file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +109,9 @@ def build(paths: Paths = Paths(), base_url: str | None = None, strict: bool = Fa
             clean_leftovers(paths.out)
             # Nothing to do when every input and the output folder are as the last build left them.
             done = runner.previous(paths.content, paths.templates, options.key(), paths.out)
-            pages, warnings = done if done is not None else _build(paths, options, runner, progress)
+            pages, warnings, rendered = (*done, 0) if done is not None else _build(paths, options, runner, progress)
             runner.save()
-            return Report(pages, time.perf_counter() - started, warnings)
+            return Report(pages, time.perf_counter() - started, warnings, rendered)
     finally:
         progress.done()
 
@@ -141,7 +142,7 @@ def read_site(content_dir: Path, options: Options, runner: Runner, progress: Pro
     return Content(site, settings, problems.warnings, markdown)
 
 
-def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -> tuple[int, list[SiteError]]:
+def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -> tuple[int, list[SiteError], int]:
     problems = Problems()
     with runner.templates(paths.templates) as bytecode:   # templates compiled meanwhile
         progress.stage("check templates")
@@ -165,7 +166,8 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
                                 templates, files, choices) for one in builds]
         progress.stage("render")   # pages are written as workers render them, never all in memory
         renderings = [m.rendering for m in made]
-        rendered = progress.counted(render_pages(renderings, runner), sum(len(r.pages) for r in renderings))
+        to_render = sum(len(r.pages) for r in renderings)
+        rendered = progress.counted(render_pages(renderings, runner), to_render)
         warnings = content.warnings + problems.warnings
         runner.write(itertools.chain(rendered, *(m.kept for m in made)), paths.templates / "static", paths.out,
                      indexing if options.search else None, itertools.chain.from_iterable(m.published for m in made),
@@ -174,7 +176,7 @@ def _build(paths: Paths, options: Options, runner: Runner, progress: Progress) -
         for one in builds:
             one.record()
         runner.remember(paths.out, counted, warnings)
-        return counted, warnings
+        return counted, warnings, to_render
 
 
 @dataclass(slots=True)

@@ -243,7 +243,8 @@ class Previewer:
         if len(report.warnings) > MAX_WARNINGS_SHOWN:
             self.say(f"... and {len(report.warnings) - MAX_WARNINGS_SHOWN} more warnings "
                      "(`python build.py check` lists them all)")
-        self.say(f"built {report.pages} pages in {seconds:.2f}s{_because(changes)}")
+        again = "" if report.rendered == report.pages else f", {report.rendered or 'none'} rendered again"
+        self.say(f"built {report.pages} pages in {seconds:.2f}s{again}{_because(changes)}")
         return state
 
     def _failed(self, problems: list[SiteError], changes: Iterable[str],

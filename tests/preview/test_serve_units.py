@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import os
+import re
 import socket
 import threading
 from contextlib import contextmanager
@@ -402,6 +403,23 @@ def test_a_build_with_warnings_reloads_browsers_once_with_its_panel(tmp_path, ma
         assert seen[0].warnings == final.warnings and final.epoch == seen[0].epoch
         # no one links Zhou Enlai, and then Li Qiang either: the panel shown at once says so
         assert len(final.warnings) == 1 + bool(people)
+
+
+def test_the_build_line_says_how_many_pages_were_rendered_again(tmp_path, make_site):
+    from site_builder.speed.cache import Cache
+    content = make_site()
+    said: list[str] = []
+    preview = Previewer(Paths(content, TEMPLATES, tmp_path / "out"), say=said.append, search=False,
+                        cache=Cache(tmp_path / "cache"))
+    preview.build_now()
+    write_tree(content, {"sources/src-a.yaml": MINIMAL["sources/src-a.yaml"].replace("A publisher", "Another")})
+    preview.build_now()
+    preview.build_now()   # nothing changed
+    first, edited, same = [line for line in said if line.startswith("built ")]
+    total = int(re.match(r"built (\d+) pages", first).group(1))
+    assert "rendered again" not in first   # every page rendered: nothing to say
+    again = int(re.search(r", (\d+) rendered again", edited).group(1))
+    assert 1 <= again < total and ", none rendered again" in same
 
 
 def test_a_rebuild_rewrites_only_changed_files(tmp_path, make_site):
